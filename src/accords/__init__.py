@@ -1,0 +1,7 @@
+"""accords: migration agreements between states, and the laws that bound them, as cited rules."""
+
+from accords.registry.loader import Registry, load_registry
+
+__version__ = "0.1.0"
+
+__all__ = ["Registry", "__version__", "load_registry"]

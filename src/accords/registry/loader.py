@@ -1,0 +1,115 @@
+"""Loading agreement files into a validated registry.
+
+Every file is read and checked before any is used: the caller gets either a whole registry or an
+`InputError` listing every problem in every file, each with file, line, column and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+
+from accords.registry.checks import check_agreement
+from accords.registry.models import Agreement
+from accords.validation import InputError, Problem, field_path, load_model
+
+AGREEMENT_SUFFIXES = (".yaml", ".yml")
+
+
+def default_agreements_dir() -> Path:
+    return Path(str(resources.files("accords") / "data" / "agreements"))
+
+
+class Registry:
+    """The agreements, by id, in a stable order (sender, then id)."""
+
+    def __init__(self, agreements: Iterable[Agreement], files: dict[str, Path]) -> None:
+        self.agreements = sorted(agreements, key=lambda a: (a.sender, a.id))
+        self._by_id = {a.id: a for a in self.agreements}
+        self.files = files
+
+    def __iter__(self) -> Iterator[Agreement]:
+        return iter(self.agreements)
+
+    def __len__(self) -> int:
+        return len(self.agreements)
+
+    def __contains__(self, agreement_id: object) -> bool:
+        return agreement_id in self._by_id
+
+    @property
+    def ids(self) -> list[str]:
+        return [a.id for a in self.agreements]
+
+    def get(self, agreement_id: str) -> Agreement:
+        try:
+            return self._by_id[agreement_id]
+        except KeyError:
+            close = difflib.get_close_matches(agreement_id, self.ids, n=3, cutoff=0.4)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no agreement {agreement_id!r} in the registry{hint}") from None
+
+    def select(self, ids: Sequence[str] | None) -> list[Agreement]:
+        return [self.get(i) for i in ids] if ids else list(self.agreements)
+
+    def for_sender(self, state: str) -> list[Agreement]:
+        return [a for a in self.agreements if a.sending_state == state]
+
+
+def agreement_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in AGREEMENT_SUFFIXES)
+    if path.exists():
+        return [path]
+    raise InputError([Problem(path, None, None, "", "no such file or directory")])
+
+
+def load_agreement(path: Path) -> Agreement:
+    agreement, doc = load_model(path, Agreement)
+    problems = []
+    for loc, message in check_agreement(agreement, path.stem):
+        line, column = doc.position(loc)
+        problems.append(Problem(path, line, column, field_path(loc), message))
+    if problems:
+        raise InputError(problems)
+    return agreement
+
+
+def collect(paths: Sequence[Path]) -> tuple[list[Agreement], dict[str, Path], list[Problem]]:
+    """Every agreement that loads, and every problem in any of the files."""
+    files = [f for p in paths for f in agreement_files(p)]
+    agreements: list[Agreement] = []
+    where: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            agreement = load_agreement(file)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if agreement.id in where:
+            problems.append(
+                Problem(file, 1, 1, "id", f"duplicate id {agreement.id!r}, also in {where[agreement.id]}")
+            )
+            continue
+        agreements.append(agreement)
+        where[agreement.id] = file
+    if not files:
+        problems.append(Problem(paths[0], None, None, "", "no agreement files (*.yaml) found"))
+    return agreements, where, problems
+
+
+def load_registry(path: str | Path | Sequence[str | Path] | None = None) -> Registry:
+    """The validated registry: the shipped agreements, or those at `path` (a file or folder)."""
+    if path is None:
+        paths = [default_agreements_dir()]
+    elif isinstance(path, str | Path):
+        paths = [Path(path)]
+    else:
+        paths = [Path(p) for p in path]
+    agreements, files, problems = collect(paths)
+    if problems:
+        raise InputError(problems)
+    return Registry(agreements, files)

@@ -1,0 +1,218 @@
+"""Reading users' YAML and JSON into typed models, with errors that point at file, line and field.
+
+Registry files, person files and scenarios all go through `load_model`: the YAML is parsed
+with ruamel.yaml (which keeps every node's line and column), validated with pydantic, and each
+pydantic error is mapped back to the line of the offending field, with a suggestion where one
+is obvious (the closest known field name for an unknown one).
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+M = TypeVar("M", bound=BaseModel)
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: Path
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = str(self.file)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": str(self.file),
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class InputError(Exception):
+    """One or more problems in an input; nothing was used or written."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+class PositionedDocument:
+    """Plain data from a YAML/JSON file, plus the line and column of every key and item."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.positions: dict[Loc, tuple[int, int]] = {}
+        yaml = YAML(typ="rt", pure=True)
+        try:
+            root = yaml.load(io.StringIO(text))
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            column = mark.column + 1 if mark is not None else None
+            problem = (exc.problem or str(exc)).strip()
+            raise InputError([Problem(path, line, column, "", f"malformed YAML: {problem}")]) from None
+        except YAMLError as exc:
+            raise InputError([Problem(path, None, None, "", f"malformed YAML: {exc}")]) from None
+        self.data = self._plain(root, ())
+
+    def _plain(self, node: Any, loc: Loc) -> Any:
+        if isinstance(node, CommentedMap):
+            out: dict[str, Any] = {}
+            for key in node:
+                line, col = node.lc.key(key)
+                self.positions[(*loc, str(key))] = (line + 1, col + 1)
+                out[str(key)] = self._plain(node[key], (*loc, str(key)))
+            return out
+        if isinstance(node, CommentedSeq):
+            items = []
+            for i, item in enumerate(node):
+                line, col = node.lc.item(i)
+                self.positions[(*loc, i)] = (line + 1, col + 1)
+                items.append(self._plain(item, (*loc, i)))
+            return items
+        if isinstance(node, date):
+            return _as_date(node)
+        if isinstance(node, str):
+            return str(node)
+        return node
+
+    def position(self, loc: Loc) -> tuple[int | None, int | None]:
+        """The line of the deepest part of `loc` the document has (a missing field's parent)."""
+        for end in range(len(loc), 0, -1):
+            found = self.positions.get(loc[:end])
+            if found is not None:
+                return found
+        return (1, 1) if self.data is not None else (None, None)
+
+
+def _as_date(value: date) -> date | datetime:
+    """ruamel returns its own timestamp type for `2025-02-03`; hand pydantic a plain date."""
+    if isinstance(value, datetime):
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return date(value.year, value.month, value.day)
+        return value
+    if isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    return value
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class whose fields are valid at `loc` (for unknown-field suggestions)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None
+        current = _unwrap(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model inside list[X], X | None, Annotated[X, ...]."""
+    for _ in range(5):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if get_origin(annotation) is None or not args:
+            return annotation
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        annotation = models[0] if models else args[0]
+    return annotation
+
+
+def _message(error: Any) -> str:
+    msg = str(error["msg"])
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if error["type"] == "missing":
+        return "required field is missing"
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    if error["type"] in {"enum", "literal_error"}:
+        return f"{msg}, got {error.get('input')!r}"
+    return msg
+
+
+def problems_from_validation(
+    exc: ValidationError, doc: PositionedDocument, model: type[BaseModel]
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc: Loc = tuple(error["loc"])
+        line, column = doc.position(loc)
+        hint = None
+        if error["type"] == "extra_forbidden" and loc:
+            parent = _model_at(model, loc[:-1])
+            if parent is not None:
+                close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else (
+                    "known fields: " + ", ".join(parent.model_fields)
+                )
+        problems.append(Problem(doc.path, line, column, field_path(loc), _message(error), hint))
+    return problems
+
+
+def read_document(path: Path, text: str | None = None) -> PositionedDocument:
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError([Problem(path, None, None, "", f"cannot read: {exc.strerror}")]) from None
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(path, None, None, "", f"not UTF-8 text: {exc}")]) from None
+    if path.suffix == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                [Problem(path, exc.lineno, exc.colno, "", f"malformed JSON: {exc.msg}")]
+            ) from None
+    return PositionedDocument(path, text)
+
+
+def load_model(path: Path, model: type[M], text: str | None = None) -> tuple[M, PositionedDocument]:
+    doc = read_document(path, text)
+    if not isinstance(doc.data, dict):
+        raise InputError(
+            [Problem(path, 1, 1, "", f"expected a mapping of fields, got {type(doc.data).__name__}")]
+        )
+    try:
+        return model.model_validate(doc.data), doc
+    except ValidationError as exc:
+        raise InputError(problems_from_validation(exc, doc, model)) from None
