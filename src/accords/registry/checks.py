@@ -12,6 +12,12 @@ Finding = tuple[tuple[str | int, ...], str]
 def check_agreement(agreement: Agreement, file_stem: str) -> Iterator[Finding]:
     if agreement.id != file_stem:
         yield ("id",), f"id {agreement.id!r} does not match the file name {file_stem!r}.yaml"
+    if agreement.legal_form is None:
+        yield ("legal_form",), "required field is missing"
+    if not agreement.status:
+        yield ("status",), "required: at least one dated status change"
+    if not agreement.terms.nationalities:
+        yield ("terms", "nationalities"), "required: at least one nationality term"
     if agreement.sender == agreement.receiver:
         yield ("receiver",), "sender and receiver are the same state"
     if agreement.sender == "EUE" and agreement.acting_sender is None:

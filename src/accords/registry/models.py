@@ -257,7 +257,7 @@ class Quota(Fact):
 
 
 class Terms(Strict):
-    nationalities: list[Nationalities] = Field(min_length=1)
+    nationalities: list[Nationalities] = Field(default_factory=list)
     categories: list[Categories] = Field(default_factory=list)
     exclusions: list[ExclusionTerm] = Field(default_factory=list)
     arrival: list[ArrivalTerm] = Field(default_factory=list)
@@ -384,10 +384,12 @@ class Agreement(Strict):
         default=None, description="The state that actually sends, when the sender is not a state."
     )
     kind: Kind
-    legal_form: TextFact
+    legal_form: TextFact | None = Field(
+        default=None, description="Required in registry files; absent in views before it was known."
+    )
     summary: str
     as_of: date = Field(description="The date the registry's record of this agreement stops.")
-    status: list[StatusChange] = Field(min_length=1)
+    status: list[StatusChange] = Field(default_factory=list)
     terms: Terms
     numbers: list[ReportedNumber] = Field(default_factory=list)
     rulings: list[Ruling] = Field(default_factory=list)

@@ -1,0 +1,19 @@
+"""The `accords` command: one typer app with a sub-app or command per capability."""
+
+from __future__ import annotations
+
+import typer
+
+from accords.commands import agreements
+
+app = typer.Typer(
+    name="accords",
+    help="Migration agreements between states, and the laws that bound them, as cited rules.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(agreements.app, name="agreements")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""The `accords` command line, one module per command group."""

@@ -1,0 +1,250 @@
+"""`accords agreements ...`: read, compare, validate and export the registry."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from accords.commands.common import (
+    RegistryOption,
+    console,
+    emit_json,
+    fail,
+    open_registry,
+    parse_day,
+)
+from accords.commands.render_agreement import (
+    Footnotes,
+    party,
+    render_agreement,
+    timeline_table,
+)
+from accords.registry.export import ExportFormat, export, iter_facts
+from accords.registry.loader import Registry, collect, default_agreements_dir
+from accords.registry.models import Agreement, Kind
+from accords.registry.outputs import (
+    AgreementSummary,
+    CompareOutput,
+    CompareRow,
+    ListOutput,
+    ProblemOut,
+    ShowOutput,
+    ValidateOutput,
+    View,
+)
+from accords.registry.views import as_known_on, in_force_on, status_on
+from accords.validation import InputError
+
+app = typer.Typer(help="Read, compare, validate and export the registry of agreements.")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="Only what held on this day (YYYY-MM-DD).")
+]
+KnownOption = Annotated[
+    str | None,
+    typer.Option("--as-known-on", help="Only what the public record held on this day."),
+]
+
+
+def _view(agreement: Agreement, known: str | None, on: str | None) -> tuple[Agreement, View]:
+    known_day = parse_day(known, "--as-known-on") if known else None
+    on_day = parse_day(on, "--on") if on else None
+    viewed = agreement
+    if known_day is not None:
+        viewed = as_known_on(viewed, known_day)
+    if on_day is not None:
+        viewed = in_force_on(viewed, on_day)
+    hidden = len(list(iter_facts(agreement))) - len(list(iter_facts(viewed)))
+    status = status_on(viewed, on_day or known_day or date.today())
+    return viewed, View(as_known_on=known_day, on=on_day, status=status, hidden_facts=hidden)
+
+
+@app.command("list")
+def list_(
+    on: OnOption = None,
+    sender: Annotated[str | None, typer.Option(help="Only this sending state.")] = None,
+    receiver: Annotated[str | None, typer.Option(help="Only this receiving state.")] = None,
+    kind: Annotated[Kind | None, typer.Option(help="Only this kind of agreement.")] = None,
+    as_json: JsonFlag = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Every agreement: parties, kind, status on a day, people transferred where known."""
+    reg = open_registry(registry)
+    day = parse_day(on, "--on") if on else date.today()
+    chosen = [
+        a
+        for a in reg
+        if (sender is None or sender.upper() in {a.sender, a.sending_state})
+        and (receiver is None or a.receiver == receiver.upper())
+        and (kind is None or a.kind is kind)
+    ]
+    rows = [AgreementSummary.of(a, day) for a in chosen]
+    if as_json:
+        emit_json(ListOutput(on=day, agreements=rows))
+        return
+    table = Table(title=f"Agreements ({len(rows)}), status on {day}")
+    for column in ("id", "parties", "kind", "status", "people transferred"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        status = row.status.value if row.status else "—"
+        table.add_row(
+            row.id,
+            f"{row.acting_sender or row.sender} → {row.receiver}",
+            row.kind,
+            f"{status} since {row.status_since}\n[dim](record to {row.as_of})[/dim]",
+            row.transferred_people or "[dim]unknown[/dim]",
+        )
+    console.print(table)
+
+
+@app.command()
+def show(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_known_on: KnownOption = None,
+    on: OnOption = None,
+    as_json: JsonFlag = False,
+    registry: RegistryOption = None,
+) -> None:
+    """One agreement: terms, timeline, numbers, rulings, claims with corrections, sources."""
+    agreement = _get(open_registry(registry), agreement_id)
+    viewed, view = _view(agreement, as_known_on, on)
+    if as_json:
+        emit_json(ShowOutput(view=view, agreement=viewed))
+        return
+    header = []
+    if view.as_known_on:
+        header.append(f"as known on {view.as_known_on} ({view.hidden_facts} later facts hidden)")
+    if view.on:
+        header.append(f"what held on {view.on}: status {view.status.value if view.status else '—'}")
+    render_agreement(viewed, console, "; ".join(header), summary=view.as_known_on is None)
+
+
+@app.command()
+def timeline(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_known_on: KnownOption = None,
+    as_json: JsonFlag = False,
+    registry: RegistryOption = None,
+) -> None:
+    """The dated status changes of one agreement, each with its source."""
+    agreement = _get(open_registry(registry), agreement_id)
+    viewed, view = _view(agreement, as_known_on, None)
+    if as_json:
+        emit_json(ShowOutput(view=view, agreement=viewed).model_dump(
+            mode="json", include={"view": True, "agreement": {"id": True, "status": True}}
+        ))
+        return
+    notes = Footnotes()
+    console.print(timeline_table(viewed, notes))
+    console.print(notes.table())
+
+
+def _compare_rows(agreements: list[Agreement], day: date) -> list[CompareRow]:
+    def nat(a: Agreement) -> str:
+        return "; ".join(
+            n.mode.value + (f" {','.join(n.codes)}" if n.codes else "") for n in a.terms.nationalities
+        )
+
+    getters = {
+        "title": lambda a: a.title,
+        "sender": lambda a: a.acting_sender or a.sender,
+        "receiver": lambda a: a.receiver,
+        "kind": lambda a: a.kind.value,
+        "legal_form": lambda a: a.legal_form.value if a.legal_form else None,
+        "status": lambda a: (s.value if (s := status_on(a, day)) else None),
+        "first_status": lambda a: f"{a.status[0].status.value} {a.status[0].date}" if a.status else None,
+        "nationalities": nat,
+        "categories": lambda a: "; ".join(",".join(x.value for x in c.any_of) for c in a.terms.categories),
+        "exclusions": lambda a: ", ".join(e.excludes.value for e in a.terms.exclusions),
+        "facilities": lambda a: "; ".join(f.name for f in a.terms.facilities),
+        "price_schedule": lambda a: "; ".join(p.label for p in a.terms.price_schedule),
+        "quotas": lambda a: "; ".join(q.label for q in a.terms.quotas),
+        "transferred_people": lambda a: AgreementSummary.of(a, day).transferred_people,
+        "rulings": lambda a: len(a.rulings),
+        "claims": lambda a: len(a.claims),
+        "as_of": lambda a: a.as_of.isoformat(),
+    }
+    return [CompareRow(field=k, values=[get(a) for a in agreements]) for k, get in getters.items()]
+
+
+@app.command()
+def compare(
+    ids: Annotated[list[str], typer.Argument(metavar="ID ID...", help="Two or more ids.")],
+    on: OnOption = None,
+    as_json: JsonFlag = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Agreements side by side, term by term."""
+    if len(ids) < 2:
+        fail("compare needs at least two agreement ids")
+    reg = open_registry(registry)
+    day = parse_day(on, "--on") if on else date.today()
+    agreements = [_get(reg, i) for i in ids]
+    if on:
+        agreements = [in_force_on(a, day) for a in agreements]
+    rows = _compare_rows(agreements, day)
+    if as_json:
+        view = View(as_known_on=None, on=day if on else None, status=None, hidden_facts=0)
+        emit_json(CompareOutput(view=view, ids=ids, rows=rows))
+        return
+    table = Table(title=f"Comparison (status on {day})", show_lines=True, expand=True)
+    table.add_column("", style="bold")
+    for a in agreements:
+        table.add_column(f"{a.id}\n{party(a.acting_sender or a.sender)} → {party(a.receiver)}")
+    for row in rows:
+        table.add_row(row.field, *["—" if v in (None, "") else str(v) for v in row.values])
+    console.print(table)
+
+
+@app.command()
+def validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Agreement files or folders (default: shipped).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check agreement files; exit 0 when all are valid, 1 with every problem otherwise."""
+    targets = paths or [default_agreements_dir()]
+    try:
+        agreements, files, problems = collect(targets)
+    except InputError as exc:  # a missing path: reported like any other problem
+        agreements, files, problems = [], {}, exc.problems
+    result = ValidateOutput(
+        valid=not problems,
+        files=sorted({str(p.file) for p in problems} | {str(f) for f in files.values()}),
+        agreements=[a.id for a in agreements],
+        problems=[ProblemOut.model_validate(p.as_dict()) for p in problems],
+    )
+    if as_json:
+        emit_json(result)
+    elif problems:
+        for problem in problems:
+            console.print(f"[red]✗[/red] {problem}", highlight=False, soft_wrap=True)
+        console.print(f"[red]{len(problems)} problem(s)[/red] in {len(result.files)} file(s)")
+    else:
+        console.print(f"[green]✓[/green] {len(agreements)} agreement(s) valid")
+    raise typer.Exit(0 if result.valid else 1)
+
+
+@app.command("export")
+def export_(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or parquet.")],
+    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    registry: RegistryOption = None,
+) -> None:
+    """The registry as data: one row per agreement and one per (fact, source)."""
+    written = export(open_registry(registry), fmt, out)
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+def _get(reg: Registry, agreement_id: str) -> Agreement:
+    try:
+        return reg.get(agreement_id)
+    except KeyError as exc:
+        fail(str(exc.args[0]))

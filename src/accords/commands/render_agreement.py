@@ -1,0 +1,242 @@
+"""Rich rendering of an agreement: terms, timeline, numbers, rulings and claim threads.
+
+Every line that states a fact ends with footnote numbers ([1], [2]) into the sources list
+printed last, so a reader can trace each statement to the page and the exact quote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from accords.registry.countries import country_name
+from accords.registry.models import (
+    Agreement,
+    Claim,
+    Fact,
+    Money,
+    NationalityMode,
+    Source,
+)
+
+
+class Footnotes:
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def cite(self, fact: Fact | None) -> str:
+        if fact is None:
+            return ""
+        numbers = []
+        for source in fact.sources:
+            key = (source.url, source.quote)
+            if key not in self._index:
+                self.sources.append(source)
+                self._index[key] = len(self.sources)
+            numbers.append(self._index[key])
+        return " " + "".join(f"[{n}]" for n in numbers)
+
+    def table(self) -> Table:
+        table = Table(title="Sources", show_lines=False, expand=True)
+        table.add_column("#", justify="right", style="dim")
+        table.add_column("source")
+        table.add_column("quote", style="italic")
+        for i, s in enumerate(self.sources, 1):
+            who = s.publisher or ""
+            if s.original:
+                who += f" (orig. {s.original})"
+            date = s.date.text if s.date else "no date"
+            table.add_row(str(i), f"{who}, {date}\n[link={s.url}]{s.url}[/link]", s.quote)
+        return table
+
+
+def money(m: Money | None) -> str:
+    if m is None:
+        return "—"
+    if m.amount is None:
+        return f"unknown {m.currency} ({m.price_year})"
+    return f"{m.amount:,.0f} {m.currency} ({m.price_year} prices)"
+
+
+def party(code: str | None) -> str:
+    return f"{country_name(code)} ({code})" if code else "—"
+
+
+def _terms(agreement: Agreement, notes: Footnotes) -> Table:
+    table = Table(title="Terms", show_header=False, expand=True)
+    table.add_column("term", style="bold")
+    table.add_column("value")
+    t = agreement.terms
+    for n in t.nationalities:
+        if n.mode is NationalityMode.LISTED:
+            text = "listed: " + ", ".join(n.codes)
+        elif n.mode is NationalityMode.ANY:
+            text = "any nationality" + (f" except {', '.join(n.excluded)}" if n.excluded else "")
+        elif n.mode is NationalityMode.OWN_NATIONALS:
+            text = f"only nationals of {party(agreement.receiver)}"
+        else:
+            text = "unknown (the sources do not say)"
+        table.add_row("nationalities", text + _period(n) + notes.cite(n))
+    for c in t.categories:
+        table.add_row("categories", "any of: " + ", ".join(x.value for x in c.any_of) + _period(c)
+                      + notes.cite(c))
+    for e in t.exclusions:
+        table.add_row("excludes", e.excludes.value + _period(e) + notes.cite(e))
+    for a in t.arrival:
+        parts = []
+        if a.modes:
+            parts.append("by " + ", ".join(m.value for m in a.modes))
+        if a.on_or_after:
+            parts.append(f"on or after {a.on_or_after}")
+        if a.within_days_of_arrival:
+            parts.append(f"within {a.within_days_of_arrival} days of arrival")
+        table.add_row("arrival", "; ".join(parts) + _period(a) + notes.cite(a))
+    for f in t.facilities:
+        cap = f"capacity {f.capacity.value:,.0f} {f.capacity.unit}" if f.capacity and f.capacity.value else ""
+        places = (
+            f"; agreed places {f.agreed_places.value:,.0f}"
+            if f.agreed_places and f.agreed_places.value
+            else ""
+        )
+        table.add_row(
+            "facility",
+            f"{f.name}, {f.location or 'location unknown'}" + notes.cite(f)
+            + (f"\n{cap}{notes.cite(f.capacity)}" if cap else "")
+            + (f"{places}{notes.cite(f.agreed_places)}" if places else ""),
+        )
+    for p in t.price_schedule:
+        ceiling = "up to " if p.up_to else ""
+        threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
+        table.add_row(
+            f"price: {p.kind.value}",
+            f"{ceiling}{money(p.money)}{threshold} — {p.label}" + notes.cite(p),
+        )
+    for q in t.quotas:
+        table.add_row("quota", q.label + notes.cite(q))
+    for d in t.duration_months:
+        value = f"{d.value:g} {d.unit}" if d.value is not None else "unknown"
+        table.add_row("duration", value + notes.cite(d))
+    return table
+
+
+def _period(item: object) -> str:
+    start = getattr(item, "valid_from", None)
+    end = getattr(item, "valid_to", None)
+    if start is None and end is None:
+        return ""
+    return f" (from {start or '…'} to {end or '…'})"
+
+
+def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:
+    table = Table(title="Status timeline", expand=True)
+    table.add_column("date")
+    table.add_column("status", style="bold")
+    table.add_column("by / note")
+    for change in agreement.status:
+        detail = " — ".join(x for x in (change.by, change.note) if x)
+        table.add_row(change.date.text, change.status.value, detail + notes.cite(change))
+    return table
+
+
+def _numbers(agreement: Agreement, notes: Footnotes) -> Table:
+    table = Table(title="Numbers reported", expand=True)
+    table.add_column("refers to")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("what")
+    for n in agreement.numbers:
+        value = f"{n.people:,.0f} people" if n.people is not None else money(n.money)
+        what = n.label + (f" — {n.note}" if n.note else "")
+        table.add_row(n.refers_to.text, n.metric.value, value, what + notes.cite(n))
+    return table
+
+
+def _rulings(agreement: Agreement, notes: Footnotes) -> Table:
+    table = Table(title="Court rulings", expand=True)
+    table.add_column("decided")
+    table.add_column("court / case")
+    table.add_column("holding")
+    table.add_column("effect")
+    for r in agreement.rulings:
+        effect = r.effect.value
+        if r.class_filter:
+            effect += f": {r.class_filter.description}"
+        if r.valid_to:
+            effect += f" (until {r.valid_to})"
+        table.add_row(r.decided.text, f"{r.court}\n{r.case}", r.holding + notes.cite(r), effect)
+    return table
+
+
+def claim_threads(claims: Sequence[Claim]) -> list[tuple[int, Claim]]:
+    """Claims in reading order: each claim, then what answered it, indented by depth."""
+    children: dict[str, list[Claim]] = {}
+    for c in claims:
+        for parent in c.responds_to[:1]:
+            children.setdefault(parent, []).append(c)
+    ordered: list[tuple[int, Claim]] = []
+
+    def visit(claim: Claim, depth: int) -> None:
+        ordered.append((depth, claim))
+        for child in sorted(children.get(claim.id, []), key=lambda x: x.said_on.earliest):
+            visit(child, depth + 1)
+
+    for c in sorted(claims, key=lambda x: x.said_on.earliest):
+        if not c.responds_to:
+            visit(c, 0)
+    return ordered
+
+
+def _claims(agreement: Agreement, notes: Footnotes) -> RenderableType:
+    lines: list[RenderableType] = []
+    for depth, claim in claim_threads(agreement.claims):
+        who = claim.speaker.name + (f", {claim.speaker.role}" if claim.speaker.role else "")
+        head = Text(f"{'    ' * depth}{'└ ' if depth else ''}")
+        head.append(f"{claim.said_on} ", style="cyan")
+        head.append(f"{claim.kind.value.upper()} ", style="bold magenta")
+        head.append(who, style="bold")
+        lines.append(head)
+        words = claim.words.strip()
+        quoted = words if words[:1] in "“\"'" else f"“{words}”"
+        body = Text(f"{'    ' * depth}  {quoted}{notes.cite(claim)}")
+        lines.append(body)
+        if claim.note:
+            lines.append(Text(f"{'    ' * depth}  note: {claim.note}", style="dim"))
+    return Panel(Group(*lines), title="Claims, with what was said about them later")
+
+
+def render_agreement(
+    agreement: Agreement, console: Console, header: str = "", *, summary: bool = True
+) -> None:
+    notes = Footnotes()
+    legal = agreement.legal_form
+    lines = [
+        f"[bold]{agreement.title}[/bold]  ([cyan]{agreement.id}[/cyan])",
+        f"{party(agreement.sender)} → {party(agreement.receiver)}"
+        + (f"; sends: {party(agreement.acting_sender)}" if agreement.acting_sender else ""),
+        f"kind: {agreement.kind.value}; legal form: "
+        + (legal.value + notes.cite(legal) if legal else "not yet known"),
+        f"record as of {agreement.as_of}" + (f" — {header}" if header else ""),
+        "",
+        agreement.summary.strip()
+        if summary
+        else f"[dim](summary written as of {agreement.as_of}: hidden in this view)[/dim]",
+    ]
+    console.print(Panel("\n".join(lines)))
+    console.print(timeline_table(agreement, notes))
+    terms = _terms(agreement, notes)
+    if terms.row_count:
+        console.print(terms)
+    else:
+        console.print("[dim]No terms were public yet in this view.[/dim]")
+    if agreement.numbers:
+        console.print(_numbers(agreement, notes))
+    if agreement.rulings:
+        console.print(_rulings(agreement, notes))
+    if agreement.claims:
+        console.print(_claims(agreement, notes))
+    console.print(notes.table())
