@@ -1,7 +1,8 @@
 """accords: migration agreements between states, and the laws that bound them, as cited rules."""
 
+from accords.engine.api import check, evaluate
 from accords.registry.loader import Registry, load_registry
 
 __version__ = "0.1.0"
 
-__all__ = ["Registry", "__version__", "load_registry"]
+__all__ = ["Registry", "__version__", "check", "evaluate", "load_registry"]

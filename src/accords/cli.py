@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accords.commands import agreements
+from accords.commands import agreements, cases
 
 app = typer.Typer(
     name="accords",
@@ -13,6 +13,8 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(agreements.app, name="agreements")
+app.command("check")(cases.check_command)
+app.command("evaluate")(cases.evaluate_command)
 
 
 if __name__ == "__main__":

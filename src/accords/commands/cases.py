@@ -1,0 +1,147 @@
+"""`accords check` (one case) and `accords evaluate` (a population file)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from accords.atomic import atomic_path
+from accords.commands.common import RegistryOption, console, emit_json, fail, fail_input, open_registry, parse_day
+from accords.engine.check import CheckOutput, check, load_person
+from accords.engine.evaluate import evaluate_frame
+from accords.engine.population import read_population
+from accords.engine.reasons import Verdict
+from accords.registry.loader import Registry
+from accords.validation import InputError
+
+VERDICT_STYLE = {
+    Verdict.PERMITTED: "bold green",
+    Verdict.UNDETERMINED: "bold yellow",
+    Verdict.NOT_COVERED: "cyan",
+    Verdict.BARRED: "bold red",
+    Verdict.NOT_IN_FORCE: "dim",
+}
+
+DateOption = Annotated[str | None, typer.Option("--date", help="Day to evaluate (YYYY-MM-DD; default today).")]
+AgreementOption = Annotated[
+    list[str] | None, typer.Option("--agreement", "-a", help="Only these agreement ids (repeatable).")
+]
+
+
+def _select(reg: Registry, ids: list[str] | None) -> list[str] | None:
+    if not ids:
+        return None
+    for agreement_id in ids:
+        if agreement_id not in reg:
+            try:
+                reg.get(agreement_id)
+            except KeyError as exc:
+                fail(str(exc.args[0]))
+    return ids
+
+
+def render_check(result: CheckOutput) -> None:
+    console.print(f"[bold]Case {result.person}[/bold] on {result.date}")
+    for r in result.results:
+        table = Table(
+            title=f"{r.agreement}: {r.sender} → {r.receiver} — "
+            f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]",
+            show_lines=True,
+            expand=True,
+            title_justify="left",
+        )
+        table.add_column("reason", style="bold", no_wrap=True)
+        table.add_column("why")
+        table.add_column("citation")
+        for reason in r.reasons:
+            cite = reason.citation
+            text = ""
+            if cite is not None:
+                text = cite.label + (f"\n“{cite.quote}”" if cite.quote else "")
+                if cite.also:
+                    text += "\nalso: " + "; ".join(c.label for c in cite.also)
+            table.add_row(reason.code, reason.message, text)
+        if not r.reasons:
+            table.add_row("—", "Every check passes: the agreement could be used on this date.", "")
+        console.print(table)
+
+
+def check_command(
+    person_file: Annotated[str, typer.Argument(metavar="PERSON_FILE", help="YAML or JSON person; '-' for stdin.")],
+    on: DateOption = None,
+    agreement: AgreementOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Could this person be sent under each agreement on that date, and why or why not?"""
+    reg = open_registry(registry)
+    day = parse_day(on, "--date") if on else date.today()
+    try:
+        if person_file == "-":
+            person = load_person(Path("<stdin>.yaml"), sys.stdin.read())
+        else:
+            person = load_person(Path(person_file))
+    except InputError as exc:
+        fail_input(exc)
+    result = check(person, date=day, agreements=_select(reg, agreement), registry=reg)
+    if as_json:
+        emit_json(result)
+    else:
+        render_check(result)
+
+
+def evaluate_command(
+    population: Annotated[Path, typer.Argument(metavar="POPULATION", help="CSV or Parquet in the person schema.")],
+    out: Annotated[Path, typer.Option("--out", help="Verdicts Parquet file to write.")],
+    on: DateOption = None,
+    agreement: AgreementOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Every person in a population file against every agreement of the state they are in."""
+    reg = open_registry(registry)
+    day = parse_day(on, "--date") if on else date.today()
+    chosen = reg.select(_select(reg, agreement))
+    started = time.perf_counter()
+    try:
+        frame = read_population(population)
+    except InputError as exc:
+        fail_input(exc)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("evaluating", total=len(chosen))
+
+        def advance(agreement_id: str, rows: int) -> None:
+            progress.update(task, advance=1, description=f"{agreement_id} ({rows:,} cases)")
+
+        evaluation = evaluate_frame(frame, chosen, day, with_reasons=True, progress=advance)
+    with atomic_path(out) as tmp:
+        evaluation.verdicts.select("person_id", "agreement", "verdict", "reasons", "fail_mask", "unknown_mask").write_parquet(tmp)
+    elapsed = time.perf_counter() - started
+    _summary(evaluation.counts(), frame.height, elapsed, out)
+
+
+def _summary(counts: pl.DataFrame, persons: int, seconds: float, out: Path) -> None:
+    wide = counts.pivot(on="verdict", index="agreement", values="len").fill_null(0)
+    table = Table(title=f"Verdicts: {persons:,} persons, {int(counts['len'].sum()):,} cases in {seconds:.1f} s")
+    table.add_column("agreement")
+    verdicts = [v for v in Verdict if v.value in wide.columns]
+    for v in verdicts:
+        table.add_column(v.value, justify="right", style=VERDICT_STYLE[v])
+    for row in wide.sort("agreement").iter_rows(named=True):
+        table.add_row(str(row["agreement"]), *[f"{row[v.value]:,}" for v in verdicts])
+    console.print(table)
+    console.print(f"wrote {out}")

@@ -1,0 +1,161 @@
+"""One engine for one case or ten million: a population frame in, verdicts and reason masks out.
+
+A single case is a one-row frame through exactly this path, and its explanation is decoded from
+the same masks (`explain`), so the answer for one person can never disagree with the answer for
+the same person inside a population.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from accords.engine.compile import CompiledAgreement, compile_agreement, helper_columns
+from accords.engine.reasons import (
+    COVERAGE_BITS,
+    LAW_BITS,
+    REASONS,
+    STATUS_BITS,
+    VERDICTS,
+    Verdict,
+)
+from accords.law.rules import Citation
+from accords.registry.models import Agreement
+
+VERDICT_TYPE = pl.Enum(VERDICTS)
+
+
+def verdict_expr() -> pl.Expr:
+    fail = pl.col("fail_mask")
+
+    def has(bits: int) -> pl.Expr:
+        return (fail & pl.lit(bits, dtype=pl.UInt32)) != 0
+
+    return (
+        pl.when(has(STATUS_BITS))
+        .then(pl.lit(Verdict.NOT_IN_FORCE.value))
+        .when(has(LAW_BITS))
+        .then(pl.lit(Verdict.BARRED.value))
+        .when(has(COVERAGE_BITS))
+        .then(pl.lit(Verdict.NOT_COVERED.value))
+        .when(pl.col("unknown_mask") != 0)
+        .then(pl.lit(Verdict.UNDETERMINED.value))
+        .otherwise(pl.lit(Verdict.PERMITTED.value))
+        .cast(VERDICT_TYPE)
+        .alias("verdict")
+    )
+
+
+@dataclass
+class Evaluation:
+    """Verdicts per (person, agreement), and the compiled checks that explain them."""
+
+    day: date
+    compiled: dict[str, CompiledAgreement]
+    verdicts: pl.DataFrame
+
+    def counts(self) -> pl.DataFrame:
+        return (
+            self.verdicts.group_by("agreement", "verdict")
+            .len()
+            .sort("agreement", "verdict")
+        )
+
+
+def reason_codes_expr() -> pl.Expr:
+    """The masks as a list of reason codes (unknown checks get the suffix `_unknown`)."""
+    codes = [
+        pl.when((pl.col(mask) & pl.lit(spec.bit, dtype=pl.UInt32)) != 0).then(pl.lit(name))
+        for spec in REASONS.values()
+        for mask, name in (("fail_mask", spec.code), ("unknown_mask", spec.unknown_code))
+    ]
+    return pl.concat_list(codes).list.drop_nulls().alias("reasons")
+
+
+def evaluate_frame(
+    frame: pl.DataFrame | pl.LazyFrame,
+    agreements: Sequence[Agreement],
+    day: date,
+    *,
+    applicable_only: bool = True,
+    with_reasons: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> Evaluation:
+    """Per agreement, the persons in its sending state (or all), their masks and verdict.
+
+    Agreements are collected one at a time so a caller can report progress; each collection
+    runs on all cores.
+    """
+    compiled = {a.id: compile_agreement(a, day) for a in agreements}
+    agreement_type = pl.Enum([a.id for a in agreements])
+    persons = frame.lazy().with_columns(helper_columns(day))
+    parts = [
+        pl.DataFrame(
+            schema={
+                "person_id": pl.String,
+                "agreement": agreement_type,
+                "fail_mask": pl.UInt32,
+                "unknown_mask": pl.UInt32,
+                "verdict": VERDICT_TYPE,
+            }
+        )
+    ]
+    for c in compiled.values():
+        rows = persons
+        if applicable_only:
+            rows = persons.filter(pl.col("present_in") == c.agreement.sending_state)
+        part = rows.select(
+            pl.col("id").cast(pl.String).alias("person_id"),
+            pl.lit(c.id, dtype=agreement_type).alias("agreement"),
+            c.fail_mask().alias("fail_mask"),
+            c.unknown_mask().alias("unknown_mask"),
+        ).with_columns(verdict_expr())
+        parts.append(part.collect())
+        if progress is not None:
+            progress(c.id, parts[-1].height)
+    verdicts = pl.concat(parts)
+    if with_reasons:
+        verdicts = verdicts.with_columns(reason_codes_expr())
+    return Evaluation(day, compiled, verdicts)
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    message: str
+    citation: Citation | None
+    also: tuple[Citation, ...] = ()
+
+
+def explain(
+    compiled: CompiledAgreement, fail_mask: int, unknown_mask: int, present_in: str
+) -> list[Reason]:
+    """Every failing and every undecidable check, as sentences with their citations."""
+    agreement = compiled.agreement
+    values = {
+        "day": compiled.day.isoformat(),
+        "sender": agreement.sending_state,
+        "receiver": agreement.receiver,
+        "kind": agreement.kind.value.replace("_", " "),
+        "present_in": present_in,
+        "status": compiled.status_text,
+    }
+    reasons = []
+    for code, spec in REASONS.items():
+        unknown = bool(unknown_mask & spec.bit)
+        if not (fail_mask & spec.bit or unknown):
+            continue
+        cites = compiled.citations(code)
+        template = spec.unknown if unknown else spec.fails
+        reasons.append(
+            Reason(
+                code=spec.unknown_code if unknown else code,
+                message=template.format(**values),
+                citation=cites[0] if cites else None,
+                also=tuple(cites[1:]),
+            )
+        )
+    return reasons
