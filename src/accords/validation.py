@@ -41,7 +41,9 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        text = (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
         return f"{text} ({self.hint})" if self.hint else text
 
     def as_dict(self) -> dict[str, object]:
@@ -84,7 +86,9 @@ class PositionedDocument:
             line = mark.line + 1 if mark is not None else None
             column = mark.column + 1 if mark is not None else None
             problem = (exc.problem or str(exc)).strip()
-            raise InputError([Problem(path, line, column, "", f"malformed YAML: {problem}")]) from None
+            raise InputError(
+                [Problem(path, line, column, "", f"malformed YAML: {problem}")]
+            ) from None
         except YAMLError as exc:
             raise InputError([Problem(path, None, None, "", f"malformed YAML: {exc}")]) from None
         self.data = self._plain(root, ())
@@ -181,8 +185,10 @@ def problems_from_validation(
             parent = _model_at(model, loc[:-1])
             if parent is not None:
                 close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else (
-                    "known fields: " + ", ".join(parent.model_fields)
+                hint = (
+                    f"did you mean {close[0]!r}?"
+                    if close
+                    else ("known fields: " + ", ".join(parent.model_fields))
                 )
         problems.append(Problem(doc.path, line, column, field_path(loc), _message(error), hint))
     return problems
@@ -193,7 +199,9 @@ def read_document(path: Path, text: str | None = None) -> PositionedDocument:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError([Problem(path, None, None, "", f"cannot read: {exc.strerror}")]) from None
+            raise InputError(
+                [Problem(path, None, None, "", f"cannot read: {exc.strerror}")]
+            ) from None
         except UnicodeDecodeError as exc:
             raise InputError([Problem(path, None, None, "", f"not UTF-8 text: {exc}")]) from None
     if path.suffix == ".json":
@@ -210,7 +218,11 @@ def load_model(path: Path, model: type[M], text: str | None = None) -> tuple[M, 
     doc = read_document(path, text)
     if not isinstance(doc.data, dict):
         raise InputError(
-            [Problem(path, 1, 1, "", f"expected a mapping of fields, got {type(doc.data).__name__}")]
+            [
+                Problem(
+                    path, 1, 1, "", f"expected a mapping of fields, got {type(doc.data).__name__}"
+                )
+            ]
         )
     try:
         return model.model_validate(doc.data), doc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -135,9 +136,11 @@ def timeline(
     agreement = _get(open_registry(registry), agreement_id)
     viewed, view = _view(agreement, as_known_on, None)
     if as_json:
-        emit_json(ShowOutput(view=view, agreement=viewed).model_dump(
-            mode="json", include={"view": True, "agreement": {"id": True, "status": True}}
-        ))
+        emit_json(
+            ShowOutput(view=view, agreement=viewed).model_dump(
+                mode="json", include={"view": True, "agreement": {"id": True, "status": True}}
+            )
+        )
         return
     notes = Footnotes()
     console.print(timeline_table(viewed, notes))
@@ -147,19 +150,24 @@ def timeline(
 def _compare_rows(agreements: list[Agreement], day: date) -> list[CompareRow]:
     def nat(a: Agreement) -> str:
         return "; ".join(
-            n.mode.value + (f" {','.join(n.codes)}" if n.codes else "") for n in a.terms.nationalities
+            n.mode.value + (f" {','.join(n.codes)}" if n.codes else "")
+            for n in a.terms.nationalities
         )
 
-    getters = {
+    getters: dict[str, Callable[[Agreement], object]] = {
         "title": lambda a: a.title,
         "sender": lambda a: a.acting_sender or a.sender,
         "receiver": lambda a: a.receiver,
         "kind": lambda a: a.kind.value,
         "legal_form": lambda a: a.legal_form.value if a.legal_form else None,
-        "status": lambda a: (s.value if (s := status_on(a, day)) else None),
-        "first_status": lambda a: f"{a.status[0].status.value} {a.status[0].date}" if a.status else None,
+        "status": lambda a: s.value if (s := status_on(a, day)) else None,
+        "first_status": lambda a: (
+            f"{a.status[0].status.value} {a.status[0].date}" if a.status else None
+        ),
         "nationalities": nat,
-        "categories": lambda a: "; ".join(",".join(x.value for x in c.any_of) for c in a.terms.categories),
+        "categories": lambda a: "; ".join(
+            ",".join(x.value for x in c.any_of) for c in a.terms.categories
+        ),
         "exclusions": lambda a: ", ".join(e.excludes.value for e in a.terms.exclusions),
         "facilities": lambda a: "; ".join(f.name for f in a.terms.facilities),
         "price_schedule": lambda a: "; ".join(p.label for p in a.terms.price_schedule),

@@ -14,7 +14,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from accords.atomic import atomic_path
-from accords.commands.common import RegistryOption, console, emit_json, fail, fail_input, open_registry, parse_day
+from accords.commands.common import (
+    RegistryOption,
+    console,
+    emit_json,
+    fail,
+    fail_input,
+    open_registry,
+    parse_day,
+)
 from accords.engine.check import CheckOutput, check, load_person
 from accords.engine.evaluate import evaluate_frame
 from accords.engine.population import read_population
@@ -30,9 +38,12 @@ VERDICT_STYLE = {
     Verdict.NOT_IN_FORCE: "dim",
 }
 
-DateOption = Annotated[str | None, typer.Option("--date", help="Day to evaluate (YYYY-MM-DD; default today).")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="Day to evaluate (YYYY-MM-DD; default today).")
+]
 AgreementOption = Annotated[
-    list[str] | None, typer.Option("--agreement", "-a", help="Only these agreement ids (repeatable).")
+    list[str] | None,
+    typer.Option("--agreement", "-a", help="Only these agreement ids (repeatable)."),
 ]
 
 
@@ -75,7 +86,9 @@ def render_check(result: CheckOutput) -> None:
 
 
 def check_command(
-    person_file: Annotated[str, typer.Argument(metavar="PERSON_FILE", help="YAML or JSON person; '-' for stdin.")],
+    person_file: Annotated[
+        str, typer.Argument(metavar="PERSON_FILE", help="YAML or JSON person; '-' for stdin.")
+    ],
     on: DateOption = None,
     agreement: AgreementOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
@@ -99,7 +112,9 @@ def check_command(
 
 
 def evaluate_command(
-    population: Annotated[Path, typer.Argument(metavar="POPULATION", help="CSV or Parquet in the person schema.")],
+    population: Annotated[
+        Path, typer.Argument(metavar="POPULATION", help="CSV or Parquet in the person schema.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Verdicts Parquet file to write.")],
     on: DateOption = None,
     agreement: AgreementOption = None,
@@ -129,14 +144,18 @@ def evaluate_command(
 
         evaluation = evaluate_frame(frame, chosen, day, with_reasons=True, progress=advance)
     with atomic_path(out) as tmp:
-        evaluation.verdicts.select("person_id", "agreement", "verdict", "reasons", "fail_mask", "unknown_mask").write_parquet(tmp)
+        evaluation.verdicts.select(
+            "person_id", "agreement", "verdict", "reasons", "fail_mask", "unknown_mask"
+        ).write_parquet(tmp)
     elapsed = time.perf_counter() - started
     _summary(evaluation.counts(), frame.height, elapsed, out)
 
 
 def _summary(counts: pl.DataFrame, persons: int, seconds: float, out: Path) -> None:
     wide = counts.pivot(on="verdict", index="agreement", values="len").fill_null(0)
-    table = Table(title=f"Verdicts: {persons:,} persons, {int(counts['len'].sum()):,} cases in {seconds:.1f} s")
+    table = Table(
+        title=f"Verdicts: {persons:,} persons, {int(counts['len'].sum()):,} cases, {seconds:.1f} s"
+    )
     table.add_column("agreement")
     verdicts = [v for v in Verdict if v.value in wide.columns]
     for v in verdicts:

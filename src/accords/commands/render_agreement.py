@@ -83,8 +83,10 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
             text = "unknown (the sources do not say)"
         table.add_row("nationalities", text + _period(n) + notes.cite(n))
     for c in t.categories:
-        table.add_row("categories", "any of: " + ", ".join(x.value for x in c.any_of) + _period(c)
-                      + notes.cite(c))
+        table.add_row(
+            "categories",
+            "any of: " + ", ".join(x.value for x in c.any_of) + _period(c) + notes.cite(c),
+        )
     for e in t.exclusions:
         table.add_row("excludes", e.excludes.value + _period(e) + notes.cite(e))
     for a in t.arrival:
@@ -97,7 +99,11 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
             parts.append(f"within {a.within_days_of_arrival} days of arrival")
         table.add_row("arrival", "; ".join(parts) + _period(a) + notes.cite(a))
     for f in t.facilities:
-        cap = f"capacity {f.capacity.value:,.0f} {f.capacity.unit}" if f.capacity and f.capacity.value else ""
+        cap = (
+            f"capacity {f.capacity.value:,.0f} {f.capacity.unit}"
+            if f.capacity and f.capacity.value
+            else ""
+        )
         places = (
             f"; agreed places {f.agreed_places.value:,.0f}"
             if f.agreed_places and f.agreed_places.value
@@ -105,7 +111,8 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
         )
         table.add_row(
             "facility",
-            f"{f.name}, {f.location or 'location unknown'}" + notes.cite(f)
+            f"{f.name}, {f.location or 'location unknown'}"
+            + notes.cite(f)
             + (f"\n{cap}{notes.cite(f.capacity)}" if cap else "")
             + (f"{places}{notes.cite(f.agreed_places)}" if places else ""),
         )

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from accords.engine.evaluate import evaluate_frame, explain
 from accords.engine.person import Person, persons_frame
@@ -18,7 +18,7 @@ from accords.validation import load_model
 
 
 class CitationOut(Citation):
-    also: list[Citation] = []
+    also: list[Citation] = Field(default_factory=list)
 
 
 class ReasonOut(BaseModel):
@@ -52,7 +52,7 @@ def check(
     agreements: Sequence[str] | None = None,
     registry: Registry | None = None,
 ) -> CheckOutput:
-    """Verdicts for one person on one day: every agreement of the state they are in, or those named."""
+    """Verdicts for one person on one day, under the agreements of the state they are in."""
     case = person if isinstance(person, Person) else Person.model_validate(person)
     reg = registry or load_registry()
     day = date or _today()
@@ -63,7 +63,10 @@ def check(
     for agreement in chosen:
         row = rows[agreement.id]
         reasons = explain(
-            evaluation.compiled[agreement.id], row["fail_mask"], row["unknown_mask"], case.present_in
+            evaluation.compiled[agreement.id],
+            row["fail_mask"],
+            row["unknown_mask"],
+            case.present_in,
         )
         results.append(
             AgreementResult(

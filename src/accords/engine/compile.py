@@ -22,8 +22,8 @@ from accords.registry.models import (
     Category,
     Exclusion,
     Fact,
-    NationalityMode,
     Nationalities,
+    NationalityMode,
     RulingEffect,
     Status,
 )
@@ -82,8 +82,12 @@ def fact_citation(fact: Fact, label: str) -> Citation:
 def helper_columns(day: date) -> list[pl.Expr]:
     """Per-person values several checks share, computed once per evaluation date."""
     birth = col("birth_date")
-    before_birthday = (pl.lit(day.month * 100 + day.day)) < (birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32))
-    age_from_birth = pl.lit(day.year) - birth.dt.year().cast(pl.Int32) - before_birthday.cast(pl.Int32)
+    before_birthday = (pl.lit(day.month * 100 + day.day)) < (
+        birth.dt.month().cast(pl.Int32) * 100 + birth.dt.day().cast(pl.Int32)
+    )
+    age_from_birth = (
+        pl.lit(day.year) - birth.dt.year().cast(pl.Int32) - before_birthday.cast(pl.Int32)
+    )
     mode = col("arrival_mode").cast(pl.String)
     known_mode = pl.when(mode == ArrivalMode.UNKNOWN.value).then(None).otherwise(mode)
     return [
@@ -96,7 +100,12 @@ def helper_columns(day: date) -> list[pl.Expr]:
 
 def _holds_any(codes: list[str]) -> pl.Expr:
     """Whether the person holds any of these citizenships (null when citizenship is unknown)."""
-    return col("citizenships").list.set_intersection(pl.lit(codes, dtype=pl.List(pl.String))).list.len() > 0
+    return (
+        col("citizenships")
+        .list.set_intersection(pl.lit(codes, dtype=pl.List(pl.String)))
+        .list.len()
+        > 0
+    )
 
 
 def _nationality_covered(term: Nationalities, receiver: str) -> pl.Expr:
@@ -164,15 +173,20 @@ def _status_check(agreement: Agreement, day: date) -> tuple[Check | None, str]:
     text = f"{change.status.value} since {change.date}"
     cite = [fact_citation(change, f"{agreement.id}: {change.status.value} ({change.date})")]
     suspending = [
-        r for r in agreement.rulings
+        r
+        for r in agreement.rulings
         if r.effect is RulingEffect.SUSPENDS_AGREEMENT and ruling_binds_on(r, day)
     ]
     if suspending:
         ruling = suspending[0]
-        return Check("suspended", pl.lit(True), [fact_citation(ruling, f"{ruling.case} ({ruling.court})")]), "suspended by a court"
+        return Check(
+            "suspended", pl.lit(True), [fact_citation(ruling, f"{ruling.case} ({ruling.court})")]
+        ), "suspended by a court"
     if change.status is Status.IN_FORCE:
         return None, text
-    code = {Status.SUSPENDED: "suspended", Status.ENDED: "ended"}.get(change.status, "not_yet_in_force")
+    code = {Status.SUSPENDED: "suspended", Status.ENDED: "ended"}.get(
+        change.status, "not_yet_in_force"
+    )
     return Check(code, pl.lit(True), cite), text
 
 
@@ -185,20 +199,42 @@ def _law_checks(agreement: Agreement, day: date) -> list[Check]:
 
     checks = [
         # Structural: applied whatever rules are in force; cited by those that are.
-        Check("citizen_of_sender", _holds_any([agreement.sending_state]), cites("citizen_of_sender")),
-        Check("non_refoulement", col("protection_against").list.contains(pl.lit(receiver)), cites("non_refoulement")),
+        Check(
+            "citizen_of_sender", _holds_any([agreement.sending_state]), cites("citizen_of_sender")
+        ),
+        Check(
+            "non_refoulement",
+            col("protection_against").list.contains(pl.lit(receiver)),
+            cites("non_refoulement"),
+        ),
         Check("protected_status", col("_claim") == "granted", cites("protected_status")),
     ]
     if requires_decided_claim(agreement.kind):
-        checks.append(Check("pending_protection_claim", col("_claim") == "pending", cites("pending_protection_claim")))
+        checks.append(
+            Check(
+                "pending_protection_claim",
+                col("_claim") == "pending",
+                cites("pending_protection_claim"),
+            )
+        )
     if requires_final_order(agreement.kind) and "no_final_order" in rules:
         exempt = sorted({b for r in rules["no_final_order"] for b in r.exempt_removal_basis})
         needs_order = ~col("_basis").is_in(exempt) if exempt else pl.lit(True)
-        checks.append(Check("no_final_order", needs_order & ~col("final_removal_order"), cites("no_final_order")))
+        checks.append(
+            Check(
+                "no_final_order", needs_order & ~col("final_removal_order"), cites("no_final_order")
+            )
+        )
     binding = [r for r in agreement.rulings if ruling_binds_on(r, day)]
     unsafe = [r for r in binding if r.effect is RulingEffect.RECEIVING_STATE_UNSAFE]
     if unsafe:
-        checks.append(Check("receiving_state_unsafe", pl.lit(True), [fact_citation(r, f"{r.case} ({r.court}, {r.decided})") for r in unsafe]))
+        checks.append(
+            Check(
+                "receiving_state_unsafe",
+                pl.lit(True),
+                [fact_citation(r, f"{r.case} ({r.court}, {r.decided})") for r in unsafe],
+            )
+        )
     classes = [r for r in binding if r.effect is RulingEffect.BARS_CLASS and r.class_filter]
     if classes:
         members = []
@@ -213,7 +249,13 @@ def _law_checks(agreement: Agreement, day: date) -> list[Check]:
             if f.removal_basis:
                 parts.append(col("_basis").is_in([b.value for b in f.removal_basis]))
             members.append(_all(parts))
-        checks.append(Check("court_order", _any(members), [fact_citation(r, f"{r.case} ({r.court}, {r.decided})") for r in classes]))
+        checks.append(
+            Check(
+                "court_order",
+                _any(members),
+                [fact_citation(r, f"{r.case} ({r.court}, {r.decided})") for r in classes],
+            )
+        )
     return checks
 
 
@@ -227,32 +269,73 @@ def _coverage_checks(agreement: Agreement, day: date) -> list[Check]:
         )
     ]
     nationalities = valid_on(terms.nationalities, day)
-    covered = _any([_nationality_covered(t, agreement.receiver) for t in nationalities]) if nationalities else pl.lit(None, dtype=pl.Boolean)
-    checks.append(Check("nationality_not_covered", ~covered, [fact_citation(t, f"{agreement.id}: nationalities ({t.mode.value})") for t in nationalities]))
+    covered = (
+        _any([_nationality_covered(t, agreement.receiver) for t in nationalities])
+        if nationalities
+        else pl.lit(None, dtype=pl.Boolean)
+    )
+    checks.append(
+        Check(
+            "nationality_not_covered",
+            ~covered,
+            [
+                fact_citation(t, f"{agreement.id}: nationalities ({t.mode.value})")
+                for t in nationalities
+            ],
+        )
+    )
     categories = valid_on(terms.categories, day)
     if categories:
         wanted = sorted({c for t in categories for c in t.any_of}, key=lambda c: c.value)
-        checks.append(Check("category_not_covered", ~_any([category_matches(c) for c in wanted]), [fact_citation(t, f"{agreement.id}: categories ({', '.join(c.value for c in t.any_of)})") for t in categories]))
+        checks.append(
+            Check(
+                "category_not_covered",
+                ~_any([category_matches(c) for c in wanted]),
+                [
+                    fact_citation(
+                        t, f"{agreement.id}: categories ({', '.join(c.value for c in t.any_of)})"
+                    )
+                    for t in categories
+                ],
+            )
+        )
     for term in valid_on(terms.exclusions, day):
         code, expr = EXCLUSIONS[term.excludes]
-        checks.append(Check(code, expr, [fact_citation(term, f"{agreement.id}: excludes {term.excludes.value}")]))
+        checks.append(
+            Check(
+                code, expr, [fact_citation(term, f"{agreement.id}: excludes {term.excludes.value}")]
+            )
+        )
     arrivals = valid_on(terms.arrival, day)
     if arrivals:
         matches = []
-        for term in arrivals:
+        for arrival in arrivals:
             parts = []
-            if term.modes:
-                parts.append(col("_mode").is_in([m.value for m in term.modes]))
-            if term.on_or_after is not None:
-                parts.append(col("arrival_date") >= pl.lit(term.on_or_after.latest))
-            if term.within_days_of_arrival is not None:
-                parts.append((pl.lit(day) - col("arrival_date")).dt.total_days() <= term.within_days_of_arrival)
+            if arrival.modes:
+                parts.append(col("_mode").is_in([m.value for m in arrival.modes]))
+            if arrival.on_or_after is not None:
+                parts.append(col("arrival_date") >= pl.lit(arrival.on_or_after.latest))
+            if arrival.within_days_of_arrival is not None:
+                parts.append(
+                    (pl.lit(day) - col("arrival_date")).dt.total_days()
+                    <= arrival.within_days_of_arrival
+                )
             matches.append(_all(parts))
-        checks.append(Check("arrival_not_covered", ~_any(matches), [fact_citation(t, f"{agreement.id}: arrival terms") for t in arrivals]))
+        checks.append(
+            Check(
+                "arrival_not_covered",
+                ~_any(matches),
+                [fact_citation(t, f"{agreement.id}: arrival terms") for t in arrivals],
+            )
+        )
     return checks
 
 
 def compile_agreement(agreement: Agreement, day: date) -> CompiledAgreement:
     status, status_text = _status_check(agreement, day)
-    checks = ([status] if status else []) + _law_checks(agreement, day) + _coverage_checks(agreement, day)
+    checks = (
+        ([status] if status else [])
+        + _law_checks(agreement, day)
+        + _coverage_checks(agreement, day)
+    )
     return CompiledAgreement(agreement, day, checks, status_text)

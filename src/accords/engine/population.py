@@ -71,13 +71,30 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         if bad_codes:
             bad = series.list.eval(pl.element().is_in(bad_codes)).list.any().fill_null(False)
             line, rows = _offending(path, raw, bad)
-            problems.append(Problem(path, line, None, name, f"not ISO 3166-1 alpha-3 codes: {', '.join(bad_codes[:5])}", rows))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    None,
+                    name,
+                    f"not ISO 3166-1 alpha-3 codes: {', '.join(bad_codes[:5])}",
+                    rows,
+                )
+            )
         return series
     source = raw
     if raw.dtype == pl.String and target == pl.Boolean:
         lowered = raw.str.to_lowercase().str.strip_chars()
         source = lowered.replace_strict(
-            {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False, "": None},
+            {
+                "true": True,
+                "false": False,
+                "1": True,
+                "0": False,
+                "yes": True,
+                "no": False,
+                "": None,
+            },
             default=None,
             return_dtype=pl.Boolean,
         )
@@ -88,7 +105,11 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         return source.alias(name)
     if raw.dtype == pl.String:
         stripped = raw.str.strip_chars()
-        source = pl.select(pl.when(stripped == "").then(None).otherwise(stripped)).to_series().alias(name)
+        source = (
+            pl.select(pl.when(stripped == "").then(None).otherwise(stripped))
+            .to_series()
+            .alias(name)
+        )
     casted = source.cast(target, strict=False)
     bad = source.is_not_null() & casted.is_null()
     if bad.any():
@@ -96,11 +117,17 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         line, rows = _offending(path, raw, bad)
         problems.append(Problem(path, line, None, name, f"expected {expected}", rows))
     if name == "present_in":
-        invalid = casted.is_not_null() & ~casted.is_in([c for c in casted.drop_nulls().unique().to_list() if is_state(c)])
+        invalid = casted.is_not_null() & ~casted.is_in(
+            [c for c in casted.drop_nulls().unique().to_list() if is_state(c)]
+        )
         missing = casted.is_null()
         if (invalid | missing).any():
             line, rows = _offending(path, raw, invalid | missing)
-            problems.append(Problem(path, line, None, name, "expected an ISO 3166-1 alpha-3 code on every row", rows))
+            problems.append(
+                Problem(
+                    path, line, None, name, "expected an ISO 3166-1 alpha-3 code on every row", rows
+                )
+            )
     if name == "id" and casted.is_null().any():
         line, rows = _offending(path, raw, casted.is_null())
         problems.append(Problem(path, line, None, name, "every row needs an id", rows))
@@ -123,10 +150,22 @@ def validate_population(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
         if name not in SCHEMA:
             close = difflib.get_close_matches(name, list(SCHEMA), n=1)
             hint = f"did you mean {close[0]!r}?" if close else "known columns: " + ", ".join(SCHEMA)
-            problems.append(Problem(path, 1 if path.suffix == ".csv" else None, None, name, "unknown column", hint))
+            problems.append(
+                Problem(
+                    path, 1 if path.suffix == ".csv" else None, None, name, "unknown column", hint
+                )
+            )
     for name in REQUIRED_COLUMNS:
         if name not in raw.columns:
-            problems.append(Problem(path, 1 if path.suffix == ".csv" else None, None, name, "required column is missing"))
+            problems.append(
+                Problem(
+                    path,
+                    1 if path.suffix == ".csv" else None,
+                    None,
+                    name,
+                    "required column is missing",
+                )
+            )
     if problems:
         raise InputError(problems)
     columns = []

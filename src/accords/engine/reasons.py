@@ -43,7 +43,12 @@ class ReasonSpec:
 
 
 _SPECS: list[tuple[str, Group, str, str]] = [
-    ("not_yet_in_force", Group.STATUS, "The agreement was not yet in force on {day} ({status}).", ""),
+    (
+        "not_yet_in_force",
+        Group.STATUS,
+        "The agreement was not yet in force on {day} ({status}).",
+        "",
+    ),
     ("ended", Group.STATUS, "The agreement had ended by {day}.", ""),
     ("suspended", Group.STATUS, "The agreement was suspended on {day}.", ""),
     (
@@ -170,20 +175,3 @@ def group_mask(group: Group) -> int:
 STATUS_BITS = group_mask(Group.STATUS)
 LAW_BITS = group_mask(Group.LAW)
 COVERAGE_BITS = group_mask(Group.COVERAGE)
-
-
-def verdict_of(fail_mask: int, unknown_mask: int) -> Verdict:
-    """The verdict a pair of masks means (the scalar twin of the engine's expression)."""
-    if fail_mask & STATUS_BITS:
-        return Verdict.NOT_IN_FORCE
-    if fail_mask & LAW_BITS:
-        return Verdict.BARRED
-    if fail_mask & COVERAGE_BITS:
-        return Verdict.NOT_COVERED
-    if unknown_mask:
-        return Verdict.UNDETERMINED
-    return Verdict.PERMITTED
-
-
-def codes_in(mask: int) -> list[str]:
-    return [code for code, spec in REASONS.items() if mask & spec.bit]

@@ -7,7 +7,6 @@ from the treaties' own texts.
 
 from __future__ import annotations
 
-
 from accords.law.rules import Citation, LawRule
 
 REFUGEE_CONVENTION_33 = Citation(

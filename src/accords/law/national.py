@@ -53,7 +53,9 @@ INA_REMOVAL_COUNTRIES = Citation(
 UK_IMMIGRATION_ACT_3_5 = Citation(
     label="Immigration Act 1971 (UK), s.3(5)",
     url="https://www.legislation.gov.uk/ukpga/1971/77/section/3",
-    quote="A person who is not a British citizen is liable to deportation from the United Kingdom if",
+    quote=(
+        "A person who is not a British citizen is liable to deportation from the United Kingdom if"
+    ),
 )
 
 UK_REFOULEMENT = Citation(

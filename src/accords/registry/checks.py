@@ -51,7 +51,10 @@ def _valid_periods(agreement: Agreement) -> Iterator[Finding]:
             start = getattr(item, "valid_from", None)
             end = getattr(item, "valid_to", None)
             if start is not None and end is not None and end.latest < start.earliest:
-                yield (("terms", name, i, "valid_to"), f"valid_to {end} is before valid_from {start}")
+                yield (
+                    ("terms", name, i, "valid_to"),
+                    f"valid_to {end} is before valid_from {start}",
+                )
     for i, ruling in enumerate(agreement.rulings):
         if ruling.valid_to is not None:
             start = ruling.valid_from or ruling.decided

@@ -140,7 +140,9 @@ def facts_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.facts{out.suffix}")
 
 
-def export(registry: Registry, fmt: ExportFormat, out: Path, today: date | None = None) -> list[Path]:
+def export(
+    registry: Registry, fmt: ExportFormat, out: Path, today: date | None = None
+) -> list[Path]:
     """Write the tables; JSON holds both in one file, CSV and Parquet write FILE and FILE.facts."""
     agreements, facts = tables(registry, today)
     if fmt == "json":

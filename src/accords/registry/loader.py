@@ -91,7 +91,13 @@ def collect(paths: Sequence[Path]) -> tuple[list[Agreement], dict[str, Path], li
             continue
         if agreement.id in where:
             problems.append(
-                Problem(file, 1, 1, "id", f"duplicate id {agreement.id!r}, also in {where[agreement.id]}")
+                Problem(
+                    file,
+                    1,
+                    1,
+                    "id",
+                    f"duplicate id {agreement.id!r}, also in {where[agreement.id]}",
+                )
             )
             continue
         agreements.append(agreement)

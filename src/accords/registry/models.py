@@ -10,6 +10,7 @@ A figure the sources do not give is `null` with a `note`, never a guess.
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -103,7 +104,7 @@ class StatusChange(Fact):
     date: FuzzyDate
     by: str | None = Field(default=None, description="Who made the change (a court, a government).")
 
-    def effective(self) -> date:
+    def effective(self) -> dt.date:
         """The day the change counts from when the date is fuzzy.
 
         An agreement is never treated as in force on a day the record cannot show it was: a
