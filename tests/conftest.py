@@ -1,0 +1,64 @@
+"""Fixtures shared by every test folder (registry, engine, ...).
+
+The test tree has no `__init__.py` files, so test modules are imported by their base name:
+give every test file a name that is unique across folders (e.g. `test_registry_*.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner, Result
+
+from accords.cli import app
+from accords.registry.loader import default_agreements_dir
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture(scope="session")
+def shipped_dir() -> Path:
+    """The folder of agreement files shipped in the package."""
+    return default_agreements_dir()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run `accords ARGS...` in-process; unexpected exceptions propagate with their traceback.
+
+    ACCORDS_REGISTRY is cleared so a developer's environment cannot change which registry
+    the command reads.
+    """
+    monkeypatch.delenv("ACCORDS_REGISTRY", raising=False)
+
+    def run(*args: str | Path, expect: int | None = None) -> Result:
+        argv: Sequence[str] = [str(a) for a in args]
+        result = runner.invoke(app, argv, catch_exceptions=False)
+        if expect is not None:
+            assert result.exit_code == expect, (
+                f"`accords {' '.join(argv)}` exited {result.exit_code}, expected {expect}\n"
+                f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            )
+        return result
+
+    return run
+
+
+@pytest.fixture
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> Console:
+    """Render human output without wrapping or truncation, so tests can search it."""
+    import accords.commands.agreements as agreements_cmd
+    import accords.commands.common as common
+
+    console = Console(width=2000, color_system=None, highlight=False, emoji=False)
+    monkeypatch.setattr(common, "console", console)
+    monkeypatch.setattr(agreements_cmd, "console", console)
+    return console
