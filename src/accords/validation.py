@@ -13,17 +13,24 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
+
+
+class _TextDates(RoundTripConstructor):
+    """Dates stay text, so the models parse them and a bad one is reported at its line."""
+
+
+_TextDates.add_constructor("tag:yaml.org,2002:timestamp", _TextDates.construct_yaml_str)
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,7 @@ class PositionedDocument:
         self.path = path
         self.positions: dict[Loc, tuple[int, int]] = {}
         yaml = YAML(typ="rt", pure=True)
+        yaml.Constructor = _TextDates
         try:
             root = yaml.load(io.StringIO(text))
         except MarkedYAMLError as exc:
@@ -108,8 +116,6 @@ class PositionedDocument:
                 self.positions[(*loc, i)] = (line + 1, col + 1)
                 items.append(self._plain(item, (*loc, i)))
             return items
-        if isinstance(node, date):
-            return _as_date(node)
         if isinstance(node, str):
             return str(node)
         return node
@@ -121,17 +127,6 @@ class PositionedDocument:
             if found is not None:
                 return found
         return (1, 1) if self.data is not None else (None, None)
-
-
-def _as_date(value: date) -> date | datetime:
-    """ruamel returns its own timestamp type for `2025-02-03`; hand pydantic a plain date."""
-    if isinstance(value, datetime):
-        if (value.hour, value.minute, value.second) == (0, 0, 0):
-            return date(value.year, value.month, value.day)
-        return value
-    if isinstance(value, date):
-        return date(value.year, value.month, value.day)
-    return value
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:

@@ -406,7 +406,9 @@ def check_case(
     lines = [ln for ln in result.stdout.splitlines() if f"{written.path}:{line}" in ln]
     assert lines, result.stdout
     head = f"{written.path}:{line}:"
-    shown = [ln for ln in lines if case.message in ln and (f": {case.field}: " in ln or not case.field)]
+    shown = [
+        ln for ln in lines if case.message in ln and (f": {case.field}: " in ln or not case.field)
+    ]
     assert shown, f"expected {head} {case.field}: {case.message} in:\n{result.stdout}"
     if case.hint is not None:
         assert any(case.hint in ln for ln in shown), result.stdout
@@ -481,8 +483,11 @@ def test_every_problem_in_every_file_is_reported(
 ) -> None:
     one = write_agreement(edit_text(minimal_text, "receiver: RWA\n", "receiver: SLA\n"), folder="d")
     two = write_agreement(
-        edit_text(edit_text(minimal_text, f"id: {MINIMAL_ID}\n", "id: second-2024\n"),
-                  "        currency: GBP\n", "        currency: XXXX\n"),
+        edit_text(
+            edit_text(minimal_text, f"id: {MINIMAL_ID}\n", "id: second-2024\n"),
+            "        currency: GBP\n",
+            "        currency: XXXX\n",
+        ),
         name="second-2024",
         folder="d",
     )
@@ -525,12 +530,6 @@ def test_duplicate_id_as_yaml_and_yml_in_one_folder(minimal_text: str, write_agr
     assert f"also in {yaml_file.path}" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG src/accords/registry/loader.py collect(): a duplicate agreement id is "
-    "reported at line 1, column 1, not at the line of the `id:` field",
-)
 def test_duplicate_id_points_at_the_id_line(example_text: str, write_agreement) -> None:
     first = write_agreement(example_text, name=EXAMPLE_ID, folder="one")
     second = write_agreement(example_text, name=EXAMPLE_ID, folder="two")
@@ -543,12 +542,6 @@ def test_duplicate_id_points_at_the_id_line(example_text: str, write_agreement) 
 # --- bugs found while writing these tests -------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG src/accords/registry/countries.py suggest(): for 'SLA' the name-substring "
-    "matches ('SLA' in 'ISLANDS') fill all four places, so SLV/SLE/SLB are never suggested",
-)
 def test_a_one_letter_typo_suggests_the_intended_code(
     minimal_text: str, write_agreement, edit_text
 ) -> None:
@@ -559,12 +552,6 @@ def test_a_one_letter_typo_suggests_the_intended_code(
     assert "SLV (El Salvador)" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG src/accords/validation.py PositionedDocument: ruamel raises a plain ValueError "
-    "for a timestamp-shaped non-date such as 2025-02-30; it escapes as a traceback",
-)
 def test_an_impossible_unquoted_date_is_an_input_error(
     example_text: str, write_agreement, edit_text
 ) -> None:
@@ -577,12 +564,6 @@ def test_an_impossible_unquoted_date_is_an_input_error(
     assert problem.line == written.line_of("date: 2025-02-30")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG src/accords/registry/dates.py FuzzyDate.parse keeps a datetime (YAML "
-    "`2025-03-15 10:00:00`) as its bounds; checks._timeline then compares it with dates",
-)
 def test_a_date_with_a_time_is_reported_or_reduced(
     example_text: str, write_agreement, edit_text
 ) -> None:
@@ -596,11 +577,6 @@ def test_a_date_with_a_time_is_reported_or_reduced(
         assert type(agreement.status[1].date.earliest).__name__ == "date"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="BUG src/accords/registry/loader.py collect(): `paths[0]` on an empty list",
-)
 def test_an_empty_list_of_paths_is_an_input_error() -> None:
     with pytest.raises(InputError):
         load_registry([])
@@ -613,7 +589,9 @@ def test_an_empty_list_of_paths_is_an_input_error() -> None:
 def test_export_from_a_bad_registry_writes_nothing(
     fmt: str, minimal_text: str, write_agreement, edit_text, invoke, tmp_path: Path
 ) -> None:
-    bad = write_agreement(edit_text(minimal_text, "receiver: RWA\n", "receiver: SLA\n"), folder="bad")
+    bad = write_agreement(
+        edit_text(minimal_text, "receiver: RWA\n", "receiver: SLA\n"), folder="bad"
+    )
     out = tmp_path / "out" / f"registry.{fmt}"
     result = invoke(
         "agreements", "export", "--registry", bad.path.parent, "--format", fmt, "--out", out
@@ -629,7 +607,9 @@ def test_export_from_a_bad_registry_writes_nothing(
 def test_other_commands_refuse_a_bad_registry(
     minimal_text: str, write_agreement, edit_text, invoke
 ) -> None:
-    bad = write_agreement(edit_text(minimal_text, "receiver: RWA\n", "receiver: SLA\n"), folder="bad")
+    bad = write_agreement(
+        edit_text(minimal_text, "receiver: RWA\n", "receiver: SLA\n"), folder="bad"
+    )
     for args in (["list"], ["show", MINIMAL_ID], ["compare", MINIMAL_ID, MINIMAL_ID]):
         result = invoke("agreements", *args, "--json", "--registry", bad.path.parent)
         assert result.exit_code == 2, args

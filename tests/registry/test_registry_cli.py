@@ -121,8 +121,15 @@ def test_show_as_known_on_feb_3_has_rubio_and_not_the_official(
 ) -> None:
     payload = as_json(
         invoke(
-            "agreements", "show", EXAMPLE_ID, "--as-known-on", "2025-02-03", "--json",
-            "--registry", example_only_dir, expect=0,
+            "agreements",
+            "show",
+            EXAMPLE_ID,
+            "--as-known-on",
+            "2025-02-03",
+            "--json",
+            "--registry",
+            example_only_dir,
+            expect=0,
         )
     )
     output_validator("agreements-show", payload)
@@ -145,8 +152,15 @@ def test_show_on_a_day_keeps_only_binding_rulings(
 ) -> None:
     payload = as_json(
         invoke(
-            "agreements", "show", EXAMPLE_ID, "--on", "2025-04-01", "--json",
-            "--registry", example_only_dir, expect=0,
+            "agreements",
+            "show",
+            EXAMPLE_ID,
+            "--on",
+            "2025-04-01",
+            "--json",
+            "--registry",
+            example_only_dir,
+            expect=0,
         )
     )
     output_validator("agreements-show", payload)
@@ -166,7 +180,12 @@ def test_show_unknown_id_fails_with_a_suggestion(invoke, example_only_dir: Path)
 
 def test_show_bad_day_fails_clearly(invoke, example_only_dir: Path) -> None:
     result = invoke(
-        "agreements", "show", EXAMPLE_ID, "--as-known-on", "3 Feb 2025", "--registry",
+        "agreements",
+        "show",
+        EXAMPLE_ID,
+        "--as-known-on",
+        "3 Feb 2025",
+        "--registry",
         example_only_dir,
     )
     assert result.exit_code == 2
@@ -213,12 +232,16 @@ def test_show_human_output_has_the_claims_words_and_numbered_sources(
     assert "Claims, with what was said about them later" in out
 
 
-def test_show_human_output_as_known_on_feb_3(
-    invoke, wide_console, example_only_dir: Path
-) -> None:
+def test_show_human_output_as_known_on_feb_3(invoke, wide_console, example_only_dir: Path) -> None:
     result = invoke(
-        "agreements", "show", EXAMPLE_ID, "--as-known-on", "2025-02-03",
-        "--registry", example_only_dir, expect=0,
+        "agreements",
+        "show",
+        EXAMPLE_ID,
+        "--as-known-on",
+        "2025-02-03",
+        "--registry",
+        example_only_dir,
+        expect=0,
     )
     flat = one_line(result.stdout)
     assert "as known on 2025-02-03" in flat
@@ -234,7 +257,9 @@ def test_compare_json(invoke, registry: Registry, output_validator) -> None:
     ids = [EXAMPLE_ID, *[i for i in registry.ids if i != EXAMPLE_ID][:2]]
     if len(ids) < 2:
         ids = [EXAMPLE_ID, EXAMPLE_ID]
-    payload = as_json(invoke("agreements", "compare", *ids, "--on", "2025-04-01", "--json", expect=0))
+    payload = as_json(
+        invoke("agreements", "compare", *ids, "--on", "2025-04-01", "--json", expect=0)
+    )
     output_validator("agreements-compare", payload)
     assert payload["ids"] == ids
     assert payload["view"]["on"] == "2025-04-01"
@@ -270,8 +295,9 @@ def test_validate_shipped_data(invoke, registry: Registry, output_validator) -> 
     assert sorted(payload["files"]) == sorted(str(p) for p in registry.files.values())
 
 
-def test_validate_human_output(invoke, example_path: Path, write_agreement, edit_text,
-                               example_text: str) -> None:
+def test_validate_human_output(
+    invoke, example_path: Path, write_agreement, edit_text, example_text: str
+) -> None:
     ok = invoke("agreements", "validate", example_path, expect=0)
     assert "1 agreement(s) valid" in ok.stdout
     bad = write_agreement(

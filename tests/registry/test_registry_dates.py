@@ -134,12 +134,6 @@ def test_any_interval_is_ordered_or_rejected(a: date, b: date) -> None:
         assert (parsed.earliest, parsed.latest) == (a, b)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG src/accords/registry/dates.py FuzzyDate.parse: a datetime passes the "
-    "`isinstance(value, date)` branch and becomes the bounds, so later comparisons with "
-    "plain dates raise TypeError",
-)
 def test_a_datetime_is_rejected_or_reduced_to_a_day() -> None:
     try:
         parsed = FuzzyDate.parse(datetime(2025, 2, 3, 10, 30))

@@ -103,4 +103,3 @@ def test_example_money_is_found_where_it_is(example: Agreement) -> None:
         amount=20000, currency="USD", price_year=2025
     )
     assert any(p.startswith("numbers[") for p in paths)
-

@@ -43,7 +43,11 @@ def test_the_official_appears_on_the_first_day_the_record_shows_it(example: Agre
         ("official-no-current-plans", "unnamed US official", "2025-02-03"),
         ("rubio-we-have-a-constitution", "Marco Rubio", "2025-02-04"),
         ("bukele-only-convicted", "Nayib Bukele", "2025-02-03/2025-02-04"),
-        ("ap-narration-cannot-deport", "Associated Press (Matthew Lee, Juan Zamorano)", "2025-02-04"),
+        (
+            "ap-narration-cannot-deport",
+            "Associated Press (Matthew Lee, Juan Zamorano)",
+            "2025-02-04",
+        ),
     ],
 )
 def test_on_feb_5_each_claim_is_held_with_speaker_date_and_source(

@@ -55,12 +55,13 @@ def suggest(code: str, *, allow_non_state: bool = True) -> list[str]:
     if not by_name:
         lookup = {name.upper(): c for c, name in names.items()}
         by_name = [lookup[n] for n in difflib.get_close_matches(upper, list(lookup), n=2)]
+    first: list[str] = []
     if len(upper) == 2:
         alpha2 = pycountry.countries.get(alpha_2=upper)
         if alpha2 is not None:
-            by_name.insert(0, alpha2.alpha_3)
+            first.append(alpha2.alpha_3)
     out: list[str] = []
-    for c in by_name + close:
+    for c in first + close + by_name:
         if c not in out:
             out.append(c)
     return out[:4]

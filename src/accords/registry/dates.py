@@ -55,7 +55,8 @@ class FuzzyDate:
         if isinstance(value, FuzzyDate):
             return value
         if isinstance(value, date):
-            return cls(value.isoformat(), value, value)
+            day = date(value.year, value.month, value.day)  # a datetime is reduced to its day
+            return cls(day.isoformat(), day, day)
         if not isinstance(value, str | int):
             raise ValueError(f"expected a date ({PATTERN_TEXT}), got {type(value).__name__}")
         text = str(value).strip()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from accords.registry.checks import check_agreement
 from accords.registry.models import Agreement
-from accords.validation import InputError, Problem, field_path, load_model
+from accords.validation import InputError, PositionedDocument, Problem, field_path, load_model
 
 AGREEMENT_SUFFIXES = (".yaml", ".yml")
 
@@ -67,6 +67,10 @@ def agreement_files(path: Path) -> list[Path]:
 
 
 def load_agreement(path: Path) -> Agreement:
+    return _load(path)[0]
+
+
+def _load(path: Path) -> tuple[Agreement, PositionedDocument]:
     agreement, doc = load_model(path, Agreement)
     problems = []
     for loc, message in check_agreement(agreement, path.stem):
@@ -74,31 +78,27 @@ def load_agreement(path: Path) -> Agreement:
         problems.append(Problem(path, line, column, field_path(loc), message))
     if problems:
         raise InputError(problems)
-    return agreement
+    return agreement, doc
 
 
 def collect(paths: Sequence[Path]) -> tuple[list[Agreement], dict[str, Path], list[Problem]]:
     """Every agreement that loads, and every problem in any of the files."""
+    if not paths:
+        raise InputError([Problem(Path(), None, None, "", "no agreement files or folders given")])
     files = [f for p in paths for f in agreement_files(p)]
     agreements: list[Agreement] = []
     where: dict[str, Path] = {}
     problems: list[Problem] = []
     for file in files:
         try:
-            agreement = load_agreement(file)
+            agreement, doc = _load(file)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
         if agreement.id in where:
-            problems.append(
-                Problem(
-                    file,
-                    1,
-                    1,
-                    "id",
-                    f"duplicate id {agreement.id!r}, also in {where[agreement.id]}",
-                )
-            )
+            line, column = doc.position(("id",))
+            message = f"duplicate id {agreement.id!r}, also in {where[agreement.id]}"
+            problems.append(Problem(file, line, column, "id", message))
             continue
         agreements.append(agreement)
         where[agreement.id] = file
