@@ -624,3 +624,15 @@ def test_validate_reports_a_missing_path(invoke, tmp_path: Path) -> None:
     assert payload["valid"] is False
     assert payload["problems"][0]["file"] == str(missing)
     assert "no such file or directory" in payload["problems"][0]["message"]
+
+
+def test_validate_prints_the_users_text_verbatim(
+    minimal_text: str, write_agreement, edit_text, invoke
+) -> None:
+    written = write_agreement(
+        edit_text(minimal_text, "kind: offshore_processing\n", 'kind: "[bold]x"\n')
+    )
+    result = invoke("agreements", "validate", written.path, expect=1)
+    assert "got '[bold]x'" in result.stdout
+    result = invoke("agreements", "list", "--registry", written.path.parent)
+    assert "got '[bold]x'" in result.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from accords.commands.common import (
@@ -232,7 +233,7 @@ def validate(
         emit_json(result)
     elif problems:
         for problem in problems:
-            console.print(f"[red]✗[/red] {problem}", highlight=False, soft_wrap=True)
+            console.print(f"[red]✗[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
         console.print(f"[red]{len(problems)} problem(s)[/red] in {len(result.files)} file(s)")
     else:
         console.print(f"[green]✓[/green] {len(agreements)} agreement(s) valid")

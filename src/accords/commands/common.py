@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from pydantic import BaseModel
 from rich.console import Console
+from rich.markup import escape
 
 from accords.registry.loader import Registry, load_registry
 from accords.validation import InputError
@@ -30,13 +31,13 @@ RegistryOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    errors.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    errors.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def fail_input(exc: InputError) -> NoReturn:
     for problem in exc.problems:
-        errors.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+        errors.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
