@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import pytest
 from engine_oracle import (
     ANY_NATIONALITY_UNKNOWN_IS_NOT_COVERED,
     KNOWN_QUIRKS,
@@ -344,7 +343,6 @@ BUG_ANY_NATIONALITY = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_ANY_NATIONALITY)
 def test_an_unknown_citizenship_is_covered_by_an_any_nationality_term() -> None:
     agreement = next(a for a in AGREEMENTS if a.id == "usa-slv-2025")
     person = Person(
@@ -377,7 +375,6 @@ BUG_DUPLICATE_CODE = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_DUPLICATE_CODE)
 def test_two_terms_with_the_same_exclusion_report_it_once() -> None:
     agreement = synthetic(
         "test-usa-uga-twice",

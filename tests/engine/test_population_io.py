@@ -190,7 +190,6 @@ BUG_CSV_DATES = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_CSV_DATES, raises=pl.exceptions.PolarsError)
 def test_a_csv_with_dates_is_evaluated(tmp_path: Path, run: Callable[..., Result]) -> None:
     population = write_csv(
         tmp_path,
@@ -295,7 +294,6 @@ def test_a_bad_population_fails_naming_column_and_line_and_writes_nothing(
     assert words in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_CSV_DATES, raises=pl.exceptions.PolarsError)
 def test_a_bad_date_fails_naming_column_and_line_and_writes_nothing(
     tmp_path: Path, run: Callable[..., Result], small_registry: Path
 ) -> None:

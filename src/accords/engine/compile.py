@@ -118,7 +118,7 @@ def _nationality_covered(term: Nationalities, receiver: str) -> pl.Expr:
         return _holds_any(codes)
     excluded = list(term.excluded) + ([] if term.include_own_nationals else [receiver])
     if not excluded:
-        return col("citizenships").is_not_null()
+        return pl.lit(True)
     outside = col("citizenships").list.set_difference(pl.lit(excluded, dtype=pl.List(pl.String)))
     return (col("citizenships").list.len() == 0) | (outside.list.len() > 0)
 
@@ -331,6 +331,22 @@ def _coverage_checks(agreement: Agreement, day: date) -> list[Check]:
     return checks
 
 
+def _merge(checks: list[Check]) -> list[Check]:
+    """One check per code: two terms with the same code fail if either does (one bit each)."""
+    merged: dict[str, Check] = {}
+    for check in checks:
+        if check.code in merged:
+            first = merged[check.code]
+            merged[check.code] = Check(
+                check.code,
+                pl.any_horizontal(first.fails, check.fails),
+                first.citations + check.citations,
+            )
+        else:
+            merged[check.code] = check
+    return list(merged.values())
+
+
 def compile_agreement(agreement: Agreement, day: date) -> CompiledAgreement:
     status, status_text = _status_check(agreement, day)
     checks = (
@@ -338,4 +354,4 @@ def compile_agreement(agreement: Agreement, day: date) -> CompiledAgreement:
         + _law_checks(agreement, day)
         + _coverage_checks(agreement, day)
     )
-    return CompiledAgreement(agreement, day, checks, status_text)
+    return CompiledAgreement(agreement, day, _merge(checks), status_text)

@@ -110,7 +110,10 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
             .to_series()
             .alias(name)
         )
-    casted = source.cast(target, strict=False)
+    if target == pl.Date and source.dtype == pl.String:
+        casted = source.str.to_date("%Y-%m-%d", strict=False)
+    else:
+        casted = source.cast(target, strict=False)
     bad = source.is_not_null() & casted.is_null()
     if bad.any():
         expected = _expected(target)
