@@ -2,7 +2,8 @@
 
 from accords.engine.api import check, evaluate
 from accords.registry.loader import Registry, load_registry
+from accords.simulation.run import simulate
 
 __version__ = "0.1.0"
 
-__all__ = ["Registry", "__version__", "check", "evaluate", "load_registry"]
+__all__ = ["Registry", "__version__", "check", "evaluate", "load_registry", "simulate"]

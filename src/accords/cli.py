@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accords.commands import agreements, cases
+from accords.commands import agreements, cases, simulate
 
 app = typer.Typer(
     name="accords",
@@ -15,6 +15,7 @@ app = typer.Typer(
 app.add_typer(agreements.app, name="agreements")
 app.command("check")(cases.check_command)
 app.command("evaluate")(cases.evaluate_command)
+app.command("simulate")(simulate.simulate)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+"""Throughput and memory of the simulator: person-months per second, 10^4..10^6 persons.
+
+Unit of work as in /work/shared/anchors/simulate/RESULTS.md: one person-month is one person in
+the sender's custody during one simulated month (persons held by a receiver are not counted).
+Each size runs in a fresh process (so peak RSS is that size's own), one replica at a time, 36
+months, the default scenario's agreements and rates. The run also prints event counts
+(transfers, blocked), so a speed-up that changes behaviour shows.
+
+    .venv/bin/python benchmarks/simulate.py                 # 1e4, 1e5, 1e6; 3 repeats
+    .venv/bin/python benchmarks/simulate.py --sizes 1e4,1e5 --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _rss_mb(field: str) -> float:
+    """VmHWM (peak) or VmRSS of this process, from /proc (Linux); 0 where unavailable."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return 0.0
+    for line in status.read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def one(size: int, repeats: int, seed: int) -> dict[str, object]:
+    """Run in a child process: time `repeats` replicas of the default scenario at `size`."""
+    import numpy as np
+
+    from accords.registry.loader import load_registry
+    from accords.simulation.model import run_replica
+    from accords.simulation.plan import build_plan
+    from accords.simulation.run import replica_seeds
+    from accords.simulation.scenario import load_scenario
+
+    after_imports = _rss_mb("VmRSS")
+    base = load_scenario()
+    assert base.population.synthetic is not None
+    population = base.population.model_copy(
+        update={"synthetic": base.population.synthetic.model_copy(update={"size": size})}
+    )
+    scenario = base.model_copy(update={"population": population, "horizon_months": 36})
+    plan = build_plan(scenario, load_registry())
+    walls, person_months, transfers, blocked = [], [], [], []
+    for i, seed_seq in enumerate(replica_seeds(seed, repeats)):
+        start = time.perf_counter()
+        result = run_replica(plan, i, seed_seq)
+        walls.append(time.perf_counter() - start)
+        person_months.append(float(result.series["person_months"][""].sum()))
+        transfers.append(float(result.series["transfers"]["all"].sum()))
+        blocked.append(float(result.series["blocked"][""].sum()))
+    k = int(np.argsort(walls)[len(walls) // 2])
+    return {
+        "persons": size,
+        "months": 36,
+        "wall_s": walls[k],
+        "person_months": person_months[k],
+        "person_months_per_s": person_months[k] / walls[k],
+        "transfers": transfers[k],
+        "blocked": blocked[k],
+        "peak_rss_mb": _rss_mb("VmHWM"),
+        "rss_after_imports_mb": after_imports,
+        "walls_s": walls,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1e4,1e5,1e6")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=20250601)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child is not None:
+        print(json.dumps(one(args.child, args.repeats, args.seed)))
+        return
+    rows = []
+    for size in (int(float(s)) for s in args.sizes.split(",")):
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(size), "--repeats", str(args.repeats),
+             "--seed", str(args.seed)],
+            check=True, capture_output=True, text=True,
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    print(f"accords simulate benchmark — Python {platform.python_version()}, "
+          f"{platform.machine()}, median of {args.repeats} replica(s), 36 months\n")
+    print("| persons | wall per replica | person-months | person-months/s | transfers | blocked "
+          "| peak RSS MB | RSS after imports MB |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['persons']:,} | {r['wall_s']:.2f} s | {r['person_months']:,.0f} "
+              f"| {r['person_months_per_s'] / 1e6:.2f} M | {r['transfers']:,.0f} "
+              f"| {r['blocked']:,.0f} | {r['peak_rss_mb']:.0f} | {r['rss_after_imports_mb']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Resolving a scenario against the registry: destinations, their limits, prices and dates.
+
+The plan is built once, in the parent process, and shipped to every replica: replicas never
+read the registry or the scenario file themselves, so every backend (local processes today, a
+Dask cluster later) runs exactly the same inputs.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from accords.registry.dates import FuzzyDate
+from accords.registry.loader import Registry
+from accords.registry.models import (
+    Agreement,
+    Kind,
+    NationalityMode,
+    Source,
+    Status,
+    StatusChange,
+)
+from accords.simulation.costs import CostLine, agreement_lines, sender_lines
+from accords.simulation.scenario import AgreementUse, Scenario, StayDistribution
+
+# 8 U.S.C. 1231(b)(2)(D), as quoted in the project's facts: removal to the person's own country,
+# which needs no agreement. It is the cited basis of US "ordinary returns" in a scenario.
+INA_OWN_COUNTRY_URL = "https://en.m.wikisource.org/wiki/Page:United_States_Statutes_at_Large_Volume_110_Part_4.djvu/764"
+INA_OWN_COUNTRY_QUOTE = (
+    "(D) ALTERNATIVE COUNTRY. — If an alien is not removed to a country designated under "
+    "subparagraph (A)(i), the Attorney General shall remove the alien to a country of which the "
+    "alien is a subject, national, or citizen unless the government of the country— ... (ii) is "
+    "not willing to accept the alien into the country."
+)
+INA_IN_FORCE = date(1996, 9, 30)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a case can go: one agreement (or ordinary return), with its limits and prices."""
+
+    key: str
+    agreement: Agreement
+    receiver: str
+    is_return: bool
+    places: int | None
+    per_month: int | None
+    stay_months: float | None
+    stay_geometric: bool
+    cost_lines: tuple[CostLine, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    scenario: Scenario
+    destinations: tuple[Destination, ...]
+    sender_costs: tuple[CostLine, ...]
+    days: tuple[date, ...]  # the evaluation day of each month (the 15th)
+    registry_version: str
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def horizon(self) -> int:
+        return len(self.days)
+
+    def cost_lines(self) -> list[tuple[int | None, CostLine]]:
+        """Every cost line with its destination index (None for the sender's own)."""
+        lines: list[tuple[int | None, CostLine]] = [(None, line) for line in self.sender_costs]
+        for i, dest in enumerate(self.destinations):
+            lines.extend((i, line) for line in dest.cost_lines)
+        return lines
+
+
+def month_days(start: date, horizon: int) -> tuple[date, ...]:
+    """Mid-month days: an agreement counts as in force for a month if it is on the 15th."""
+    out = []
+    for m in range(horizon):
+        year, month = divmod(start.month - 1 + m, 12)
+        out.append(date(start.year + year, month + 1, 15))
+    return tuple(out)
+
+
+def month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def is_return(agreement: Agreement) -> bool:
+    """An agreement that sends people to their own country (routing tries these first)."""
+    return agreement.kind is Kind.READMISSION or any(
+        t.mode is NationalityMode.OWN_NATIONALS for t in agreement.terms.nationalities
+    )
+
+
+def _override_source(what: str) -> Source:
+    # Built without validation on purpose: the scenario, not a web page, is the source here, and
+    # the reason it gives names it as such.
+    return Source.model_construct(
+        url="scenario:override",
+        publisher="scenario",
+        date=None,
+        date_note=None,
+        original=None,
+        quote=what,
+        reliability=None,
+    )
+
+
+def _change(status: Status, day: date, what: str) -> StatusChange:
+    return StatusChange.model_construct(
+        status=status,
+        date=FuzzyDate.parse(day),
+        by="scenario override",
+        sources=[_override_source(what)],
+        public_from=None,
+        note=None,
+    )
+
+
+def apply_dates(agreement: Agreement, use: AgreementUse) -> Agreement:
+    """The agreement with the scenario's in-force and end dates replacing the registry's."""
+    changes = list(agreement.status)
+    if use.in_force_from is not None:
+        start = use.in_force_from
+        changes = [c for c in changes if c.effective() < start and c.status is not Status.IN_FORCE]
+        changes += [c for c in agreement.status if c.effective() > start]
+        changes.append(_change(Status.IN_FORCE, start, f"in force from {start} (scenario)"))
+    if use.ends is not None:
+        changes = [c for c in changes if c.effective() < use.ends]
+        changes.append(_change(Status.ENDED, use.ends, f"ended on {use.ends} (scenario)"))
+    changes.sort(key=lambda c: c.effective())
+    return agreement.model_copy(update={"status": changes})
+
+
+def _places(agreement: Agreement, use: AgreementUse) -> int | None:
+    if use.unlimited_places:
+        return None
+    if use.places is not None:
+        return use.places
+    for facility in agreement.terms.facilities:
+        if facility.agreed_places is not None and facility.agreed_places.value is not None:
+            return int(facility.agreed_places.value)
+    for quota in agreement.terms.quotas:
+        if quota.people is not None and quota.period_months is None:
+            return quota.people
+    return None
+
+
+def _per_month(agreement: Agreement, use: AgreementUse) -> int | None:
+    if use.transfers_per_month is not None:
+        return use.transfers_per_month
+    for quota in agreement.terms.quotas:
+        if quota.people is not None and quota.period_months:
+            return max(1, round(quota.people / quota.period_months))
+    return None
+
+
+def _stay(agreement: Agreement, use: AgreementUse) -> float | None:
+    if use.stay_months is not None:
+        return use.stay_months
+    for term in agreement.terms.duration_months:
+        if term.value is not None:
+            return term.value
+    return None
+
+
+def ordinary_return(sender: str, receiver: str, url: str, quote: str, as_of: date) -> Agreement:
+    """A removal to the person's own country outside any agreement, as an engine input."""
+    source = {"url": url, "quote": quote}
+    return Agreement.model_validate(
+        {
+            "id": f"{sender.lower()}-{receiver.lower()}-ordinary-return",
+            "title": f"Ordinary removal from {sender} to {receiver} (own nationals; no agreement)",
+            "sender": sender,
+            "receiver": receiver,
+            "kind": Kind.READMISSION.value,
+            "summary": "Scenario input: removal of a state's own nationals to it.",
+            "as_of": as_of,
+            "status": [
+                {"status": "in_force", "date": INA_IN_FORCE.isoformat(), "sources": [source]}
+            ],
+            "terms": {"nationalities": [{"mode": "own_nationals", "sources": [source]}]},
+        }
+    )
+
+
+def registry_version(registry: Registry) -> str:
+    digest = hashlib.sha256()
+    for agreement_id in sorted(registry.files):
+        digest.update(agreement_id.encode())
+        digest.update(registry.files[agreement_id].read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class PlanError(ValueError):
+    """The scenario names something the registry does not have (field, message)."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field = field_name
+        super().__init__(message)
+
+
+def build_plan(scenario: Scenario, registry: Registry) -> Plan:
+    uses: list[AgreementUse]
+    if scenario.agreements is None:
+        uses = [AgreementUse(id=a.id) for a in registry.for_sender(scenario.sender)]
+    else:
+        uses = list(scenario.agreements)
+    destinations: list[Destination] = []
+    for i, use in enumerate(uses):
+        try:
+            agreement = registry.get(use.id)
+        except KeyError as exc:
+            raise PlanError(f"agreements[{i}].id", str(exc.args[0])) from None
+        if agreement.sending_state != scenario.sender:
+            raise PlanError(
+                f"agreements[{i}].id",
+                f"{use.id} sends from {agreement.sending_state}, not {scenario.sender}",
+            )
+        agreement = apply_dates(agreement, use)
+        destinations.append(
+            Destination(
+                key=agreement.id,
+                agreement=agreement,
+                receiver=agreement.receiver,
+                is_return=is_return(agreement),
+                places=_places(agreement, use),
+                per_month=_per_month(agreement, use),
+                stay_months=_stay(agreement, use),
+                stay_geometric=use.stay_distribution is StayDistribution.GEOMETRIC,
+                cost_lines=tuple(agreement_lines(agreement, use)),
+            )
+        )
+    notes: list[str] = []
+    returns = scenario.ordinary_returns
+    if returns is not None:
+        url, quote = returns.source_url, returns.source_quote
+        if url is None or quote is None:
+            if scenario.sender != "USA":
+                raise PlanError(
+                    "ordinary_returns.source_url",
+                    "ordinary returns need the legal basis they rest on (source_url and "
+                    "source_quote); only the US basis (8 U.S.C. 1231(b)(2)(D)) is built in",
+                )
+            url, quote = INA_OWN_COUNTRY_URL, INA_OWN_COUNTRY_QUOTE
+        for code in returns.nationalities:
+            agreement = ordinary_return(scenario.sender, code, url, quote, scenario.start)
+            destinations.insert(
+                sum(d.is_return for d in destinations),
+                Destination(
+                    key=f"return:{code}",
+                    agreement=agreement,
+                    receiver=code,
+                    is_return=True,
+                    places=None,
+                    per_month=returns.transfers_per_month,
+                    stay_months=None,
+                    stay_geometric=False,
+                    cost_lines=(),
+                ),
+            )
+    # Returns are tried first; among returns and among third countries the scenario's order holds.
+    ordered = [d for d in destinations if d.is_return] + [
+        d for d in destinations if not d.is_return
+    ]
+    if any(line.up_to for d in ordered for line in d.cost_lines):
+        notes.append(
+            "Some prices are ceilings ('up to'); they are charged in full, so those totals are "
+            "upper bounds."
+        )
+    return Plan(
+        scenario=scenario,
+        destinations=tuple(ordered),
+        sender_costs=tuple(sender_lines(scenario.costs)),
+        days=month_days(scenario.start, scenario.horizon_months),
+        registry_version=registry_version(registry),
+        notes=tuple(notes),
+    )
+
+
+def describe(plan: Plan) -> list[dict[str, Any]]:
+    """The destinations as plain data, for the run's provenance."""
+    return [
+        {
+            "key": d.key,
+            "receiver": d.receiver,
+            "kind": d.agreement.kind.value,
+            "route": "return" if d.is_return else "third_country",
+            "places": d.places,
+            "transfers_per_month": d.per_month,
+            "stay_months": d.stay_months,
+            "stay_distribution": "geometric" if d.stay_geometric else "fixed",
+            "prices": [
+                {
+                    "key": c.key,
+                    "kind": c.kind,
+                    "amount": c.amount,
+                    "currency": c.currency,
+                    "up_to": c.up_to,
+                    "threshold_people": c.threshold_people,
+                    "source": c.source,
+                }
+                for c in d.cost_lines
+            ],
+        }
+        for d in plan.destinations
+    ]

@@ -1,0 +1,214 @@
+"""A run's results: monthly series per replica, a summary with percentiles, and provenance.
+
+Files (written atomically into one folder): `summary.json`, `monthly.parquet` (long format:
+one row per replica, month, series and key, e.g. series `transfers`, key `usa-slv-2025`) and
+`scenario.yaml` (the resolved scenario, so the run can be repeated from the folder alone).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from ruamel.yaml import YAML
+
+import accords
+from accords.simulation import calibration
+from accords.simulation.model import ReplicaResult
+from accords.simulation.plan import Plan, describe
+
+PERCENTILES = (5, 50, 95)
+
+# Series summed over the horizon; the others are read at the end (or at their peak).
+FLOWS = {
+    "entries",
+    "decided",
+    "blocked",
+    "court_blocked",
+    "court_challenged",
+    "wrongful",
+    "wrongful_citizen",
+    "wrongful_protected",
+    "requeued",
+    "transfers",
+    "transfers_by_nationality",
+    "released_stay",
+    "released_agreement_end",
+    "blocked_by_reason",
+    "cost_item",
+    "cost_month",
+    "person_months",
+}
+STOCKS = {"queue", "in_court", "custody", "stock"}
+
+
+@dataclass
+class RunResult:
+    plan: Plan
+    replicas: list[ReplicaResult]
+    monthly: pl.DataFrame
+    summary: dict[str, Any]
+
+    def total(self, name: str, key: str = "") -> dict[str, float]:
+        """The percentiles of one total (e.g. `total("transfers", "usa-slv-2025")`)."""
+        label = f"{name}[{key}]" if key else name
+        out: dict[str, float] = self.summary["totals"].get(
+            label, {"p5": 0.0, "p50": 0.0, "p95": 0.0, "mean": 0.0}
+        )
+        return out
+
+    def per_replica(self, name: str, key: str = "") -> list[float]:
+        """A total per replica, in replica order."""
+        return [_total(name, r.series.get(name, {}).get(key)) for r in self.replicas]
+
+    def write(self, folder: Path) -> Path:
+        """Write the three files; a reader never sees a half-written folder or file."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
+        tmp.chmod(0o755)  # mkdtemp makes it private; a run folder is an ordinary folder
+        try:
+            (tmp / "summary.json").write_text(
+                json.dumps(self.summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
+            self.monthly.write_parquet(tmp / "monthly.parquet")
+            (tmp / "scenario.yaml").write_text(scenario_yaml(self.plan), encoding="utf-8")
+            if not folder.exists():
+                tmp.replace(folder)
+            else:
+                for file in sorted(tmp.iterdir()):
+                    file.replace(folder / file.name)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return folder
+
+
+def _total(name: str, values: np.ndarray | None) -> float:
+    if values is None:
+        return 0.0
+    if name in FLOWS:
+        return float(values.sum())
+    if name in ("capacity_use",):
+        return float(values.max())
+    return float(values[-1])
+
+
+def scenario_yaml(plan: Plan) -> str:
+    yaml = YAML()
+    yaml.default_flow_style = False
+    buffer = io.StringIO()
+    buffer.write("# Resolved scenario of an accords run (all defaults written out).\n")
+    yaml.dump(plan.scenario.model_dump(mode="json"), buffer)
+    return buffer.getvalue()
+
+
+def month_start(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def monthly_frame(plan: Plan, results: list[ReplicaResult]) -> pl.DataFrame:
+    h = plan.horizon
+    months = np.arange(h, dtype=np.int32)
+    dates = [month_start(d) for d in plan.days]
+    parts = []
+    for result in results:
+        names, keys, values = [], [], []
+        for name, by_key in result.series.items():
+            for key, array in by_key.items():
+                names.append(name)
+                keys.append(key)
+                values.append(np.asarray(array, dtype=np.float64))
+        count = len(names)
+        parts.append(
+            pl.DataFrame(
+                {
+                    "replica": np.full(count * h, result.replica, dtype=np.int32),
+                    "month": np.tile(months, count),
+                    "date": dates * count,
+                    "series": np.repeat(np.array(names, dtype=object), h).tolist(),
+                    "key": np.repeat(np.array(keys, dtype=object), h).tolist(),
+                    "value": np.concatenate(values) if values else np.zeros(0),
+                },
+                schema={
+                    "replica": pl.Int32,
+                    "month": pl.Int32,
+                    "date": pl.Date,
+                    "series": pl.String,
+                    "key": pl.String,
+                    "value": pl.Float64,
+                },
+            )
+        )
+    return pl.concat(parts) if parts else pl.DataFrame()
+
+
+def _stats(values: list[float]) -> dict[str, float]:
+    arr = np.asarray(values, dtype=float)
+    p5, p50, p95 = np.percentile(arr, PERCENTILES)
+    return {"p5": float(p5), "p50": float(p50), "p95": float(p95), "mean": float(arr.mean())}
+
+
+def totals(results: list[ReplicaResult]) -> dict[str, dict[str, float]]:
+    """Per total: p5/p50/p95/mean across replicas (a key missing in a replica counts as 0)."""
+    labels: dict[tuple[str, str], None] = {}
+    for result in results:
+        for name, by_key in result.series.items():
+            for key in by_key:
+                labels[(name, key)] = None
+    out: dict[str, dict[str, float]] = {}
+    for name, key in labels:
+        if name == "places" or name == "cost_cum":
+            continue
+        label = f"{name}[{key}]" if key else name
+        suffix = "_end" if name in STOCKS else ("_peak" if name == "capacity_use" else "")
+        shown = "cost_total" if name == "cost_month" else name + suffix
+        out[label.replace(name, shown, 1)] = _stats(
+            [_total(name, r.series.get(name, {}).get(key)) for r in results]
+        )
+        if name == "stock":
+            out[f"stock_peak[{key}]"] = _stats(
+                [
+                    float(r.series["stock"][key].max()) if key in r.series.get("stock", {}) else 0.0
+                    for r in results
+                ]
+            )
+    return dict(sorted(out.items()))
+
+
+def summarise(plan: Plan, results: list[ReplicaResult]) -> RunResult:
+    scenario = plan.scenario
+    first = results[0]
+    pop = scenario.population
+    calibration_rows: list[dict[str, object]] = []
+    if pop.synthetic is not None and pop.synthetic.calibration:
+        calibration_rows = calibration.sources(pop.synthetic.calibration)
+    currencies = sorted({k for r in results for k in r.series.get("cost_month", {})})
+    notes = list(plan.notes) + sorted({n for r in results for n in r.notes})
+    summary: dict[str, Any] = {
+        "scenario": scenario.name,
+        "scenario_hash": scenario.digest(),
+        "registry_version": plan.registry_version,
+        "package_version": accords.__version__,
+        "seed": scenario.seed,
+        "replicas": len(results),
+        "start": month_start(plan.days[0]).isoformat(),
+        "horizon_months": plan.horizon,
+        "population": {
+            "label": first.population_label,
+            "synthetic": first.synthetic,
+            "persons": first.persons,
+        },
+        "currencies": currencies,
+        "destinations": describe(plan),
+        "calibration": calibration_rows,
+        "notes": notes,
+        "totals": totals(results),
+    }
+    return RunResult(plan, results, monthly_frame(plan, results), summary)

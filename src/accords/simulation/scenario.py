@@ -1,0 +1,261 @@
+"""The scenario: everything a run depends on besides the registry, the code and the seed.
+
+A scenario is a YAML file validated here through `accords.validation.load_model`, so a mistake
+is reported with its file, line and field. Every number a scenario holds is either taken from a
+cited calibration table (`calibration:` names it) or is the user's own assumption; the model
+never fills a gap with a figure of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from accords.registry.countries import check_state
+from accords.registry.models import ArrivalMode, Money
+from accords.validation import load_model
+
+# ICAO Doc 9303's code for an unspecified nationality: the calibration tables give removals for
+# a few countries and a total, so the rest are "some other nationality", never a guessed one.
+OTHER_NATIONALITY = "XXX"
+
+
+def _nationality(code: str) -> str:
+    return code if code == OTHER_NATIONALITY else check_state(code)
+
+
+StateCode = Annotated[str, AfterValidator(check_state)]
+NationalityCode = Annotated[str, AfterValidator(_nationality)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _month(value: object) -> object:
+    """`2025-02` or a date: a scenario runs in whole months, so the day is dropped."""
+    if isinstance(value, date):
+        return date(value.year, value.month, 1)
+    if isinstance(value, str) and len(value) == 7:
+        return f"{value}-01"
+    return value
+
+
+class SyntheticPopulation(Strict):
+    """A synthetic population (labelled synthetic in every output).
+
+    Shares left null come from the calibration tables; a share with no table behind it defaults
+    to 0 (nobody), so a figure is never made up on the user's behalf.
+    """
+
+    size: int = Field(ge=1, le=50_000_000, description="Persons entering over the horizon.")
+    calibration: Literal["usa-fy2024"] | None = Field(
+        default=None, description="Cited tables for nationality and criminal-history shares."
+    )
+    nationalities: dict[NationalityCode, float] | None = Field(
+        default=None, description="Shares by nationality (normalised); overrides calibration."
+    )
+    criminal_conviction_share: Share | None = None
+    gang_designated_share: Share = 0.0
+    true_citizen_share: Share = Field(
+        default=0.0, description="Share who are in truth citizens of the sending state."
+    )
+    protected_status_share: Share = Field(
+        default=0.0, description="Share granted asylum or refugee status (in truth)."
+    )
+    protection_against_nationality_share: Share = Field(
+        default=0.0, description="Share protected against return to their own country."
+    )
+    protection_against: dict[StateCode, Share] = Field(
+        default_factory=dict, description="Share protected against each third country."
+    )
+    minor_share: Share | None = Field(default=None, description="null: age unknown")
+    female_share: Share | None = Field(default=None, description="null: sex unknown")
+    vulnerable_share: Share | None = Field(default=None, description="null: unknown")
+    arrival_modes: dict[ArrivalMode, float] | None = Field(
+        default=None, description="Shares by arrival mode; null: unknown."
+    )
+
+    @model_validator(mode="after")
+    def _has_nationalities(self) -> SyntheticPopulation:
+        if self.nationalities is None and self.calibration is None:
+            raise ValueError("give 'nationalities' shares or a 'calibration' to draw them from")
+        for name, shares in (
+            ("nationalities", self.nationalities),
+            ("arrival_modes", self.arrival_modes),
+        ):
+            if shares is not None and (
+                not shares or sum(shares.values()) <= 0 or min(shares.values()) < 0
+            ):
+                raise ValueError(f"'{name}' needs non-negative shares with a positive sum")
+        return self
+
+
+class PopulationSpec(Strict):
+    """Either a synthetic population or a user's file (CSV or Parquet, in the person schema).
+
+    A file is the truth about its persons; the scenario's record errors are drawn on top of it.
+    Its persons enter in file order.
+    """
+
+    synthetic: SyntheticPopulation | None = None
+    file: Path | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> PopulationSpec:
+        if (self.synthetic is None) == (self.file is None):
+            raise ValueError("give exactly one of 'synthetic' or 'file'")
+        if self.file is not None and self.file.suffix.lower() not in {".csv", ".parquet"}:
+            raise ValueError(f"population file must be .csv or .parquet, got {self.file.name!r}")
+        return self
+
+
+class StayDistribution(StrEnum):
+    FIXED = "fixed"
+    GEOMETRIC = "geometric"
+
+
+class AgreementUse(Strict):
+    """An agreement from the registry, with the scenario's overrides of its terms."""
+
+    id: str
+    places: int | None = Field(default=None, ge=0, description="Places held at once.")
+    unlimited_places: bool = Field(
+        default=False, description="Ignore the registry's places (no capacity limit)."
+    )
+    transfers_per_month: int | None = Field(default=None, ge=0)
+    stay_months: float | None = Field(default=None, ge=1, description="How long a person is held.")
+    stay_distribution: StayDistribution = StayDistribution.FIXED
+    price_per_person_year: Money | None = None
+    price_per_transfer: Money | None = None
+    in_force_from: date | None = None
+    ends: date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> AgreementUse:
+        if self.in_force_from and self.ends and self.ends <= self.in_force_from:
+            raise ValueError("'ends' must come after 'in_force_from'")
+        return self
+
+
+class OrdinaryReturns(Strict):
+    """Removals to a person's own country outside any agreement in the registry.
+
+    Most removals need no agreement (e.g. 87,298 to Mexico in FY2024). The engine still applies
+    the sending state's law to them through a readmission-like rule built from `source`.
+    """
+
+    nationalities: list[StateCode] = Field(min_length=1)
+    transfers_per_month: int | None = Field(default=None, ge=0)
+    source_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    source_quote: str | None = None
+
+    @model_validator(mode="after")
+    def _source_pair(self) -> OrdinaryReturns:
+        if (self.source_url is None) != (self.source_quote is None):
+            raise ValueError("give both 'source_url' and 'source_quote', or neither")
+        return self
+
+
+class Distribution(StrEnum):
+    FIXED = "fixed"
+    GEOMETRIC = "geometric"
+
+
+class Pipeline(Strict):
+    """How cases move: entries, final orders and the courts."""
+
+    entries_per_month: float | None = Field(
+        default=None, gt=0, description="Mean (Poisson); null: the population enters uniformly."
+    )
+    months_to_final_order: float = Field(default=1.0, ge=1.0)
+    final_order_distribution: Distribution = Distribution.GEOMETRIC
+    share_challenged: Share = 0.0
+    court_block_probability: Share = 0.0
+    court_delay_months: float = Field(default=1.0, ge=1.0)
+    challenge_returns: bool = Field(
+        default=False, description="Whether returns to a person's own country are challenged too."
+    )
+
+
+class RecordErrors(Strict):
+    """Errors in the sender's records: the engine sees the record, outcomes count the truth."""
+
+    citizen_recorded_as_noncitizen: Share = 0.0
+    protection_dropped: Share = 0.0
+
+
+class Costs(Strict):
+    """The sender's own costs, each in its own currency."""
+
+    detention_per_day: Money | None = None
+    transport_per_person: Money | None = None
+    days_per_month: int = Field(default=30, ge=28, le=31)
+
+
+class Scenario(Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    sender: StateCode
+    start: Annotated[date, Field(description="First month (YYYY-MM).")]
+    horizon_months: int = Field(ge=1, le=600)
+    population: PopulationSpec
+    agreements: list[AgreementUse] | None = Field(
+        default=None, description="Registry ids in priority order; omitted: all of the sender's."
+    )
+    ordinary_returns: OrdinaryReturns | None = None
+    pipeline: Pipeline = Pipeline()
+    record_errors: RecordErrors = RecordErrors()
+    costs: Costs = Costs()
+    replicas: int = Field(default=10, ge=1, le=100_000)
+    seed: int = Field(default=0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _start_month(cls, data: object) -> object:
+        if isinstance(data, dict) and "start" in data:
+            data = {**data, "start": _month(data["start"])}
+        return data
+
+    @model_validator(mode="after")
+    def _unique_agreements(self) -> Scenario:
+        if self.agreements is not None:
+            ids = [a.id for a in self.agreements]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"agreements listed twice: {', '.join(dupes)}")
+        return self
+
+    def digest(self) -> str:
+        """A stable hash of the resolved scenario, for provenance."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def default_scenario_path() -> Path:
+    return Path(str(resources.files("accords") / "data" / "scenarios" / "default.yaml"))
+
+
+def load_scenario(path: Path | None = None, text: str | None = None) -> Scenario:
+    """A validated scenario; a relative population path is read from the scenario's folder."""
+    source = path or default_scenario_path()
+    scenario, _ = load_model(source, Scenario, text)
+    pop = scenario.population
+    if pop.file is not None and not pop.file.is_absolute():
+        scenario = scenario.model_copy(
+            update={"population": PopulationSpec(file=(source.parent / pop.file).resolve())}
+        )
+    return scenario
+
+
+def example_text() -> str:
+    """The commented example that `accords simulate --init` writes: the default scenario."""
+    return default_scenario_path().read_text(encoding="utf-8")

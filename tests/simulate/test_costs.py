@@ -1,0 +1,137 @@
+"""Published figures reproduced from the registry's price schedules, and cost arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from simhelpers import scenario
+
+from accords.registry.loader import Registry
+from accords.simulation.costs import agreement_lines, schedule_total
+from accords.simulation.run import simulate
+
+
+def test_el_salvador_300_people_for_a_year_cost_6_million(registry: Registry) -> None:
+    """300 people held 12 months at usa-slv-2025's per-person-year price cost $6m.
+
+    Sources: AP, 16 Mar 2025, "will pay El Salvador $6 million to imprison for one year about
+    300 alleged members" (https://www.elsalvadornow.org/2025/03/16/ee-uu-se-prepara-para-
+    deportar-a-unos-300-presuntos-miembros-de-pandillas-a-el-salvador-us-prepares-to-deport-
+    about-300-alleged-gang-members-to-el-salvador); White House (Leavitt): "the cost of detaining
+    approximately 300 alleged gang members in El Salvador's high-security prisons for one year"
+    (https://breezyscroll.com/world/us-to-pay-6-million-to-el-salvador-to-house-deported-
+    venezuelan-migrants/amp).
+    """
+    lines = agreement_lines(registry.get("usa-slv-2025"))
+    assert schedule_total(lines, transferred=300, person_months_held=300 * 12) == {
+        "USD": pytest.approx(6_000_000)
+    }
+
+
+def test_el_salvador_6_million_through_the_monthly_model() -> None:
+    """The same $6m from a run: 300 convicted persons transferred in one month, held 12 months.
+
+    Source: as above (AP and the White House, March 2025).
+    """
+    s = scenario(
+        start="2025-04",
+        horizon_months=13,
+        population={"size": 300, "calibration": None, "nationalities": {"XXX": 1.0},
+                    "criminal_conviction_share": 1.0, "true_citizen_share": 0.0,
+                    "protected_status_share": 0.0, "protection_against_nationality_share": 0.0,
+                    "protection_against": {}},
+        agreements=[{"id": "usa-slv-2025"}],
+        ordinary_returns=None,
+        pipeline={"entries_per_month": 1e9, "months_to_final_order": 1,
+                  "final_order_distribution": "fixed", "share_challenged": 0.0},
+        costs={"detention_per_day": None, "transport_per_person": None},
+        replicas=1,
+    )
+    result = simulate(s)
+    assert result.total("transfers", "usa-slv-2025")["p50"] == 300
+    assert result.total("stock_peak", "usa-slv-2025")["p50"] == 300
+    assert result.total("cost_total", "USD")["p50"] == pytest.approx(6_000_000)
+
+
+def test_uk_rwanda_300_relocated_costs_496m_before_processing(registry: Registry) -> None:
+    """£370m + £20,000 × 300 + £120m once 300 are relocated = £496m, before processing.
+
+    Source: NAO press notice, 1 Mar 2024: "the Home Office will pay £370 million to the
+    Government of Rwanda under the Economic Transformation and Integration Fund. The UK will pay
+    a further £20,000 into the Fund for every individual who is relocated and £120 million once
+    300 people have been relocated." (https://www.parliamenttoday.com/members/viewnews.html?id=153765)
+    """
+    lines = [
+        line for line in agreement_lines(registry.get("gbr-rwa-2022"))
+        if line.kind in ("lump_sum", "per_person_transferred", "threshold_payment")
+    ]
+    assert schedule_total(lines, transferred=300, person_months_held=0) == {
+        "GBP": pytest.approx(496_000_000)
+    }
+
+
+def test_uk_rwanda_with_processing_matches_the_guardians_541m(registry: Registry) -> None:
+    """Adding up to £150,874 per person for processing gives £541.26m for 300 people.
+
+    Sources: NAO (as above): "The UK will also pay a total of up to £150,874 per individual for
+    processing and operational costs over five years."; the Guardian via EIN: "£541 million for
+    300 asylum seekers" (https://ein.org.uk/node/747746).
+
+    LBC's "£576.8m if just 300 asylum seekers are sent to Rwanda"
+    (https://www.lbc.co.uk/news/rwanda-bill-costs-taxpayer-rishi-sunak-watchdog-report/) cannot
+    be reproduced from the facts: the difference (£35.5m) presumably includes other costs (e.g.
+    the Home Office's own set-up costs) that the facts do not itemise for 300 people.
+    """
+    lines = [
+        line for line in agreement_lines(registry.get("gbr-rwa-2022"))
+        if line.kind != "per_person_departure"
+    ]
+    total = schedule_total(lines, transferred=300, person_months_held=0)["GBP"]
+    assert total == pytest.approx(541_262_200)
+    assert round(total / 1e6) == 541
+    assert round(total / 1e5) != 5768  # not LBC's £576.8m
+
+
+def test_uk_rwanda_541m_through_the_monthly_model() -> None:
+    """The £541.26m again from a run of 300 irregular arrivals sent to Rwanda in 2022.
+
+    Sources: NAO press notice and the Guardian (via EIN), as above.
+    """
+    s = scenario(
+        sender="GBR",
+        start="2022-05",
+        horizon_months=3,
+        population={"size": 300, "calibration": None, "nationalities": {"XXX": 1.0},
+                    "arrival_modes": {"sea_irregular": 1.0}, "true_citizen_share": 0.0,
+                    "protected_status_share": 0.0, "protection_against_nationality_share": 0.0,
+                    "protection_against": {}},
+        agreements=[{"id": "gbr-rwa-2022"}],
+        ordinary_returns=None,
+        pipeline={"entries_per_month": 1e9, "months_to_final_order": 1,
+                  "final_order_distribution": "fixed", "share_challenged": 0.0},
+        costs={"detention_per_day": None, "transport_per_person": None},
+        replicas=1,
+    )
+    result = simulate(s)
+    assert result.total("transfers", "gbr-rwa-2022")["p50"] == 300
+    assert result.total("cost_total", "GBP")["p50"] == pytest.approx(541_262_200)
+    assert "USD" not in result.summary["currencies"]
+    assert any("upper bound" in n for n in result.summary["notes"])
+
+
+def test_monthly_costs_follow_the_price_schedule() -> None:
+    """Each month: $165 × 30 × custody + $20,000/12 × persons held in CECOT + $1,978 × transfers."""
+    result = simulate(scenario(replicas=1))
+    m = result.monthly.filter(result.monthly["replica"] == 0)
+
+    def series(name: str, key: str = "") -> np.ndarray:
+        rows = m.filter((m["series"] == name) & (m["key"] == key)).sort("month")
+        return rows["value"].to_numpy()
+
+    expected = (
+        165 * 30 * series("custody")
+        + 20000 / 12 * series("stock", "usa-slv-2025")
+        + 1978 * series("transfers", "all")
+    )
+    np.testing.assert_allclose(series("cost_month", "USD"), expected, rtol=1e-12)
+    np.testing.assert_allclose(series("cost_cum", "USD"), np.cumsum(expected), rtol=1e-12)
