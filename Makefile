@@ -14,7 +14,7 @@ $(BIN)/accords: pyproject.toml
 install: $(BIN)/accords
 
 demo: install
-	$(BIN)/accords agreements list
+	$(BIN)/accords simulate
 
 test: install
 	$(BIN)/python -m pytest -q -n 2

@@ -1,6 +1,6 @@
 """Throughput and memory of the simulator: person-months per second, 10^4..10^6 persons.
 
-Unit of work as in /work/shared/anchors/simulate/RESULTS.md: one person-month is one person in
+Unit of work as in the shared anchor benchmark of a SimPy pipeline: one person-month is one person in
 the sender's custody during one simulated month (persons held by a receiver are not counted).
 Each size runs in a fresh process (so peak RSS is that size's own), one replica at a time, 36
 months, the default scenario's agreements and rates. The run also prints event counts

@@ -86,6 +86,12 @@ def simulate(
     workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = min(
         2, os.cpu_count() or 1
     ),
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster", help="Run replicas on a Dask cluster at this address (tcp://HOST:PORT)."
+        ),
+    ] = None,
     init: Annotated[
         Path | None,
         typer.Option("--init", help="Write a commented example scenario here and stop."),
@@ -122,11 +128,16 @@ def simulate(
                 replicas=replicas,
                 seed=seed,
                 workers=workers,
+                cluster=cluster,
                 registry=reg,
                 on_replica=lambda _: progress.advance(task),
             )
         except PlanError as exc:
             fail(f"{scenario or default_scenario_path()}: {exc.field}: {exc}")
+        except (OSError, TimeoutError) as exc:
+            if cluster is None:
+                raise
+            fail(f"--cluster {cluster}: cannot reach the Dask scheduler ({exc})")
     folder = out or data_dir() / "runs" / (
         f"{datetime.now():%Y%m%d-%H%M%S}-{result.summary['scenario_hash'][:8]}"
     )

@@ -1,7 +1,7 @@
 """The monthly microsimulation of one replica: whole-array steps, one engine call per month.
 
 Time is discrete, in months m = 0..H-1; each month is evaluated on its 15th. Within a month the
-steps run in this order (the same as the anchor model in /work/shared/anchors/simulate):
+steps run in this order:
 
 1. refill    each destination's monthly transfer slots (unused slots do not carry over).
 2. release   stays that end this month leave the receiver; if an agreement is no longer in

@@ -2,9 +2,9 @@
 
 Replica i is seeded with `SeedSequence(seed).spawn(replicas)[i]`, whatever backend or number
 of workers runs it, and results are ordered by replica index before anything is summarised:
-so the same seed gives the same results with 1 worker or 16. A backend is anything that maps a
-picklable function over replica indices (`Backend`); local processes are built in, and a Dask
-backend only has to implement the same two-method protocol.
+so the same seed gives the same results with 1 worker, 16, or a Dask cluster. A backend is
+anything that runs a plan's replicas (`Backend`): in this process, in local worker processes,
+or on a cluster (`accords.simulation.cluster`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -29,37 +28,23 @@ def replica_seeds(seed: int, replicas: int) -> list[np.random.SeedSequence]:
     return list(np.random.SeedSequence(seed).spawn(replicas))
 
 
-@dataclass(frozen=True)
-class ReplicaTask:
-    """Everything one replica needs, picklable for any backend."""
-
-    plan: Plan
-    replica: int
-    seed: np.random.SeedSequence
-
-
-def run_task(task: ReplicaTask) -> ReplicaResult:
-    return run_replica(task.plan, task.replica, task.seed)
+Job = tuple[int, np.random.SeedSequence]
 
 
 class Backend(Protocol):
-    """Runs tasks and yields results as they finish, in any order."""
+    """Runs a plan's replicas (index and seed each) and yields results as they finish."""
 
-    def run(
-        self, fn: Callable[[ReplicaTask], ReplicaResult], tasks: Sequence[ReplicaTask]
-    ) -> Iterator[ReplicaResult]: ...
+    def run(self, plan: Plan, jobs: Sequence[Job]) -> Iterator[ReplicaResult]: ...
 
 
 class SerialBackend:
-    def run(
-        self, fn: Callable[[ReplicaTask], ReplicaResult], tasks: Sequence[ReplicaTask]
-    ) -> Iterator[ReplicaResult]:
-        for task in tasks:
-            yield fn(task)
+    def run(self, plan: Plan, jobs: Sequence[Job]) -> Iterator[ReplicaResult]:
+        for replica, seed in jobs:
+            yield run_replica(plan, replica, seed)
 
 
 class ProcessBackend:
-    """Local worker processes (concurrent.futures); the plan is pickled once per task.
+    """Local worker processes (concurrent.futures); the plan is pickled once per job.
 
     Workers are spawned, never forked: polars runs a thread pool, and a forked child can
     inherit one of its locks held and hang.
@@ -68,18 +53,21 @@ class ProcessBackend:
     def __init__(self, workers: int) -> None:
         self.workers = workers
 
-    def run(
-        self, fn: Callable[[ReplicaTask], ReplicaResult], tasks: Sequence[ReplicaTask]
-    ) -> Iterator[ReplicaResult]:
+    def run(self, plan: Plan, jobs: Sequence[Job]) -> Iterator[ReplicaResult]:
         with ProcessPoolExecutor(
             max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
         ) as pool:
-            futures = [pool.submit(fn, task) for task in tasks]
+            futures = [pool.submit(run_replica, plan, replica, seed) for replica, seed in jobs]
             for future in as_completed(futures):
                 yield future.result()
 
 
-def backend_for(workers: int) -> Backend:
+def backend_for(workers: int, cluster: str | None = None) -> Backend:
+    """Local processes by default; a Dask cluster when an address is given."""
+    if cluster is not None:
+        from accords.simulation.cluster import DaskBackend
+
+        return DaskBackend(cluster)
     return SerialBackend() if workers <= 1 else ProcessBackend(workers)
 
 
@@ -89,6 +77,7 @@ def simulate(
     replicas: int | None = None,
     seed: int | None = None,
     workers: int = 1,
+    cluster: str | None = None,
     registry: Registry | None = None,
     backend: Backend | None = None,
     on_replica: Callable[[ReplicaResult], None] | None = None,
@@ -105,10 +94,10 @@ def simulate(
         scenario = scenario.model_copy(update=updates)
     plan = build_plan(scenario, registry or load_registry())
     seeds = replica_seeds(scenario.seed, scenario.replicas)
-    tasks = [ReplicaTask(plan, i, s) for i, s in enumerate(seeds)]
-    runner = backend or backend_for(min(workers, len(tasks)))
+    jobs = list(enumerate(seeds))
+    runner = backend or backend_for(min(workers, len(jobs)), cluster)
     results: list[ReplicaResult] = []
-    for result in runner.run(run_task, tasks):
+    for result in runner.run(plan, jobs):
         results.append(result)
         if on_replica is not None:
             on_replica(result)
