@@ -1,13 +1,18 @@
 """Throughput and memory of the simulator: person-months per second, 10^4..10^6 persons.
 
-Unit of work as in the shared anchor benchmark of a SimPy pipeline: one person-month is one person in
-the sender's custody during one simulated month (persons held by a receiver are not counted).
+Unit of work as in the anchor benchmark of a SimPy pipeline: one person-month is one person
+in the sender's custody during one simulated month (persons held by a receiver are not counted).
 Each size runs in a fresh process (so peak RSS is that size's own), one replica at a time, 36
 months, the default scenario's agreements and rates. The run also prints event counts
 (transfers, blocked), so a speed-up that changes behaviour shows.
 
     .venv/bin/python benchmarks/simulate.py                 # 1e4, 1e5, 1e6; 3 repeats
     .venv/bin/python benchmarks/simulate.py --sizes 1e4,1e5 --repeats 1
+    .venv/bin/python benchmarks/simulate.py --simpy --sizes 1e3,1e4,1e5,1e6 --repeats 1
+
+With --simpy (needs the `bench` extra: pip install -e '.[bench]'), each size also runs the
+event-by-event SimPy model of the same scenario (benchmarks/simpy_model.py) on the same plan,
+and prints both rates, the ratio, and both models' event counts (which agree in distribution).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ def _rss_mb(field: str) -> float:
     return 0.0
 
 
-def one(size: int, repeats: int, seed: int) -> dict[str, object]:
+def one(size: int, repeats: int, seed: int, with_simpy: bool) -> dict[str, object]:
     """Run in a child process: time `repeats` replicas of the default scenario at `size`."""
     import numpy as np
 
@@ -59,7 +64,22 @@ def one(size: int, repeats: int, seed: int) -> dict[str, object]:
         transfers.append(float(result.series["transfers"]["all"].sum()))
         blocked.append(float(result.series["blocked"][""].sum()))
     k = int(np.argsort(walls)[len(walls) // 2])
+    simpy_row: dict[str, float] = {}
+    if with_simpy:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from simpy_model import run_simpy
+
+        start = time.perf_counter()
+        counts = run_simpy(plan, seed)
+        wall = time.perf_counter() - start
+        simpy_row = {
+            "simpy_wall_s": wall,
+            "simpy_person_months": counts.person_months,
+            "simpy_transfers": counts.transfers,
+            "simpy_blocked": counts.blocked,
+        }
     return {
+        **simpy_row,
         "persons": size,
         "months": 36,
         "wall_s": walls[k],
@@ -78,16 +98,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="1e4,1e5,1e6")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20250601)
+    parser.add_argument("--simpy", action="store_true", help="Also run the SimPy model.")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(one(args.child, args.repeats, args.seed)))
+        print(json.dumps(one(args.child, args.repeats, args.seed, args.simpy)))
         return
     rows = []
     for size in (int(float(s)) for s in args.sizes.split(",")):
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(size), "--repeats", str(args.repeats),
-             "--seed", str(args.seed)],
+             "--seed", str(args.seed), *(["--simpy"] if args.simpy else [])],
             check=True, capture_output=True, text=True,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -100,6 +121,16 @@ def main() -> None:
         print(f"| {r['persons']:,} | {r['wall_s']:.2f} s | {r['person_months']:,.0f} "
               f"| {r['person_months_per_s'] / 1e6:.2f} M | {r['transfers']:,.0f} "
               f"| {r['blocked']:,.0f} | {r['peak_rss_mb']:.0f} | {r['rss_after_imports_mb']:.0f} |")
+    if args.simpy:
+        print("\n| persons | accords pm/s | SimPy pm/s | ratio | transfers (accords / SimPy) "
+              "| blocked (accords / SimPy) |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            simpy_rate = r["simpy_person_months"] / r["simpy_wall_s"]
+            print(f"| {r['persons']:,} | {r['person_months_per_s'] / 1e6:.3f} M "
+                  f"| {simpy_rate / 1e6:.3f} M | {r['person_months_per_s'] / simpy_rate:.0f}x "
+                  f"| {r['transfers']:,.0f} / {r['simpy_transfers']:,} "
+                  f"| {r['blocked']:,.0f} / {r['simpy_blocked']:,} |")
 
 
 if __name__ == "__main__":

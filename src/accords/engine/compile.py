@@ -8,6 +8,7 @@ read from a file is evaluated as code: terms are data, mapped here to expression
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,7 +28,7 @@ from accords.registry.models import (
     RulingEffect,
     Status,
 )
-from accords.registry.views import ruling_binds_on, status_change_on, valid_on
+from accords.registry.views import Dated, holds_on, ruling_binds_on, status_change_on, valid_on
 
 col = pl.col
 IRREGULAR = [ArrivalMode.LAND_IRREGULAR, ArrivalMode.SEA_IRREGULAR, ArrivalMode.INTERCEPTED_AT_SEA]
@@ -345,6 +346,33 @@ def _merge(checks: list[Check]) -> list[Check]:
         else:
             merged[check.code] = check
     return list(merged.values())
+
+
+def day_signature(agreement: Agreement, day: date) -> tuple[object, ...]:
+    """What the compiled checks take from `day`: two days with equal signatures compile to the
+    same masks for any person whose age does not come from a birth date.
+
+    A caller evaluating many days (the simulator, month by month) evaluates once per signature.
+    """
+    terms = agreement.terms
+
+    def held(items: Sequence[Dated]) -> tuple[int, ...]:
+        return tuple(i for i, t in enumerate(items) if holds_on(t.valid_from, t.valid_to, day))
+
+    change = status_change_on(agreement, day)
+    arrivals = held(terms.arrival)
+    counts_days = any(terms.arrival[i].within_days_of_arrival is not None for i in arrivals)
+    rules = rules_for(agreement.sending_state, day)
+    return (
+        agreement.status.index(change) if change is not None else None,
+        tuple(i for i, r in enumerate(agreement.rulings) if ruling_binds_on(r, day)),
+        held(terms.nationalities),
+        held(terms.categories),
+        held(terms.exclusions),
+        arrivals,
+        tuple((code, tuple(r.citation.label for r in found)) for code, found in rules.items()),
+        day if counts_days else None,
+    )
 
 
 def compile_agreement(agreement: Agreement, day: date) -> CompiledAgreement:

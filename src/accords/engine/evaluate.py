@@ -98,8 +98,8 @@ def evaluate_frame(
 ) -> Evaluation:
     """Per agreement, the persons in its sending state (or all), their masks and verdict.
 
-    Agreements are collected one at a time so a caller can report progress; each collection
-    runs on all cores.
+    With a progress callback, agreements are collected one at a time so the caller can report
+    each; without one, all are collected in one call (less overhead for small frames).
     """
     compiled = {a.id: compile_agreement(a, day) for a in agreements}
     agreement_type = pl.Enum([a.id for a in agreements])
@@ -115,6 +115,7 @@ def evaluate_frame(
             }
         )
     ]
+    queries = []
     for c in compiled.values():
         rows = persons
         if applicable_only:
@@ -125,9 +126,12 @@ def evaluate_frame(
             c.fail_mask().alias("fail_mask"),
             c.unknown_mask().alias("unknown_mask"),
         ).with_columns(verdict_expr())
-        parts.append(part.collect())
-        if progress is not None:
+        if progress is None:
+            queries.append(part)
+        else:
+            parts.append(part.collect())
             progress(c.id, parts[-1].height)
+    parts.extend(pl.collect_all(queries))
     verdicts = pl.concat(parts)
     if with_reasons:
         verdicts = with_reason_codes(verdicts)

@@ -15,7 +15,7 @@ from accords.registry.dates import FuzzyDate
 from accords.registry.models import Agreement, Fact, Ruling, Status, StatusChange, Terms
 
 
-class _Dated(Protocol):
+class Dated(Protocol):
     @property
     def valid_from(self) -> FuzzyDate | None: ...
 
@@ -24,7 +24,7 @@ class _Dated(Protocol):
 
 
 F = TypeVar("F", bound=Fact)
-D = TypeVar("D", bound=_Dated)
+D = TypeVar("D", bound=Dated)
 
 
 def _known(items: Sequence[F], day: date) -> list[F]:

@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from accords.engine.compile import day_signature
 from accords.engine.evaluate import evaluate_frame
 from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS, Verdict
 from accords.registry.models import PriceKind
@@ -273,8 +274,19 @@ def run_replica(plan: Plan, replica: int, seed: np.random.SeedSequence) -> Repli
             if unknown.any():
                 blocked_reason[spec.unknown_code][m] += per_profile[present][unknown].sum()
 
+    # Verdicts change only on days a status, term, ruling or law changes (or, for ages from
+    # birth dates, every day): months with the same signature share one engine call.
+    ages_move = bool(pop.profiles["birth_date"].is_not_null().any())
+    by_signature: dict[object, MonthVerdicts] = {}
     for m in range(h):
-        verdicts = month_verdicts(plan, pop, m)
+        key: object = (
+            m
+            if ages_move
+            else tuple(day_signature(d.agreement, plan.days[m]) for d in dests)
+        )
+        if key not in by_signature:
+            by_signature[key] = month_verdicts(plan, pop, m)
+        verdicts = by_signature[key]
         slots = [d.per_month for d in dests]
 
         # 2. releases: ends of stay, and everyone held under an agreement no longer in force
