@@ -74,6 +74,18 @@ def _categorical(rng: np.random.Generator, n: int, shares: Sequence[float]) -> I
     return np.searchsorted(cum, rng.random(n), side="right").astype(np.int64)
 
 
+def _dense_codes(key: IntArray, space: int) -> tuple[IntArray, IntArray]:
+    """The distinct keys (sorted) and each row's index among them, like np.unique(...,
+    return_inverse=True), in linear time when the key space is small enough to tabulate."""
+    if space > 1 << 24:
+        unique, inverse = np.unique(key, return_inverse=True)
+        return unique, inverse.reshape(-1)
+    unique = np.flatnonzero(np.bincount(key, minlength=space))
+    lookup = np.zeros(space, dtype=np.int64)
+    lookup[unique] = np.arange(unique.size)
+    return unique.astype(np.int64), lookup[key]
+
+
 def synthesize(
     spec: SyntheticPopulation, sender: str, errors: RecordErrors, rng: np.random.Generator
 ) -> Population:
@@ -128,7 +140,7 @@ def synthesize(
     key = np.zeros(n, np.int64)
     for _, values, radix in fields:
         key = key * radix + values
-    unique, profile = np.unique(key, return_inverse=True)
+    unique, profile = _dense_codes(key, int(np.prod([radix for _, _, radix in fields])))
     decoded: dict[str, IntArray] = {}
     rest = unique.copy()
     for name, _, radix in reversed(fields):
