@@ -310,16 +310,8 @@ def test_a_bad_date_fails_naming_column_and_line_and_writes_nothing(
     assert "YYYY-MM-DD" in result.stderr
 
 
-BUG_AGE_RANGE = (
-    "BUG src/accords/engine/population.py _cast/validate_population: a population file's age "
-    "is only checked to be a whole number (Int16), not the 0–130 range the Person schema "
-    "enforces (and age + birth_date together, which Person rejects, is accepted): `age=-1` "
-    "or `age=131` in a CSV is evaluated (and -1 counts as a minor) where `accords check` "
-    "rejects the same person."
-)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_AGE_RANGE)
 @pytest.mark.parametrize("age", ["-1", "131"])
 def test_an_age_outside_the_person_schema_fails(
     tmp_path: Path, run: Callable[..., Result], small_registry: Path, age: str

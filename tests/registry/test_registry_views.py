@@ -171,12 +171,6 @@ def test_the_clocks_compose(example: Agreement) -> None:
     assert TRO in {r.id for r in later.rulings}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG src/accords/registry/views.py as_known_on: facts nested in a known fact "
-    "(Facility.capacity / agreed_places) are not filtered by their own public date",
-)
 def test_nested_facts_published_later_are_left_out(
     example_text: str, write_agreement, edit_text
 ) -> None:

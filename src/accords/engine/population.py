@@ -131,6 +131,11 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
                     path, line, None, name, "expected an ISO 3166-1 alpha-3 code on every row", rows
                 )
             )
+    if name == "age":
+        out_of_range = casted.is_not_null() & ((casted < 0) | (casted > 130))
+        if out_of_range.any():
+            line, rows = _offending(path, raw, out_of_range)
+            problems.append(Problem(path, line, None, name, "expected an age from 0 to 130", rows))
     if name == "id" and casted.is_null().any():
         line, rows = _offending(path, raw, casted.is_null())
         problems.append(Problem(path, line, None, name, "every row needs an id", rows))
@@ -180,6 +185,10 @@ def validate_population(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
     if problems:
         raise InputError(problems)
     frame = pl.DataFrame(columns)
+    both = frame["age"].is_not_null() & frame["birth_date"].is_not_null()
+    if both.any():
+        line, rows = _offending(path, frame["id"], both)
+        raise InputError([Problem(path, line, None, "age", "give either age or birth_date", rows)])
     duplicated = frame["id"].is_duplicated()
     if duplicated.any():
         line, rows = _offending(path, frame["id"], duplicated)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from accords.registry.dates import FuzzyDate
-from accords.registry.models import Agreement, Fact, Ruling, Status, StatusChange, Terms
+from accords.registry.models import Agreement, Fact, Ruling, Status, StatusChange
 
 
 class Dated(Protocol):
@@ -27,47 +29,49 @@ F = TypeVar("F", bound=Fact)
 D = TypeVar("D", bound=Dated)
 
 
+def _is_known(fact: Fact, day: date) -> bool:
+    known = fact.known_from()
+    return known is not None and known <= day
+
+
 def _known(items: Sequence[F], day: date) -> list[F]:
-    out = []
-    for item in items:
-        known = item.known_from()
-        if known is not None and known <= day:
-            out.append(item)
-    return out
+    return [item for item in items if _is_known(item, day)]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _prune(model: M, day: date) -> M:
+    """The model with every fact not yet public on `day` removed, at any depth.
+
+    A fact in a list is dropped; a single fact in an optional field becomes None (a facility
+    known in 2024 keeps its capacity only if the capacity was public by then too).
+    """
+    updates: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, Fact):
+            updates[name] = _prune(value, day) if _is_known(value, day) else None
+        elif isinstance(value, BaseModel):
+            updates[name] = _prune(value, day)
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            updates[name] = [
+                _prune(item, day)
+                for item in value
+                if not isinstance(item, Fact) or _is_known(item, day)
+            ]
+    return model.model_copy(update=updates) if updates else model
 
 
 def as_known_on(agreement: Agreement, day: date) -> Agreement:
     """The agreement as the public record stood on `day` (later facts and claims left out)."""
-    terms = agreement.terms
-    known_terms = Terms(
-        nationalities=_known(terms.nationalities, day),
-        categories=_known(terms.categories, day),
-        exclusions=_known(terms.exclusions, day),
-        arrival=_known(terms.arrival, day),
-        facilities=_known(terms.facilities, day),
-        price_schedule=_known(terms.price_schedule, day),
-        quotas=_known(terms.quotas, day),
-        duration_months=_known(terms.duration_months, day),
-    )
-    legal_form = agreement.legal_form
-    if legal_form is not None and not _known([legal_form], day):
-        legal_form = None
-    claims = _known(agreement.claims, day)
-    known_claims = {c.id for c in claims}
+    pruned = _prune(agreement, day)
+    known_claims = {c.id for c in pruned.claims}
     claims = [
         c.model_copy(update={"responds_to": [r for r in c.responds_to if r in known_claims]})
-        for c in claims
+        for c in pruned.claims
     ]
-    return agreement.model_copy(
-        update={
-            "legal_form": legal_form,
-            "status": _known(agreement.status, day),
-            "terms": known_terms,
-            "numbers": _known(agreement.numbers, day),
-            "rulings": _known(agreement.rulings, day),
-            "claims": claims,
-        }
-    )
+    return pruned.model_copy(update={"claims": claims})
 
 
 def status_change_on(agreement: Agreement, day: date) -> StatusChange | None:
