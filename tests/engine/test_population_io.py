@@ -18,6 +18,7 @@ from engine_oracle import KNOWN_QUIRKS, oracle
 from typer.testing import CliRunner, Result
 
 from accords.cli import app
+from accords.engine.evaluate import REASON_CODE_TYPE
 from accords.engine.person import Person
 from accords.engine.population import read_population
 from accords.registry.loader import Registry
@@ -115,7 +116,7 @@ def test_evaluate_writes_one_row_per_person_and_agreement_of_their_state(
     assert result.exit_code == 0, result.stderr
     verdicts = pl.read_parquet(out)
     assert {"person_id", "agreement", "verdict", "reasons"} <= set(verdicts.columns)
-    assert verdicts.schema["reasons"] == pl.List(pl.String)
+    assert verdicts.schema["reasons"] == pl.List(REASON_CODE_TYPE)  # codes stored as an enum
     persons = persons_of(population)
     expected_pairs = {
         (p.id, a.id) for p in persons for a in shipped_registry if a.sending_state == p.present_in

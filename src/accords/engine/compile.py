@@ -17,6 +17,7 @@ import polars as pl
 from accords.engine.reasons import REASONS
 from accords.law import requires_decided_claim, requires_final_order, rules_for
 from accords.law.rules import Citation
+from accords.registry.countries import all_state_codes
 from accords.registry.models import (
     Agreement,
     ArrivalMode,
@@ -96,17 +97,57 @@ def helper_columns(day: date) -> list[pl.Expr]:
         known_mode.alias("_mode"),
         col("removal_basis").cast(pl.String).fill_null("ordinary").alias("_basis"),
         col("asylum_claim").cast(pl.String).alias("_claim"),
+        *_code_slots("citizenships"),
+        *_code_slots("protection_against"),
     ]
+
+
+# Lists of state codes are matched through their first SLOTS codes as enum columns (integer
+# comparisons, ~10x faster than list operations) plus the rare rest as a list. The empty code
+# "" fills unused slots of a known list, so an unknown list (null) stays null and a known one
+# never matches by accident; codes outside the enum (e.g. a simulator's "other") become "".
+SLOTS = 2
+CODES = pl.Enum(["", *sorted(all_state_codes())])
+
+
+def _code_slots(name: str) -> list[pl.Expr]:
+    codes = col(name)
+    slots = [
+        pl.when(codes.is_null())
+        .then(None)
+        .otherwise(codes.list.get(i, null_on_oob=True).cast(CODES, strict=False).fill_null(""))
+        .alias(f"_{name}{i}")
+        for i in range(SLOTS)
+    ]
+    rest = (
+        pl.when(codes.list.len() > SLOTS)
+        .then(codes.list.slice(SLOTS))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+    )
+    return [*slots, rest.alias(f"_{name}_rest")]
+
+
+def _member(name: str, codes: list[str]) -> pl.Expr:
+    """Whether the list holds any of `codes` (null when the list is unknown)."""
+    listed = pl.lit(codes, dtype=pl.List(pl.String))
+    return pl.any_horizontal(
+        *[col(f"_{name}{i}").is_in(codes) for i in range(SLOTS)],
+        col(f"_{name}_rest").list.set_intersection(listed).list.len() > 0,
+    )
+
+
+def _outside(name: str, excluded: list[str]) -> pl.Expr:
+    """Whether the list holds a code not in `excluded` (null when the list is unknown)."""
+    listed = pl.lit(excluded, dtype=pl.List(pl.String))
+    return pl.any_horizontal(
+        *[(col(f"_{name}{i}") != "") & ~col(f"_{name}{i}").is_in(excluded) for i in range(SLOTS)],
+        col(f"_{name}_rest").list.set_difference(listed).list.len() > 0,
+    )
 
 
 def _holds_any(codes: list[str]) -> pl.Expr:
     """Whether the person holds any of these citizenships (null when citizenship is unknown)."""
-    return (
-        col("citizenships")
-        .list.set_intersection(pl.lit(codes, dtype=pl.List(pl.String)))
-        .list.len()
-        > 0
-    )
+    return _member("citizenships", codes)
 
 
 def _nationality_covered(term: Nationalities, receiver: str) -> pl.Expr:
@@ -120,8 +161,8 @@ def _nationality_covered(term: Nationalities, receiver: str) -> pl.Expr:
     excluded = list(term.excluded) + ([] if term.include_own_nationals else [receiver])
     if not excluded:
         return pl.lit(True)
-    outside = col("citizenships").list.set_difference(pl.lit(excluded, dtype=pl.List(pl.String)))
-    return (col("citizenships").list.len() == 0) | (outside.list.len() > 0)
+    stateless = col("_citizenships0") == ""
+    return stateless | _outside("citizenships", excluded)
 
 
 def category_matches(category: Category) -> pl.Expr:
@@ -205,7 +246,7 @@ def _law_checks(agreement: Agreement, day: date) -> list[Check]:
         ),
         Check(
             "non_refoulement",
-            col("protection_against").list.contains(pl.lit(receiver)),
+            _member("protection_against", [receiver]),
             cites("non_refoulement"),
         ),
         Check("protected_status", col("_claim") == "granted", cites("protected_status")),

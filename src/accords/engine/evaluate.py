@@ -61,30 +61,35 @@ class Evaluation:
         return self.verdicts.group_by("agreement", "verdict").len().sort("agreement", "verdict")
 
 
+REASON_CODE_TYPE = pl.Enum([c for s in REASONS.values() for c in (s.code, s.unknown_code)])
+
+
 def with_reason_codes(verdicts: pl.DataFrame) -> pl.DataFrame:
     """Add the masks as a list of reason codes (unknown checks get the suffix `_unknown`).
 
-    A population has few distinct mask pairs, so they are decoded once each and joined back:
-    far cheaper than building string lists row by row.
+    A population has few distinct mask pairs, so they are decoded once each and joined back on
+    one 64-bit key; the codes are an enum, so a Parquet file stores them as small integers.
     """
-    pairs = verdicts.select("fail_mask", "unknown_mask").unique()
-    decoded = pairs.with_columns(
-        pl.Series(
-            "reasons",
-            [
+    key = (pl.col("fail_mask").cast(pl.UInt64) * (1 << 32) + pl.col("unknown_mask")).alias("_key")
+    keyed = verdicts.with_columns(key)
+    pairs = keyed.select("_key", "fail_mask", "unknown_mask").unique("_key")
+    decoded = pl.DataFrame(
+        {
+            "_key": pairs["_key"],
+            "reasons": pl.Series(
                 [
-                    s.code if f & s.bit else s.unknown_code
-                    for s in REASONS.values()
-                    if (f | u) & s.bit
-                ]
-                for f, u in pairs.iter_rows()
-            ],
-            dtype=pl.List(pl.String),
-        )
+                    [
+                        s.code if f & s.bit else s.unknown_code
+                        for s in REASONS.values()
+                        if (f | u) & s.bit
+                    ]
+                    for f, u in pairs.select("fail_mask", "unknown_mask").iter_rows()
+                ],
+                dtype=pl.List(REASON_CODE_TYPE),
+            ),
+        }
     )
-    return verdicts.join(
-        decoded, on=["fail_mask", "unknown_mask"], how="left", maintain_order="left"
-    )
+    return keyed.join(decoded, on="_key", how="left", maintain_order="left").drop("_key")
 
 
 def evaluate_frame(

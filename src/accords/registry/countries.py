@@ -29,6 +29,10 @@ def _iso_names() -> dict[str, str]:
     return names
 
 
+def all_state_codes() -> list[str]:
+    return list(_iso_names())
+
+
 def is_state(code: str) -> bool:
     return code in _iso_names()
 
