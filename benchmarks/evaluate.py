@@ -112,7 +112,7 @@ def synthetic_population(n: int, seed: int = 7) -> pl.DataFrame:
 
 def one(n: int, day: date, with_oracle: bool) -> dict[str, object]:
     """Measure one size in this process."""
-    from accords.engine.evaluate import evaluate_frame
+    from accords.engine.evaluate import evaluate_frame, write_verdicts
     from accords.engine.population import read_population
     from accords.registry.loader import load_registry
 
@@ -130,9 +130,7 @@ def one(n: int, day: date, with_oracle: bool) -> dict[str, object]:
         started = time.perf_counter()
         validated = read_population(source)
         full = evaluate_frame(validated, agreements, day, with_reasons=True)
-        full.verdicts.select("person_id", "agreement", "verdict", "reasons").write_parquet(
-            Path(tmp) / "verdicts.parquet"
-        )
+        write_verdicts(full.verdicts, Path(tmp) / "verdicts.parquet")
         result["cli_path_s"] = time.perf_counter() - started
     if with_oracle:
         sys.path.insert(0, str(ROOT / "tests" / "engine"))

@@ -13,7 +13,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from accords.atomic import atomic_path
 from accords.commands.common import (
     RegistryOption,
     console,
@@ -24,7 +23,7 @@ from accords.commands.common import (
     parse_day,
 )
 from accords.engine.check import CheckOutput, check, load_person
-from accords.engine.evaluate import evaluate_frame
+from accords.engine.evaluate import evaluate_frame, write_verdicts
 from accords.engine.population import read_population
 from accords.engine.reasons import Verdict
 from accords.registry.loader import Registry
@@ -143,10 +142,7 @@ def evaluate_command(
             progress.update(task, advance=1, description=f"{agreement_id} ({rows:,} cases)")
 
         evaluation = evaluate_frame(frame, chosen, day, with_reasons=True, progress=advance)
-    with atomic_path(out) as tmp:
-        evaluation.verdicts.select(
-            "person_id", "agreement", "verdict", "reasons", "fail_mask", "unknown_mask"
-        ).write_parquet(tmp)
+    write_verdicts(evaluation.verdicts, out)
     elapsed = time.perf_counter() - started
     _summary(evaluation.counts(), frame.height, elapsed, out)
 

@@ -52,7 +52,8 @@ class Registry:
             raise KeyError(f"no agreement {agreement_id!r} in the registry{hint}") from None
 
     def select(self, ids: Sequence[str] | None) -> list[Agreement]:
-        return [self.get(i) for i in ids] if ids else list(self.agreements)
+        """The named agreements in the order given (each once), or all of them."""
+        return [self.get(i) for i in dict.fromkeys(ids)] if ids else list(self.agreements)
 
     def for_sender(self, state: str) -> list[Agreement]:
         return [a for a in self.agreements if a.sending_state == state]
