@@ -6,7 +6,7 @@ give every test file a name that is unique across folders (e.g. `test_registry_*
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,19 @@ from accords.cli import app
 from accords.registry.loader import default_agreements_dir
 
 Invoke = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_run_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep every test off the user's run store.
+
+    `accords simulate` records each run in the run store, whose default is the user's data
+    folder; ACCORDS_DB points at a per-session temporary file instead. Tests that need their own
+    store set it again.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ACCORDS_DB", str(tmp_path_factory.mktemp("run-store") / "runs.duckdb"))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from accords.commands import agreements, cases, simulate
+from accords.commands import agreements, cases, runs, serve, simulate
 
 app = typer.Typer(
     name="accords",
@@ -13,9 +13,11 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(agreements.app, name="agreements")
+app.add_typer(runs.app, name="runs")
 app.command("check")(cases.check_command)
 app.command("evaluate")(cases.evaluate_command)
 app.command("simulate")(simulate.simulate)
+app.command("serve")(serve.serve)
 
 
 if __name__ == "__main__":

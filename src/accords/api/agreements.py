@@ -1,0 +1,181 @@
+"""/api/agreements, /api/compare, /api/export: the registry as JSON and as data files.
+
+The JSON is the CLI's `--json` output, built by the same functions (`_view`, `_compare_rows`,
+`AgreementSummary`), so the API and the command line can never disagree about an agreement.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from accords.api import deps
+from accords.commands.agreements import _compare_rows, _view
+from accords.registry.export import export as export_registry
+from accords.registry.export import facts_path
+from accords.registry.loader import Registry
+from accords.registry.models import Kind, Status, StatusChange
+from accords.registry.outputs import (
+    AgreementSummary,
+    CompareOutput,
+    ListOutput,
+    ShowOutput,
+    View,
+)
+from accords.registry.views import in_force_on, status_on
+
+router = APIRouter(prefix="/api", tags=["agreements"])
+
+RegistryDep = Annotated[Registry, Depends(deps.registry)]
+OnQuery = Annotated[deps.Day | None, Query(description="Only what held on this day (YYYY-MM-DD).")]
+KnownQuery = Annotated[
+    deps.Day | None,
+    Query(description="Only what the public record held on this day (YYYY-MM-DD)."),
+]
+
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def filter_agreements(
+    reg: Registry,
+    day: date,
+    sender: str | None = None,
+    receiver: str | None = None,
+    kind: Kind | None = None,
+    status: Status | None = None,
+) -> list[AgreementSummary]:
+    """The list's rows, filtered as `accords agreements list` filters them (plus status)."""
+    chosen = [
+        a
+        for a in reg
+        if (not sender or sender.upper() in {a.sender, a.sending_state})
+        and (not receiver or a.receiver == receiver.upper())
+        and (kind is None or a.kind is kind)
+        and (status is None or status_on(a, day) is status)
+    ]
+    return [AgreementSummary.of(a, day) for a in chosen]
+
+
+@router.get("/agreements", response_model=ListOutput, summary="List agreements")
+def list_agreements(
+    reg: RegistryDep,
+    on: OnQuery = None,
+    sender: Annotated[str | None, Query(description="Sending state (alpha-3).")] = None,
+    receiver: Annotated[str | None, Query(description="Receiving state (alpha-3).")] = None,
+    kind: Annotated[Kind | None, Query(description="Kind of agreement.")] = None,
+    status: Annotated[Status | None, Query(description="Status on `on` (or today).")] = None,
+) -> ListOutput:
+    """Every agreement (or those matching the filters) with its status on a day."""
+    day = on or date.today()
+    return ListOutput(
+        on=day, agreements=filter_agreements(reg, day, sender, receiver, kind, status)
+    )
+
+
+@router.get("/agreements/{agreement_id}", response_model=ShowOutput, summary="Show an agreement")
+def show_agreement(
+    agreement_id: str, reg: RegistryDep, as_known_on: KnownQuery = None, on: OnQuery = None
+) -> ShowOutput:
+    """One agreement: terms, timeline, numbers, rulings, claims, every fact with its sources."""
+    viewed, view = _view(deps.agreement(reg, agreement_id), _iso(as_known_on), _iso(on))
+    return ShowOutput(view=view, agreement=viewed)
+
+
+class TimelineAgreement(BaseModel):
+    id: str
+    status: list[StatusChange]
+
+
+class TimelineOutput(BaseModel):
+    view: View
+    agreement: TimelineAgreement
+
+
+@router.get(
+    "/agreements/{agreement_id}/timeline",
+    response_model=TimelineOutput,
+    summary="An agreement's status timeline",
+)
+def agreement_timeline(
+    agreement_id: str, reg: RegistryDep, as_known_on: KnownQuery = None
+) -> TimelineOutput:
+    """The dated status changes of one agreement, each with its sources."""
+    viewed, view = _view(deps.agreement(reg, agreement_id), _iso(as_known_on), None)
+    return TimelineOutput(
+        view=view, agreement=TimelineAgreement(id=viewed.id, status=viewed.status)
+    )
+
+
+def compare_output(reg: Registry, ids: list[str], on: date | None) -> CompareOutput:
+    day = on or date.today()
+    agreements = [deps.agreement(reg, i) for i in ids]
+    if on:
+        agreements = [in_force_on(a, day) for a in agreements]
+    view = View(as_known_on=None, on=on, status=None, hidden_facts=0)
+    return CompareOutput(view=view, ids=ids, rows=_compare_rows(agreements, day))
+
+
+@router.get("/compare", response_model=CompareOutput, summary="Compare agreements")
+def compare(
+    reg: RegistryDep,
+    ids: Annotated[
+        list[str], Query(min_length=2, description="Two or more agreement ids (repeat `ids`).")
+    ],
+    on: OnQuery = None,
+) -> CompareOutput:
+    """Agreements side by side, term by term (as `accords agreements compare --json`)."""
+    deps.known_ids(reg, ids, "ids")
+    return compare_output(reg, ids, on)
+
+
+@router.get(
+    "/export",
+    summary="Download the registry as data",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The table as a file.",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}},
+                "application/vnd.apache.parquet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        }
+    },
+)
+def export(
+    reg: RegistryDep,
+    format: Annotated[Literal["csv", "json", "parquet"], Query(description="File format.")],
+    table: Annotated[
+        Literal["agreements", "facts"],
+        Query(description="CSV and Parquet: which table (JSON holds both)."),
+    ] = "agreements",
+) -> Response:
+    """The file `accords agreements export` writes: one row per agreement, or per (fact, source)."""
+    with tempfile.TemporaryDirectory(prefix="accords-export-") as tmp:
+        out = Path(tmp) / f"registry.{format}"
+        export_registry(reg, format, out)
+        chosen = facts_path(out) if table == "facts" and format != "json" else out
+        content = chosen.read_bytes()
+    name = chosen.name if format != "json" else "registry.json"
+    return Response(
+        content,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="accords-{name}"'},
+    )

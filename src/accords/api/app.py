@@ -1,0 +1,232 @@
+"""The FastAPI application: JSON under /api, HTML pages, static files, problem documents.
+
+`create_app(settings)` builds a whole server from its settings (limits, run store path,
+registry): the CLI's `accords serve`, the tests and an ASGI host all get the same app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+import accords
+from accords.api import agreements, cases, pages, simulations
+from accords.api.charts import plotly_js
+from accords.api.problems import (
+    PROBLEM_MEDIA_TYPE,
+    PROBLEM_TYPES,
+    ApiError,
+    BodyLimitMiddleware,
+    Problem,
+    problem_from_http,
+    problem_from_request_validation,
+    problem_response,
+)
+from accords.api.runner import RunManager
+from accords.api.settings import Settings
+from accords.registry.loader import load_registry
+
+STATIC_DIR = Path(str(resources.files("accords.api") / "static"))
+
+DESCRIPTION = """\
+Migration agreements between states, and the laws that bound them, as cited rules.
+
+JSON answers are the same as the `accords` CLI's `--json` output. Errors are RFC 9457 problem
+documents (`application/problem+json`) with `type`, `title`, `status`, `detail`, and `field`
+and `errors` naming what was wrong.
+"""
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+
+
+def _answer(request: Request, problem: ApiError) -> Response:
+    """A problem document for the API, the same problem as an HTML page for a browser."""
+    if _is_api(request):
+        return problem_response(problem, request)
+    response = pages.render(
+        request,
+        "error.html",
+        {"problem": problem.document(request.url.path)},
+        status_code=problem.status,
+    )
+    response.headers.update(problem.headers or {})
+    return response
+
+
+def _allowed(app: FastAPI, request: Request) -> str:
+    """Every method some route accepts on this request's path (for a 405's Allow header)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
+def _install_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return _answer(request, exc)
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return _answer(request, problem_from_request_validation(exc))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        problem = problem_from_http(exc)
+        if exc.status_code == 405:
+            # Starlette names only the first route on the path; a path may have several.
+            problem.headers = {**(problem.headers or {}), "Allow": _allowed(app, request)}
+        return _answer(request, problem)
+
+    async def on_error(request: Request, exc: Exception) -> Response:
+        problem = ApiError(500, None, f"internal error: {type(exc).__name__}: {exc}")
+        return _answer(request, problem)
+
+    app.add_exception_handler(ApiError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_error)
+
+
+def _problem_openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema, with every error response documented as a problem document."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem.pop("$defs", {}))
+    components["Problem"] = problem
+    components.update(cases.person_schemas())
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    ids = app.state.registry.ids
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                # Agreement ids given as parameters must be the registry's: say which they are.
+                if parameter["name"] in ("agreement", "ids") and parameter["in"] == "query":
+                    _set_items_enum(parameter["schema"], ids)
+            responses = operation.setdefault("responses", {})
+            codes = {"422", "500"}
+            if "{" in path:
+                codes.add("404")
+            if operation.get("requestBody"):
+                codes.add("413")
+            if path.startswith("/api/simulations/{"):
+                codes.add("409")
+            if path == "/api/simulations" and "requestBody" in operation:
+                codes.add("429")
+            if path == "/api/evaluate":
+                codes.add("415")
+            for code in sorted(codes):
+                entry = responses.setdefault(code, {})
+                entry["description"] = entry.get("description") or PROBLEM_TITLES.get(code, "Error")
+                if code == "422":
+                    entry["description"] = "Invalid request (problem document)"
+                entry["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+    app.openapi_schema = schema
+    return schema
+
+
+def _set_items_enum(schema: dict[str, Any], values: list[str]) -> None:
+    """Put `enum` on the array items of a (possibly nullable) array parameter schema."""
+    for option in schema.get("anyOf", [schema]):
+        if option.get("type") == "array":
+            option["items"] = {"type": "string", "enum": values}
+
+
+PROBLEM_TITLES = {
+    "404": "Not found (problem document)",
+    "409": "The run has no results yet (problem document)",
+    "413": "Payload too large (problem document)",
+    "415": "Unsupported media type (problem document)",
+    "429": "Too many runs (problem document)",
+    "500": "Internal error (problem document)",
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The whole server: API, pages and static files, with `settings`' limits and store."""
+    settings = settings or Settings.from_env()
+    registry = load_registry(settings.registry)
+    runs = RunManager(settings, registry)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Runs are daemon threads: give those in flight a moment to record their end; a run
+        # still going when the process exits is marked interrupted by the store's next reader.
+        runs.wait(timeout=5.0)
+
+    app = FastAPI(
+        title="accords",
+        version=accords.__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not offered
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.registry = registry
+    app.state.runs = runs
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    _install_handlers(app)
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly() -> Response:
+        return Response(
+            plotly_js(),
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon")
+
+    @app.get("/problems/{slug}", include_in_schema=False, response_class=HTMLResponse)
+    def problem_type(request: Request, slug: str) -> HTMLResponse:
+        if slug not in PROBLEM_TYPES:
+            raise ApiError(404, "not-found", f"no problem type {slug!r}")
+        title, description = PROBLEM_TYPES[slug]
+        return pages.render(
+            request, "problem_type.html", {"slug": slug, "title": title, "description": description}
+        )
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(agreements.router)
+    app.include_router(cases.router)
+    app.include_router(simulations.router)
+    app.include_router(pages.router)
+
+    def openapi() -> dict[str, Any]:
+        return _problem_openapi(app)
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+__all__ = ["create_app"]

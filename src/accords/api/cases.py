@@ -1,0 +1,247 @@
+"""/api/check (one person) and /api/evaluate (a population file): the case engine over HTTP.
+
+`/api/check` answers with exactly what `accords check --json` prints, from the same
+`accords.engine.check.check`. `/api/evaluate` reads an uploaded CSV or Parquet file in memory,
+checks it with the engine's own `validate_population` (so errors name the same columns and
+rows as the CLI), and answers with the verdicts as Parquet or JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import polars as pl
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+
+from accords.api import deps
+from accords.api.problems import ApiError, ProblemItem, from_validation_error, input_problem
+from accords.api.settings import Settings
+from accords.engine.check import CheckOutput, check
+from accords.engine.evaluate import evaluate_frame
+from accords.engine.person import Person
+from accords.engine.population import validate_population
+from accords.engine.reasons import Verdict
+from accords.registry.loader import Registry
+from accords.validation import InputError, Problem
+
+router = APIRouter(prefix="/api", tags=["cases"])
+
+RegistryDep = Annotated[Registry, Depends(deps.registry)]
+SettingsDep = Annotated[Settings, Depends(deps.settings)]
+DateQuery = Annotated[
+    deps.Day | None,
+    Query(alias="date", description="Day to evaluate (YYYY-MM-DD; default today)."),
+]
+AgreementQuery = Annotated[
+    list[str] | None,
+    Query(description="Only these agreement ids (repeatable); default: the sender's."),
+]
+
+PARQUET = "application/vnd.apache.parquet"
+VERDICT_COLUMNS = ("person_id", "agreement", "verdict", "reasons", "fail_mask", "unknown_mask")
+
+
+STATE_REF = {"$ref": "#/components/schemas/StateCode"}
+
+
+def person_schemas() -> dict[str, dict[str, Any]]:
+    """The Person schema for the OpenAPI document, saying what validation will demand.
+
+    The engine's model types state codes as plain strings and checks them in a validator; the
+    API's schema lists the codes (`StateCode`) and says that age and birth date exclude each
+    other, so a client (or a schema-driven test) knows what is valid before sending it.
+    """
+    ref = "#/components/schemas/{model}"
+    person = Person.model_json_schema(ref_template=ref)
+    schemas: dict[str, dict[str, Any]] = person.pop("$defs", {})
+    props = person["properties"]
+    props["present_in"] = {**props["present_in"], **STATE_REF}
+    props["present_in"].pop("type", None)
+    for name in ("citizenships", "protection_against"):
+        for option in props[name]["anyOf"]:
+            if option.get("type") == "array":
+                option["items"] = STATE_REF
+    person["not"] = {
+        "required": ["age", "birth_date"],
+        "properties": {"age": {"type": "integer"}, "birth_date": {"type": "string"}},
+    }
+    schemas["StateCode"] = {
+        "type": "string",
+        "enum": list(deps.state_codes()),
+        "description": "An ISO 3166-1 alpha-3 code (XKX for Kosovo).",
+    }
+    schemas["Person"] = person
+    return schemas
+
+
+PERSON_BODY = {
+    "required": True,
+    "description": "One person in the person schema (JSON).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Person"}}},
+}
+
+
+async def strict_person(request: Request) -> Person:
+    """The body as a Person, validated strictly: `false` is not an age, nor `0` a date.
+
+    FastAPI would validate the parsed body leniently (pydantic's lax mode turns `true` into 1
+    and `0` into 1970-01-01); a case's facts must be exactly what the client meant.
+    """
+    body = await request.body()
+    try:
+        # JSON Schema counts 34.0 as an integer; pydantic's strict mode would not.
+        data = json.loads(body, parse_float=_integral)
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"the body is not JSON: {exc}",
+            [ProblemItem(field="", message="malformed JSON", location="body")],
+        ) from None
+    try:
+        return Person.model_validate_json(json.dumps(data), strict=True)
+    except ValidationError as exc:
+        raise from_validation_error(exc, "body") from None
+
+
+def _integral(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+@router.post(
+    "/check",
+    response_model=CheckOutput,
+    summary="Check one case",
+    openapi_extra={"requestBody": PERSON_BODY},
+)
+def check_case(
+    person: Annotated[Person, Depends(strict_person)],
+    reg: RegistryDep,
+    on: DateQuery = None,
+    agreement: AgreementQuery = None,
+) -> CheckOutput:
+    """Could this person be sent under each agreement on that date, and why or why not?"""
+    chosen = deps.known_ids(reg, agreement, "agreement")
+    return check(person, date=on or date.today(), agreements=chosen, registry=reg)
+
+
+class VerdictCount(BaseModel):
+    agreement: str
+    verdict: Verdict
+    count: int
+
+
+class VerdictRow(BaseModel):
+    person_id: str
+    agreement: str
+    verdict: Verdict
+    reasons: list[str]
+    fail_mask: int
+    unknown_mask: int
+
+
+class EvaluateOutput(BaseModel):
+    date: date
+    persons: int
+    cases: int
+    counts: list[VerdictCount]
+    verdicts: list[VerdictRow]
+
+
+def read_upload(upload: UploadFile, settings: Settings) -> pl.DataFrame:
+    """The uploaded population, validated; a 413 past the row limit, 415/422 when unreadable."""
+    name = Path(upload.filename or "population")
+    suffix = name.suffix.lower()
+    content_type = (upload.content_type or "").lower()
+    if suffix not in (".csv", ".parquet"):
+        if "csv" in content_type:
+            suffix = ".csv"
+        elif "parquet" in content_type:
+            suffix = ".parquet"
+        else:
+            raise ApiError(
+                415,
+                "unsupported-media-type",
+                f"{name.name}: expected a .csv or .parquet file (person schema)",
+            )
+    label = name.with_suffix(suffix)
+    data = upload.file.read()
+    try:
+        if suffix == ".csv":
+            raw = pl.read_csv(io.BytesIO(data), infer_schema=False)
+        else:
+            raw = pl.read_parquet(io.BytesIO(data))
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        problem = Problem(label, None, None, "", f"cannot read: {exc}")
+        raise input_problem(InputError([problem]), "file") from None
+    if raw.height > settings.max_population_rows:
+        raise ApiError(
+            413,
+            "payload-too-large",
+            f"{label.name} has {raw.height:,} rows; this server evaluates at most "
+            f"{settings.max_population_rows:,} (setting max_population_rows)",
+        )
+    if raw.height == 0:
+        raise input_problem(
+            InputError([Problem(label, None, None, "", "the population has no rows")]), "file"
+        )
+    try:
+        return validate_population(label, raw)
+    except InputError as exc:
+        raise input_problem(exc, "file") from None
+
+
+@router.post(
+    "/evaluate",
+    summary="Evaluate a population",
+    response_model=EvaluateOutput,
+    responses={
+        200: {
+            "description": "Verdicts per (person, agreement): JSON, or Parquet (format=parquet).",
+            "content": {PARQUET: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def evaluate(
+    population: Annotated[
+        UploadFile, File(description="CSV or Parquet in the person schema (one row a person).")
+    ],
+    reg: RegistryDep,
+    settings: SettingsDep,
+    on: DateQuery = None,
+    agreement: AgreementQuery = None,
+    format: Annotated[
+        Literal["json", "parquet"], Query(description="json (default) or parquet.")
+    ] = "json",
+) -> EvaluateOutput | Response:
+    """Every person against every chosen agreement: the verdicts `accords evaluate` writes."""
+    chosen = reg.select(deps.known_ids(reg, agreement, "agreement"))
+    frame = read_upload(population, settings)
+    day = on or date.today()
+    evaluation = evaluate_frame(frame, chosen, day, with_reasons=True)
+    verdicts = evaluation.verdicts.select(*VERDICT_COLUMNS)
+    if format == "parquet":
+        buffer = io.BytesIO()
+        verdicts.write_parquet(buffer)
+        return Response(
+            buffer.getvalue(),
+            media_type=PARQUET,
+            headers={"Content-Disposition": 'attachment; filename="verdicts.parquet"'},
+        )
+    counts = evaluation.counts()
+    return EvaluateOutput(
+        date=day,
+        persons=frame.height,
+        cases=verdicts.height,
+        counts=[
+            VerdictCount(agreement=a, verdict=Verdict(v), count=n) for a, v, n in counts.iter_rows()
+        ],
+        verdicts=[VerdictRow.model_validate(row) for row in verdicts.to_dicts()],
+    )

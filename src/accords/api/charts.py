@@ -1,0 +1,86 @@
+"""Charts for the pages, drawn by plotly.js served from this server (never a CDN).
+
+Each chart is a cartesian plotly figure rendered as a `<div>` plus its script; the page loads
+`/static/plotly.min.js` once. Every chart has a table beside it with the same data, so a reader
+without JavaScript loses nothing but the picture.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from accords.registry.models import Agreement, Status
+
+STATUS_COLOURS = {
+    Status.ANNOUNCED: "#8c6d1f",
+    Status.SIGNED: "#1f6f8c",
+    Status.IN_FORCE: "#2e7d32",
+    Status.SUSPENDED: "#c62828",
+    Status.ENDED: "#555555",
+}
+STATUS_ORDER = [s.value for s in Status]
+CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
+
+
+@cache
+def plotly_js() -> str:
+    """plotly.js from the installed plotly package, read once per process."""
+    text: str = get_plotlyjs()
+    return text
+
+
+def status_segments(agreement: Agreement, end: date) -> list[tuple[Status, date, date, str]]:
+    """(status, from, to, label) for each status change, each lasting until the next one."""
+    changes = agreement.status
+    out = []
+    for i, change in enumerate(changes):
+        start = change.effective()
+        stop = changes[i + 1].effective() if i + 1 < len(changes) else max(end, start)
+        if stop <= start:
+            stop = start + timedelta(days=1)
+        by = f" — {change.by}" if change.by else ""
+        out.append((change.status, start, stop, f"{change.status.value} from {change.date}{by}"))
+    return out
+
+
+def timeline_chart(agreement: Agreement, end: date, element_id: str = "timeline-chart") -> str:
+    """The agreement's status over time, one coloured band per status, as an HTML fragment."""
+    fig = go.Figure()
+    seen: set[Status] = set()
+    for status, start, stop, label in status_segments(agreement, end):
+        fig.add_trace(
+            go.Scatter(
+                x=[start.isoformat(), stop.isoformat()],
+                y=[status.value, status.value],
+                mode="lines+markers",
+                line={"color": STATUS_COLOURS[status], "width": 14},
+                marker={"size": 8, "color": STATUS_COLOURS[status]},
+                name=status.value,
+                legendgroup=status.value,
+                showlegend=status not in seen,
+                hovertext=[label, label],
+                hoverinfo="text",
+            )
+        )
+        seen.add(status)
+    fig.update_layout(
+        height=260,
+        margin={"l": 80, "r": 20, "t": 10, "b": 40},
+        xaxis={"type": "date", "title": None},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": STATUS_ORDER,
+            "title": None,
+            "fixedrange": True,
+        },
+        legend={"orientation": "h", "y": -0.25},
+        template="plotly_white",
+    )
+    html: str = fig.to_html(
+        full_html=False, include_plotlyjs=False, div_id=element_id, config=CONFIG
+    )
+    return html

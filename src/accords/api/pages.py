@@ -1,0 +1,483 @@
+"""The web pages: server-rendered HTML over the same functions as the JSON API.
+
+Every page reads without JavaScript (forms are plain GET/POST, a running simulation's page
+refreshes itself); JavaScript only draws the charts, from plotly.js served by this server.
+Errors on a page are the JSON API's problems (`ApiError`), shown beside the form.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+import accords
+from accords.api import deps
+from accords.api.agreements import compare_output, filter_agreements
+from accords.api.charts import timeline_chart
+from accords.api.problems import ApiError, ProblemItem, from_validation_error
+from accords.api.runner import Overrides, RunManager, prepare_scenario
+from accords.api.settings import Settings
+from accords.api.simulations import get_record, report_html
+from accords.commands.agreements import _view
+from accords.commands.render_agreement import claim_threads, money, party
+from accords.engine.check import check
+from accords.engine.person import AsylumClaim, Person, Sex
+from accords.registry.countries import country_name
+from accords.registry.loader import Registry
+from accords.registry.models import (
+    Agreement,
+    ArrivalMode,
+    Claim,
+    Fact,
+    Kind,
+    NationalityMode,
+    RemovalBasis,
+    Source,
+    Status,
+)
+from accords.simulation.scenario import default_scenario_path
+
+router = APIRouter(include_in_schema=False)
+
+TEMPLATES_DIR = Path(str(resources.files("accords.api") / "templates"))
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+
+RegistryDep = Annotated[Registry, Depends(deps.registry)]
+RunsDep = Annotated[RunManager, Depends(deps.runs)]
+SettingsDep = Annotated[Settings, Depends(deps.settings)]
+
+
+def _quoted(words: str) -> str:
+    text = words.strip()
+    return text if text[:1] in "“\"'" else f"“{text}”"
+
+
+def _when(moment: datetime | None) -> str:
+    """A run's time to the second, in UTC (the store keeps times in UTC)."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
+
+
+templates.env.globals.update(
+    party=party, money=money, version=accords.__version__, fmt=_fmt, section=None
+)
+templates.env.filters["quoted"] = _quoted
+templates.env.filters["when"] = _when
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+class Notes:
+    """Numbered sources for one page, in the order the page first cites them."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def cite(self, fact: Fact | None) -> list[int]:
+        if fact is None:
+            return []
+        numbers = []
+        for source in fact.sources:
+            key = (source.url, source.quote)
+            if key not in self._index:
+                self.sources.append(source)
+                self._index[key] = len(self.sources)
+            numbers.append(self._index[key])
+        return numbers
+
+
+def _period(item: Any) -> str:
+    start, end = getattr(item, "valid_from", None), getattr(item, "valid_to", None)
+    if start is None and end is None:
+        return ""
+    return f" (from {start or '…'} to {end or '…'})"
+
+
+def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
+    """(term, text, facts cited) for each term, worded like `accords agreements show`."""
+    t = a.terms
+    rows: list[tuple[str, str, list[Fact]]] = []
+    for n in t.nationalities:
+        if n.mode is NationalityMode.LISTED:
+            text = "listed: " + ", ".join(f"{country_name(c)} ({c})" for c in n.codes)
+        elif n.mode is NationalityMode.ANY:
+            text = "any nationality" + (f" except {', '.join(n.excluded)}" if n.excluded else "")
+        elif n.mode is NationalityMode.OWN_NATIONALS:
+            text = f"only nationals of {party(a.receiver)}"
+        else:
+            text = "unknown (the sources do not say)"
+        rows.append(("Nationalities", text + _period(n), [n]))
+    for c in t.categories:
+        cats = ", ".join(x.value.replace("_", " ") for x in c.any_of)
+        rows.append(("Categories", f"any of: {cats}{_period(c)}", [c]))
+    for e in t.exclusions:
+        rows.append(("Excludes", e.excludes.value.replace("_", " ") + _period(e), [e]))
+    for ar in t.arrival:
+        parts = []
+        if ar.modes:
+            parts.append("by " + ", ".join(m.value.replace("_", " ") for m in ar.modes))
+        if ar.on_or_after:
+            parts.append(f"on or after {ar.on_or_after}")
+        if ar.within_days_of_arrival:
+            parts.append(f"within {ar.within_days_of_arrival} days of arrival")
+        rows.append(("Arrival", "; ".join(parts) + _period(ar), [ar]))
+    for f in t.facilities:
+        facts: list[Fact] = [f]
+        text = f"{f.name}, {f.location or 'location unknown'}"
+        if f.capacity and f.capacity.value:
+            text += f"; capacity {f.capacity.value:,.0f} {f.capacity.unit}"
+            facts.append(f.capacity)
+        if f.agreed_places and f.agreed_places.value:
+            text += f"; agreed places {f.agreed_places.value:,.0f}"
+            facts.append(f.agreed_places)
+        rows.append(("Facility", text, facts))
+    for p in t.price_schedule:
+        ceiling = "up to " if p.up_to else ""
+        threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
+        rows.append(
+            (
+                f"Price ({p.kind.value.replace('_', ' ')})",
+                f"{ceiling}{money(p.money)}{threshold} — {p.label}",
+                [p],
+            )
+        )
+    for q in t.quotas:
+        rows.append(("Quota", q.label, [q]))
+    for d in t.duration_months:
+        rows.append(
+            ("Duration", f"{d.value:g} {d.unit}" if d.value is not None else "unknown", [d])
+        )
+    return rows
+
+
+def threads(claims: list[Claim]) -> list[tuple[Claim, list[tuple[int, Claim]]]]:
+    """Each first claim with every later statement answering it (depth from 1), in order."""
+    out: list[tuple[Claim, list[tuple[int, Claim]]]] = []
+    for depth, claim in claim_threads(claims):
+        if depth == 0:
+            out.append((claim, []))
+        elif out:
+            out[-1][1].append((depth, claim))
+    return out
+
+
+def _optional_day(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"{field}: {value!r} is not a date; expected YYYY-MM-DD",
+            [ProblemItem(field=field, message="expected a date YYYY-MM-DD", location="query")],
+        ) from None
+
+
+def _optional_enum(kind: type[Kind] | type[Status], value: str | None, field: str) -> Any:
+    if not value:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise ApiError(
+            422,
+            "validation-error",
+            f"{field}: {value!r} is not one of {allowed}",
+            [ProblemItem(field=field, message=f"expected one of {allowed}", location="query")],
+        ) from None
+
+
+def _parties(codes: set[str]) -> list[tuple[str, str]]:
+    return sorted(((c, country_name(c)) for c in codes), key=lambda x: x[1])
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, reg: RegistryDep) -> HTMLResponse:
+    return render(request, "home.html", {"count": len(reg)})
+
+
+@router.get("/agreements", response_class=HTMLResponse)
+def agreements_page(
+    request: Request,
+    reg: RegistryDep,
+    sender: str | None = None,
+    receiver: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    on: str | None = None,
+) -> HTMLResponse:
+    day = _optional_day(on, "on") or date.today()
+    rows = filter_agreements(
+        reg,
+        day,
+        sender,
+        receiver,
+        _optional_enum(Kind, kind, "kind"),
+        _optional_enum(Status, status, "status"),
+    )
+    names = {c: country_name(c) for a in reg for c in (a.sender, a.receiver, a.sending_state)}
+    context = {
+        "section": "agreements",
+        "rows": rows,
+        "day": day,
+        "names": names,
+        "filters": {
+            "sender": sender,
+            "receiver": receiver,
+            "kind": kind,
+            "status": status,
+            "on": on,
+        },
+        "senders": _parties({a.sending_state for a in reg}),
+        "receivers": _parties({a.receiver for a in reg}),
+        "kinds": list(Kind),
+        "statuses": list(Status),
+    }
+    return render(request, "agreements.html", context)
+
+
+@router.get("/agreements/{agreement_id}", response_class=HTMLResponse)
+def agreement_page(
+    request: Request,
+    agreement_id: str,
+    reg: RegistryDep,
+    as_known_on: str | None = None,
+    on: str | None = None,
+) -> HTMLResponse:
+    known_day = _optional_day(as_known_on, "as_known_on")
+    on_day = _optional_day(on, "on")
+    agreement = deps.agreement(reg, agreement_id)
+    viewed, view = _view(
+        agreement,
+        known_day.isoformat() if known_day else None,
+        on_day.isoformat() if on_day else None,
+    )
+    end = max(viewed.as_of, on_day or known_day or date.today())
+    params = {k: v for k, v in (("as_known_on", known_day), ("on", on_day)) if v}
+    context = {
+        "section": "agreements",
+        "a": viewed,
+        "view": view,
+        "notes": Notes(),
+        "chart": timeline_chart(viewed, end) if viewed.status else "",
+        "terms": term_rows(viewed),
+        "threads": threads(viewed.claims),
+        "query": ("?" + urlencode(params)) if params else "",
+    }
+    return render(request, "agreement.html", context)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(
+    request: Request,
+    reg: RegistryDep,
+    ids: Annotated[list[str] | None, Query()] = None,
+    on: str | None = None,
+) -> HTMLResponse:
+    chosen = [i for i in (ids or []) if i]
+    on_day = _optional_day(on, "on")
+    result = None
+    message = None
+    if len(chosen) >= 2:
+        result = compare_output(reg, chosen, on_day)
+    elif ids:
+        message = "Choose two agreements to compare."
+    query = urlencode(
+        [("ids", i) for i in chosen] + ([("on", on_day.isoformat())] if on_day else [])
+    )
+    context = {
+        "section": "compare",
+        "all_agreements": list(reg),
+        "chosen": chosen,
+        "on": on_day,
+        "result": result,
+        "message": message,
+        "query": query,
+    }
+    return render(request, "compare.html", context)
+
+
+LIST_FIELDS = ("citizenships", "protection_against")
+OPTIONAL_FIELDS = (
+    "age",
+    "birth_date",
+    "sex",
+    "immigration_status",
+    "asylum_claim",
+    "final_removal_order",
+    "criminal_conviction",
+    "serving_sentence",
+    "gang_designation",
+    "arrival_date",
+    "arrival_mode",
+    "vulnerable",
+    "family_unit",
+    "removal_basis",
+)
+
+
+def person_from_form(form: dict[str, str]) -> Person:
+    """A Person from the checker's fields: empty means unknown, `-` an empty list."""
+    data: dict[str, Any] = {"id": form.get("id", "").strip(), "present_in": form.get("present_in")}
+    for name in LIST_FIELDS:
+        text = form.get(name, "").strip()
+        if text == "-":
+            data[name] = []
+        elif text:
+            data[name] = [c.strip().upper() for c in text.replace(";", ",").split(",") if c.strip()]
+    for name in OPTIONAL_FIELDS:
+        text = form.get(name, "").strip()
+        if text:
+            data[name] = text
+    return Person.model_validate(data)
+
+
+def _check_context(reg: Registry, form: dict[str, str]) -> dict[str, Any]:
+    return {
+        "section": "check",
+        "form": form,
+        "senders": _parties({a.sending_state for a in reg}),
+        "states": [(c, country_name(c)) for c in deps.state_codes()],
+        "all_agreements": list(reg),
+        "sexes": [s.value for s in Sex],
+        "asylum_claims": [c.value for c in AsylumClaim],
+        "arrival_modes": [m.value for m in ArrivalMode],
+        "removal_bases": [b.value for b in RemovalBasis],
+    }
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_form(request: Request, reg: RegistryDep) -> HTMLResponse:
+    form = {"id": "case-1", "present_in": "USA", "date": date.today().isoformat()}
+    return render(request, "check.html", _check_context(reg, form))
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def check_submit(request: Request, reg: RegistryDep) -> HTMLResponse:
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    context = _check_context(reg, form)
+    try:
+        day = _optional_day(form.get("date"), "date") or date.today()
+        person = person_from_form(form)
+        agreement = form.get("agreement") or None
+        chosen = deps.known_ids(reg, [agreement] if agreement else None, "agreement")
+    except ValidationError as exc:
+        context["problem"] = from_validation_error(exc, "form").document()
+        return render(request, "check.html", context, status_code=422)
+    except ApiError as problem:
+        context["problem"] = problem.document()
+        return render(request, "check.html", context, status_code=problem.status)
+    context["result"] = check(person, date=day, agreements=chosen, registry=reg)
+    return render(request, "check.html", context)
+
+
+@router.get("/runs", response_class=HTMLResponse)
+def runs_page(request: Request, runs: RunsDep) -> HTMLResponse:
+    records = runs.store.list()
+    context = {
+        "section": "runs",
+        "runs": records,
+        "any_running": any(r.status == "running" for r in records),
+    }
+    return render(request, "runs.html", context)
+
+
+def _runner_context(settings: Settings, form: dict[str, str]) -> dict[str, Any]:
+    return {"section": "runner", "settings": settings, "form": form, "errors": {}}
+
+
+@router.get("/runs/new", response_class=HTMLResponse)
+def runner_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    return render(request, "runner.html", _runner_context(settings, {}))
+
+
+@router.get("/runs/default.yaml")
+def default_scenario() -> Response:
+    return Response(
+        default_scenario_path().read_text(encoding="utf-8"),
+        media_type="application/yaml",
+        headers={"Content-Disposition": 'attachment; filename="default-scenario.yaml"'},
+    )
+
+
+def _int_field(form: dict[str, str], name: str, errors: dict[str, str]) -> int | None:
+    text = form.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        errors[name] = f"{name.replace('_', ' ')}: expected a whole number, got {text!r}"
+        return None
+
+
+@router.post("/runs", response_class=HTMLResponse)
+async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) -> Response:
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    context = _runner_context(settings, form)
+    errors: dict[str, str] = context["errors"]
+    text = form.get("scenario_text", "")
+    json_body = False
+    upload = raw.get("scenario_file")
+    if isinstance(upload, UploadFile) and upload.filename:
+        content = await upload.read()
+        if content:
+            try:
+                text = content.decode("utf-8")
+            except UnicodeDecodeError:
+                errors["scenario_file"] = "the scenario file is not UTF-8 text"
+            json_body = upload.filename.lower().endswith(".json")
+    overrides = Overrides(
+        replicas=_int_field(form, "replicas", errors),
+        seed=_int_field(form, "seed", errors),
+        size=_int_field(form, "size", errors),
+        horizon_months=_int_field(form, "horizon_months", errors),
+    )
+    try:
+        if errors:
+            raise ApiError(
+                422,
+                "validation-error",
+                "; ".join(errors.values()),
+                [ProblemItem(field=k, message=v, location="form") for k, v in errors.items()],
+            )
+        prepared = prepare_scenario(text, overrides, settings, runs.registry, json_body=json_body)
+        run_id = runs.start(prepared, source="web")
+    except ApiError as problem:
+        context["problem"] = problem.document()
+        return render(request, "runner.html", context, status_code=problem.status)
+    return RedirectResponse(f"/runs/{run_id}", status_code=303)
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: str, runs: RunsDep) -> HTMLResponse:
+    record = get_record(runs, run_id)
+    totals = sorted((record.summary or {}).get("totals", {}).items())
+    return render(request, "run.html", {"section": "runs", "run": record, "totals": totals})
+
+
+@router.get("/runs/{run_id}/report", response_class=HTMLResponse)
+def run_report_page(run_id: str, runs: RunsDep) -> HTMLResponse:
+    return HTMLResponse(report_html(runs, run_id))

@@ -1,0 +1,204 @@
+"""`accords runs list|show|delete|report`: the runs recorded in the run store.
+
+Every `accords simulate` (and every run started from the API or the web pages) is recorded in
+the run store, so a result can be found, compared, reported on or removed later without keeping
+track of output folders by hand.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from accords.commands.common import RegistryOption, console, emit_json, fail, open_registry
+from accords.store import RunRecord, RunStore, StoreError, assumptions
+
+app = typer.Typer(
+    help="Runs recorded in the run store: list, show, delete, and write their reports.",
+    no_args_is_help=True,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Run store database file (default: $ACCORDS_DB, else runs.duckdb in the user's "
+        "data folder).",
+        show_default=False,
+    ),
+]
+
+STATUS_STYLE = {"running": "yellow", "done": "green", "failed": "red"}
+
+
+def open_store(db: Path | None) -> RunStore:
+    """The run store at `db` (or the default), or a clean error naming the file."""
+    try:
+        return RunStore(db)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _missing(exc: KeyError) -> NoReturn:
+    fail(str(exc.args[0]) if exc.args else "no such run")
+
+
+def find(store: RunStore, run_id: str) -> RunRecord:
+    try:
+        return store.get(run_id)
+    except KeyError as exc:
+        _missing(exc)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _when(value: datetime | None, *, short: bool = False) -> str:
+    """A UTC time shown in the local time zone."""
+    if value is None:
+        return "—"
+    return value.astimezone().strftime("%Y-%m-%d %H:%M" if short else "%Y-%m-%d %H:%M:%S %Z")
+
+
+def _took(record: RunRecord) -> str:
+    seconds = record.seconds
+    if seconds is None:
+        return "—"
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
+
+
+def _status(record: RunRecord) -> str:
+    return f"[{STATUS_STYLE[record.status]}]{record.status}[/]"
+
+
+@app.command("list")
+def list_command(
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the runs as JSON.")] = False,
+) -> None:
+    """List the runs, newest first (runs whose process died are marked failed first)."""
+    store = open_store(db)
+    try:
+        records = store.list()
+    except StoreError as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json([r.to_json(full=False) for r in records])
+        return
+    if not records:
+        console.print(f"no runs in {escape(str(store.path))}", highlight=False)
+        return
+    table = Table(title=f"runs in {escape(str(store.path))}", title_justify="left")
+    table.add_column("id", no_wrap=True, min_width=22)
+    table.add_column("status")
+    table.add_column("scenario")
+    table.add_column("replicas", justify="right")
+    table.add_column("started")
+    table.add_column("took", justify="right")
+    table.add_column("from")
+    for r in records:
+        replicas = (
+            f"{r.progress_done}/{r.progress_total}" if r.status == "running" else str(r.replicas)
+        )
+        table.add_row(
+            r.id,
+            _status(r),
+            escape(r.scenario_name),
+            replicas,
+            _when(r.started_at or r.created_at, short=True),
+            _took(r),
+            r.source,
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show_command(
+    run_id: Annotated[str, typer.Argument(metavar="ID", help="Run id (see `accords runs list`).")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
+) -> None:
+    """Show one run: provenance, status, and its summary once done."""
+    from accords.commands.simulate import summary_table_for
+
+    store = open_store(db)
+    record = find(store, run_id)
+    if as_json:
+        emit_json(record.to_json(full=True))
+        return
+    meta = Table(show_header=False, box=None, pad_edge=False)
+    meta.add_column(style="dim")
+    meta.add_column(overflow="fold")
+    marked = assumptions(record.scenario_yaml)
+    for key, value in (
+        ("run", record.id),
+        ("status", _status(record)),
+        ("scenario", escape(record.scenario_name)),
+        ("replicas, seed", f"{record.replicas}, {record.seed}"),
+        ("progress", f"{record.progress_done}/{record.progress_total} replicas"),
+        ("started", _when(record.started_at)),
+        ("finished", _when(record.finished_at)),
+        ("took", _took(record)),
+        ("source", f"{record.source} (pid {record.pid})"),
+        ("scenario hash", record.scenario_hash),
+        ("registry version", record.registry_version),
+        ("accords version", record.package_version),
+        ("assumptions", f"{len(marked)} values marked ASSUMPTION in the scenario"),
+    ):
+        meta.add_row(key, value)
+    if record.error:
+        meta.add_row("error", f"[red]{escape(record.error)}[/]")
+    console.print(meta)
+    if record.summary is not None:
+        console.print(summary_table_for(record.summary))
+        for note in record.summary.get("notes", []):
+            console.print(f"note: {note}", highlight=False)
+
+
+@app.command("delete")
+def delete_command(
+    run_id: Annotated[str, typer.Argument(metavar="ID", help="Run id (see `accords runs list`).")],
+    db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a run: its row and its files."""
+    store = open_store(db)
+    record = find(store, run_id)
+    if not yes and not typer.confirm(
+        f"Delete run {record.id} ({record.scenario_name}, {record.status})?"
+    ):
+        raise typer.Exit(1)
+    try:
+        store.delete(record.id)
+    except KeyError as exc:
+        _missing(exc)
+    except StoreError as exc:
+        fail(str(exc))
+    console.print(f"deleted run {record.id}", highlight=False)
+
+
+@app.command("report")
+def report_command(
+    run_id: Annotated[str, typer.Argument(metavar="ID", help="Run id (see `accords runs list`).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="HTML file to write (one self-contained page).")
+    ],
+    db: DbOption = None,
+    registry: RegistryOption = None,
+) -> None:
+    """Write a finished run's report: charts, key figures, assumptions and sources, offline."""
+    from accords.report import render_report, write_report
+
+    store = open_store(db)
+    record = find(store, run_id)
+    try:
+        monthly = store.monthly(record.id)
+    except StoreError as exc:
+        fail(str(exc))
+    reg = open_registry(registry) if registry is not None else None
+    write_report(out, render_report(record, monthly, registry=reg))
+    console.print(f"wrote {escape(str(out))}", highlight=False)

@@ -1,0 +1,421 @@
+"""The report's charts: percentile bands across replicas, built from a run's monthly series.
+
+A run is a Monte Carlo sample, so a single line would hide how much replicas disagree. Every
+time series is drawn as its median (p50) with a shaded 5–95% band, each percentile taken
+*across replicas* month by month (of the cumulative total, for cumulative charts: the band of a
+sum is not the sum of bands). A key missing from a replica's series counts as zero there, as in
+the run's summary. Only cartesian traces are used: geo traces would fetch map data from a CDN,
+and the report must work offline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#8C6D1F",
+    "#000000",
+)
+MAX_DESTINATIONS = 6
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+CONFIG: dict[str, Any] = {
+    "responsive": True,
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One figure and the sentence that says what it shows (its accessible label)."""
+
+    figure: go.Figure
+    label: str
+    height: int
+
+
+def rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:,.2f}"
+
+
+def full_grid(monthly: pl.DataFrame, series: str) -> pl.DataFrame:
+    """One series with a row for every replica × month × key (missing values are 0)."""
+    part = monthly.filter(pl.col("series") == series).select("replica", "month", "key", "value")
+    keys = part.select("key").unique()
+    if keys.is_empty():
+        return pl.DataFrame(
+            schema={
+                "replica": pl.Int32,
+                "month": pl.Int32,
+                "date": pl.Date,
+                "key": pl.String,
+                "value": pl.Float64,
+            }
+        )
+    grid = (
+        monthly.select("replica")
+        .unique()
+        .join(monthly.select("month", "date").unique(), how="cross")
+        .join(keys, how="cross")
+    )
+    return (
+        grid.join(part, on=["replica", "month", "key"], how="left")
+        .with_columns(pl.col("value").fill_null(0.0))
+        .sort("key", "replica", "month")
+    )
+
+
+def bands(values: pl.DataFrame, *, cumulative: bool = False) -> pl.DataFrame:
+    """p5/p50/p95 across replicas per key and month (of the running total if `cumulative`)."""
+    if cumulative:
+        values = values.sort("key", "replica", "month").with_columns(
+            pl.col("value").cum_sum().over("key", "replica")
+        )
+    return (
+        values.group_by("key", "month", "date")
+        .agg(
+            pl.col("value").quantile(0.05, "linear").alias("p5"),
+            pl.col("value").quantile(0.50, "linear").alias("p50"),
+            pl.col("value").quantile(0.95, "linear").alias("p95"),
+        )
+        .sort("key", "month")
+    )
+
+
+def replica_totals(values: pl.DataFrame) -> pl.DataFrame:
+    """Per key: p5/p50/p95 across replicas of the total over the horizon."""
+    return (
+        values.group_by("key", "replica")
+        .agg(pl.col("value").sum())
+        .group_by("key")
+        .agg(
+            pl.col("value").quantile(0.05, "linear").alias("p5"),
+            pl.col("value").quantile(0.50, "linear").alias("p50"),
+            pl.col("value").quantile(0.95, "linear").alias("p95"),
+        )
+        .sort("p50", "key", descending=[True, False])
+    )
+
+
+def _layout(fig: go.Figure, y_title: str) -> None:
+    fig.update_layout(
+        template="plotly_white",
+        autosize=True,  # the page sets the height, taller on a narrow screen
+        margin={"l": 64, "r": 16, "t": 40, "b": 40},
+        font={"family": FONT, "size": 13},
+        hovermode="x unified",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+    )
+    fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="~s")
+    fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y")
+
+
+def add_band(
+    fig: go.Figure,
+    frame: pl.DataFrame,
+    *,
+    name: str,
+    colour: str,
+    unit: str = "",
+    row: int | None = None,
+    show_legend: bool = True,
+    dash: str | None = None,
+) -> None:
+    """A median line over its 5–95% band; hovering shows the three values."""
+    dates = frame["date"].to_list()
+    where: dict[str, int] = {"row": row, "col": 1} if row is not None else {}
+    common = {"x": dates, "mode": "lines", "legendgroup": name, "hoverinfo": "skip"}
+    fig.add_trace(
+        go.Scatter(y=frame["p95"].to_list(), line={"width": 0}, showlegend=False, **common),
+        **where,
+    )
+    fig.add_trace(
+        go.Scatter(
+            y=frame["p5"].to_list(),
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=rgba(colour, 0.18),
+            showlegend=False,
+            **common,
+        ),
+        **where,
+    )
+    customdata = list(zip(frame["p5"].to_list(), frame["p95"].to_list(), strict=True))
+    fig.add_trace(
+        go.Scatter(
+            x=dates,
+            y=frame["p50"].to_list(),
+            mode="lines",
+            name=name,
+            legendgroup=name,
+            showlegend=show_legend,
+            line={"color": colour, "width": 2.5, "dash": dash},
+            customdata=customdata,
+            hovertemplate=(
+                f"{name}: %{{y:,.0f}}{unit} (5–95%: %{{customdata[0]:,.0f}}–"
+                f"%{{customdata[1]:,.0f}})<extra></extra>"
+            ),
+        ),
+        **where,
+    )
+
+
+def destination_label(key: str, receivers: dict[str, str]) -> str:
+    if key.startswith("return:"):
+        return f"return to {key.split(':', 1)[1]}"
+    receiver = receivers.get(key)
+    return f"{key} → {receiver}" if receiver else key
+
+
+def transfers_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | None:
+    """Monthly transfers per destination; beyond six, the smallest are summed as 'other'."""
+    values = full_grid(monthly, "transfers").filter(pl.col("key") != "all")
+    if values.is_empty():
+        return None
+    order = replica_totals(values)["key"].to_list()
+    keep = order[:MAX_DESTINATIONS] if len(order) > MAX_DESTINATIONS + 1 else order
+    rest = [k for k in order if k not in keep]
+    labels = {k: destination_label(k, receivers) for k in keep}
+    if rest:
+        other = f"other ({len(rest)} destinations)"
+        values = values.with_columns(
+            pl.when(pl.col("key").is_in(keep)).then(pl.col("key")).otherwise(pl.lit(other))
+        ).group_by("replica", "month", "date", "key").agg(pl.col("value").sum())
+        labels[other] = other
+        keep = [*keep, other]
+    banded = bands(values)
+    fig = go.Figure()
+    for i, key in enumerate(keep):
+        add_band(
+            fig,
+            banded.filter(pl.col("key") == key),
+            name=labels[key],
+            colour=PALETTE[i % len(PALETTE)],
+        )
+    height = 420
+    _layout(fig, "persons transferred per month")
+    totals = replica_totals(values)
+    top = totals.row(0, named=True)
+    label = (
+        f"Line chart of monthly transfers for {len(keep)} destinations. The largest is "
+        f"{labels.get(top['key'], top['key'])}, with a median of {fmt(top['p50'])} over the "
+        f"horizon (5–95%: {fmt(top['p5'])}–{fmt(top['p95'])})."
+    )
+    return Chart(fig, label, height)
+
+
+def capacity_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | None:
+    """Per destination with limited places: persons held (band) against its places (dashed)."""
+    stock = full_grid(monthly, "stock")
+    places = full_grid(monthly, "places")
+    keys = sorted(set(stock["key"].to_list()))
+    if not keys:
+        return None
+    height = 120 + 240 * len(keys)
+    fig = make_subplots(
+        rows=len(keys),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.12, 0.3 / len(keys)),
+        subplot_titles=[destination_label(k, receivers) for k in keys],
+    )
+    parts = []
+    for row, key in enumerate(keys, start=1):
+        held = bands(stock.filter(pl.col("key") == key))
+        add_band(
+            fig,
+            held,
+            name="persons held",
+            colour=PALETTE[0],
+            row=row,
+            show_legend=row == 1,
+        )
+        cap = bands(places.filter(pl.col("key") == key))
+        if not cap.is_empty():
+            fig.add_trace(
+                go.Scatter(
+                    x=cap["date"].to_list(),
+                    y=cap["p50"].to_list(),
+                    mode="lines",
+                    name="places (capacity)",
+                    legendgroup="places",
+                    showlegend=row == 1,
+                    line={"color": PALETTE[3], "width": 2, "dash": "dash", "shape": "hv"},
+                    hovertemplate="places: %{y:,.0f}<extra></extra>",
+                ),
+                row=row,
+                col=1,
+            )
+            peak = max(held["p50"].to_list())
+            cap_max = max(cap["p50"].to_list())
+            parts.append(
+                f"{destination_label(key, receivers)} holds at most {fmt(peak)} "
+                f"(median) of {fmt(cap_max)} places"
+            )
+    _layout(fig, "persons")
+    fig.update_yaxes(title_text="persons")
+    label = "Line charts of persons held against places per facility. " + "; ".join(parts) + "."
+    return Chart(fig, label, height)
+
+
+def cost_chart(monthly: pl.DataFrame) -> Chart | None:
+    """Cumulative cost per currency (one panel each: amounts are never converted or summed)."""
+    values = full_grid(monthly, "cost_month")
+    currencies = sorted(set(values["key"].to_list()))
+    if not currencies:
+        return None
+    banded = bands(values, cumulative=True)
+    height = 120 + 260 * len(currencies)
+    fig = make_subplots(
+        rows=len(currencies),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.12, 0.3 / len(currencies)),
+        subplot_titles=[f"cumulative cost, {c}" for c in currencies],
+    )
+    parts = []
+    for row, currency in enumerate(currencies, start=1):
+        frame = banded.filter(pl.col("key") == currency)
+        add_band(
+            fig,
+            frame,
+            name=currency,
+            colour=PALETTE[(row - 1) % len(PALETTE)],
+            unit=f" {currency}",
+            row=row,
+        )
+        fig.update_yaxes(title_text=currency, row=row, col=1)
+        end = frame.row(-1, named=True)
+        parts.append(
+            f"{fmt(end['p50'])} {currency} by the end (5–95%: {fmt(end['p5'])}–{fmt(end['p95'])})"
+        )
+    _layout(fig, "")
+    for row, currency in enumerate(currencies, start=1):
+        fig.update_yaxes(title_text=currency, row=row, col=1)
+    label = "Line chart of cumulative cost per currency: median " + "; ".join(parts) + "."
+    return Chart(fig, label, height)
+
+
+def blocked_chart(
+    rows: Sequence[tuple[str, str, float, float, float]],
+) -> Chart | None:
+    """Horizontal bars: median total per reason, with whiskers for the 5–95% range.
+
+    `rows` are (label, group, p5, p50, p95), largest first.
+    """
+    if not rows:
+        return None
+    colours = {"law": PALETTE[3], "coverage": PALETTE[0], "status": PALETTE[2], "court": PALETTE[4]}
+    fig = go.Figure()
+    for group in ("law", "coverage", "status", "court"):
+        mine = [r for r in rows if r[1] == group]
+        if not mine:
+            continue
+        fig.add_trace(
+            go.Bar(
+                y=[r[0] for r in mine],
+                x=[r[3] for r in mine],
+                orientation="h",
+                name={
+                    "law": "barred by law",
+                    "coverage": "not covered by the agreement",
+                    "status": "agreement not in force",
+                    "court": "blocked by a court",
+                }[group],
+                marker={"color": colours[group]},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [r[4] - r[3] for r in mine],
+                    "arrayminus": [r[3] - r[2] for r in mine],
+                    "color": "#444",
+                    "thickness": 1.2,
+                },
+                customdata=[[r[2], r[4]] for r in mine],
+                hovertemplate=(
+                    "%{y}: %{x:,.0f} (5–95%: %{customdata[0]:,.0f}–%{customdata[1]:,.0f})"
+                    "<extra></extra>"
+                ),
+            )
+        )
+    height = 140 + 34 * len(rows)
+    _layout(fig, "")
+    fig.update_layout(hovermode="closest", barmode="overlay")
+    fig.update_yaxes(
+        title_text=None,
+        categoryorder="array",
+        categoryarray=[r[0] for r in reversed(rows)],
+        automargin=True,
+        tickformat=None,
+        rangemode=None,
+    )
+    fig.update_xaxes(title_text="cases (median, 5–95% whiskers)", tickformat="~s")
+    top = rows[0]
+    label = (
+        f"Bar chart of blocked cases by reason over the horizon; the most frequent is {top[0]} "
+        f"with a median of {fmt(top[3])} (5–95%: {fmt(top[2])}–{fmt(top[4])})."
+    )
+    return Chart(fig, label, height)
+
+
+def wrongful_chart(monthly: pl.DataFrame) -> Chart | None:
+    """Cumulative wrongful transfers: of true citizens, and of truly protected persons."""
+    names = {
+        "wrongful_citizen": "citizens of the sending state",
+        "wrongful_protected": "persons protected against the receiver",
+    }
+    frames = []
+    for series, label in names.items():
+        grid = full_grid(monthly, series)
+        if not grid.is_empty():
+            frames.append(grid.with_columns(pl.lit(label).alias("key")))
+    if not frames:
+        return None
+    banded = bands(pl.concat(frames), cumulative=True)
+    fig = go.Figure()
+    parts = []
+    for i, label in enumerate(names.values()):
+        frame = banded.filter(pl.col("key") == label)
+        if frame.is_empty():
+            continue
+        add_band(fig, frame, name=label, colour=PALETTE[3 if i == 0 else 4])
+        end = frame.row(-1, named=True)
+        parts.append(
+            f"{label}: median {fmt(end['p50'])} (5–95%: {fmt(end['p5'])}–{fmt(end['p95'])})"
+        )
+    height = 380
+    _layout(fig, "wrongful transfers (cumulative)")
+    label = "Line chart of cumulative wrongful transfers by the end; " + "; ".join(parts) + "."
+    return Chart(fig, label, height)
+
+
+def chart_html(chart: Chart, div_id: str) -> str:
+    """The figure's div and script; plotly.js itself is embedded once by the page."""
+    html: str = chart.figure.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config=CONFIG,
+        div_id=div_id,
+        default_height="100%",
+        default_width="100%",
+    )
+    return html

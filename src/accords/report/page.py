@@ -1,0 +1,598 @@
+"""One self-contained HTML page for a finished run: charts, key figures, and what they rest on.
+
+The page is meant to be mailed, archived or opened on a plane: plotly.js is embedded once in the
+page (no CDN, no network), every chart has a sentence saying what it shows and a table of the
+figures behind it (for screen readers, and for anyone who wants the numbers), and the scenario's
+assumptions sit next to the results with their sources, because a figure without the assumption
+that produced it is how a model gets misquoted. The layout is one column that narrows to a phone.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+from plotly.offline import get_plotlyjs
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+import accords
+from accords.engine.reasons import REASONS, Group
+from accords.registry.loader import Registry, load_registry
+from accords.registry.models import Agreement, Source
+from accords.simulation.plan import INA_OWN_COUNTRY_QUOTE, INA_OWN_COUNTRY_URL, registry_version
+from accords.store.records import RunRecord
+from accords.store.scenario_text import assumptions
+from accords.validation import InputError
+
+from .charts import (
+    Chart,
+    blocked_chart,
+    capacity_chart,
+    chart_html,
+    cost_chart,
+    destination_label,
+    fmt,
+    transfers_chart,
+    wrongful_chart,
+)
+
+TITLES = {
+    "transfers": "Monthly transfers by destination",
+    "capacity": "Stock vs capacity per facility",
+    "costs": "Cumulative cost per currency",
+    "blocked": "Blocked cases by reason",
+    "wrongful": "Wrongful transfers",
+    "assumptions": "Assumptions and sources",
+}
+
+CSS = """
+:root { --ink:#1b1f24; --muted:#57606a; --line:#d0d7de; --bg:#ffffff; --soft:#f6f8fa;
+        --mark:#fff1b8; --accent:#0072B2; }
+* { box-sizing: border-box; }
+body { margin:0; background:var(--bg); color:var(--ink);
+       font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+header, main, footer { max-width: 64rem; margin: 0 auto; padding: 0 1rem; }
+header { padding-top: 1.5rem; }
+h1 { font-size: 1.7rem; line-height: 1.25; margin: 0 0 .25rem; }
+h2 { font-size: 1.3rem; margin: 2.5rem 0 .5rem; padding-top: .5rem;
+     border-top: 1px solid var(--line); }
+h3 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .25rem; }
+p.lede { color: var(--muted); margin: .25rem 0 1rem; }
+.badge { display:inline-block; padding:.1rem .5rem; border-radius:.75rem; font-size:.8rem;
+         font-weight:600; background:#ffe3c2; color:#6b3b00; vertical-align: middle; }
+dl.meta { display:grid; grid-template-columns: max-content 1fr; gap:.15rem 1rem; margin:.5rem 0;
+          font-size:.9rem; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin:0; overflow-wrap:anywhere; }
+nav ol { padding-left: 1.2rem; columns: 2 14rem; font-size: .95rem; }
+a { color: var(--accent); overflow-wrap: anywhere; }
+p, li { overflow-wrap: break-word; }
+figure { margin: 0; }
+figcaption { color: var(--muted); font-size: .9rem; margin: .25rem 0 .5rem; }
+.chart { width: 100%; height: var(--h, 400px); }
+.table-wrap { overflow-x: auto; margin: .5rem 0; }
+table { border-collapse: collapse; font-size: .9rem; min-width: 20rem; }
+tbody th[scope=row] { font-weight: 500; min-width: 10rem; }
+th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid var(--line);
+         vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+caption { text-align: left; color: var(--muted); font-size: .85rem; padding-bottom: .25rem; }
+details { margin: .5rem 0 1rem; }
+summary { cursor: pointer; color: var(--accent); }
+pre { background: var(--soft); padding: .75rem; overflow-x: auto; font-size: .8rem;
+      line-height: 1.4; border-radius: .25rem; }
+mark { background: var(--mark); }
+ul.assumptions li { margin: .2rem 0; }
+ul.assumptions code, pre code { white-space: pre-wrap; }
+article.agreement { border-left: 3px solid var(--line); padding-left: .75rem; margin: 1rem 0; }
+.quote { color: var(--muted); }
+.note { background: var(--soft); border-left: 3px solid var(--accent); padding: .5rem .75rem; }
+footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; padding-bottom: 2rem; }
+@media (max-width: 40rem) {
+  body { font-size: 15px; }
+  h1 { font-size: 1.35rem; }
+  dl.meta { grid-template-columns: 1fr; }
+  dl.meta dd { margin-bottom: .35rem; }
+  nav ol { columns: 1; }
+  table { font-size: .8rem; }
+  th, td { padding: .25rem .4rem; }
+  /* legends wrap onto several lines on a phone: give the plot area that room back */
+  .chart { height: calc(var(--h, 400px) + 140px); }
+}
+"""
+
+HEADLINE = [
+    ("entries", "Persons entering the sender's custody"),
+    ("decided", "Cases reaching a final order (checked by the engine)"),
+    ("transfers[all]", "Transfers, all destinations"),
+    ("blocked", "Cases no destination permitted (released)"),
+    ("court_blocked", "Transfers blocked by a court"),
+    ("wrongful", "Wrongful transfers"),
+    ("wrongful_citizen", "… of citizens of the sending state"),
+    ("wrongful_protected", "… of persons protected against the receiver"),
+    ("queue_end", "Waiting for a destination at the end"),
+    ("custody_end", "In the sender's custody at the end"),
+]
+
+
+def e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    caption: str | None = None,
+    numeric_from: int = 1,
+) -> str:
+    """An HTML table; cells are given already escaped, columns from `numeric_from` right-aligned."""
+    head = "".join(
+        f'<th scope="col"{" class=num" if i >= numeric_from else ""}>{h}</th>'
+        for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            (f'<th scope="row">{c}</th>' if i == 0 else
+             f'<td{" class=num" if i >= numeric_from else ""}>{c}</td>')
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    return (
+        f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def _stats_rows(totals: dict[str, dict[str, float]], keys: Iterable[tuple[str, str]]) -> list[
+    list[str]
+]:
+    rows = []
+    for key, label in keys:
+        stats = totals.get(key)
+        if stats is not None:
+            rows.append([e(label), *(fmt(stats[p]) for p in ("p5", "p50", "p95"))])
+    return rows
+
+
+PCT_HEADERS = ("", "p5", "p50 (median)", "p95")
+
+
+def _figure(name: str, chart: Chart | None, empty: str, data: str) -> str:
+    if chart is None:
+        return f'<p class="note">{e(empty)}</p>{data}'
+    return (
+        f'<figure aria-labelledby="h-{name}" aria-describedby="cap-{name}">'
+        f'<div class="chart" style="--h: {chart.height}px" role="img" '
+        f'aria-label="{e(chart.label)}">'
+        f"{chart_html(chart, f'chart-{name}')}</div>"
+        f'<figcaption id="cap-{name}">{e(chart.label)}</figcaption></figure>'
+        f"<details><summary>The figures behind this chart</summary>{data}</details>"
+    )
+
+
+def _section(name: str, intro: str, body: str) -> str:
+    return (
+        f'<section id="{name}" aria-labelledby="h-{name}">'
+        f'<h2 id="h-{name}">{e(TITLES[name])}</h2><p>{intro}</p>{body}</section>'
+    )
+
+
+def _source_link(source: Source) -> str:
+    who = source.publisher or source.url.split("/")[2]
+    when = f", {source.date.text}" if source.date is not None else ""
+    quote = source.quote if len(source.quote) <= 240 else source.quote[:237].rstrip() + "…"
+    return (
+        f'<a href="{e(source.url)}" rel="noopener noreferrer">{e(who)}{e(when)}</a> '
+        f'<span class="quote">“{e(quote)}”</span>'
+    )
+
+
+def _returns_block(returns: list[dict[str, Any]], scenario: dict[str, Any]) -> str:
+    """Ordinary returns (no agreement needed) share one legal basis: shown once."""
+    settings = scenario.get("ordinary_returns") or {}
+    url = settings.get("source_url") or INA_OWN_COUNTRY_URL
+    quote = settings.get("source_quote") or INA_OWN_COUNTRY_QUOTE
+    per_month = settings.get("transfers_per_month")
+    limit = f"at most {e(per_month)} a month each" if per_month is not None else "no monthly limit"
+    to = ", ".join(e(d["receiver"]) for d in returns)
+    return (
+        '<article class="agreement" aria-label="ordinary returns">'
+        f"<h4>Ordinary returns to a person's own country: {to}</h4>"
+        f"<p>Removals that need no agreement; tried before any third country; {limit}.</p>"
+        f'<p>Legal basis: <a href="{e(url)}" rel="noopener noreferrer">{e(url)}</a> '
+        f'<span class="quote">“{e(quote)}”</span></p></article>'
+    )
+
+
+def _agreement_block(dest: dict[str, Any], agreement: Agreement | None) -> str:
+    key = dest["key"]
+    facts = [
+        f"kind: {e(dest['kind'])}",
+        "route: return to own country" if dest["route"] == "return" else "route: third country",
+        f"places: {e(dest['places'])}" if dest.get("places") is not None else "places: no limit",
+    ]
+    if dest.get("transfers_per_month") is not None:
+        facts.append(f"transfers per month: {e(dest['transfers_per_month'])}")
+    if dest.get("stay_months") is not None:
+        facts.append(f"stay: {e(dest['stay_months'])} months ({e(dest['stay_distribution'])})")
+    out = [f'<article class="agreement" aria-label="{e(key)}">']
+    title = agreement.title if agreement is not None else key
+    out.append(f"<h4>{e(title)} <code>{e(key)}</code></h4>")
+    out.append(f"<p>{e(dest['receiver'])} · {' · '.join(facts)}</p>")
+    if agreement is None:
+        out.append('<p class="note">Not in the registry this report was built with.</p>')
+    else:
+        out.append(f"<p>{e(agreement.summary)}</p>")
+        if agreement.status:
+            items = "".join(
+                f"<li>{e(s.date.text)}: <strong>{e(s.status.value.replace('_', ' '))}</strong>"
+                f"{' by ' + e(s.by) if s.by else ''} — {_source_link(s.sources[0])}</li>"
+                for s in agreement.status
+            )
+            out.append(f"<h5>Status timeline</h5><ul>{items}</ul>")
+        facilities = list(agreement.terms.facilities)
+        if facilities:
+            items = "".join(
+                f"<li>{e(f.name)}{' (' + e(f.location) + ')' if f.location else ''}"
+                + (
+                    f": {e(fmt(f.agreed_places.value))} agreed places"
+                    if f.agreed_places is not None and f.agreed_places.value is not None
+                    else ""
+                )
+                + f" — {_source_link(f.sources[0])}</li>"
+                for f in facilities
+            )
+            out.append(f"<h5>Facilities</h5><ul>{items}</ul>")
+    prices = dest.get("prices") or []
+    if prices:
+        items = "".join(
+            f"<li>{e(p['kind'].replace('_', ' '))}: {'up to ' if p.get('up_to') else ''}"
+            f"{e(fmt(p['amount']))} {e(p['currency'])}"
+            + (
+                f' — <a href="{e(p["source"])}" rel="noopener noreferrer">source</a>'
+                if p.get("source", "") and str(p["source"]).startswith("http")
+                else (f" — {e(p['source'])}" if p.get("source") else "")
+            )
+            + "</li>"
+            for p in prices
+        )
+        out.append(f"<h5>Prices charged in this run</h5><ul>{items}</ul>")
+    out.append("</article>")
+    return "".join(out)
+
+
+def _scenario_data(yaml_text: str) -> dict[str, Any]:
+    try:
+        data = YAML(typ="safe").load(yaml_text)
+    except YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _yaml_block(yaml_text: str) -> str:
+    lines = []
+    for line in yaml_text.splitlines():
+        escaped = e(line)
+        lines.append(f"<mark>{escaped}</mark>" if "ASSUMPTION" in line else escaped)
+    return "<pre><code>" + "\n".join(lines) + "</code></pre>"
+
+
+BlockedRow = tuple[str, str, float, float, float]
+
+
+def _blocked_rows(totals: dict[str, dict[str, float]]) -> list[BlockedRow]:
+    rows = []
+    for label, stats in totals.items():
+        if not label.startswith("blocked_by_reason["):
+            continue
+        code = label[len("blocked_by_reason[") : -1]
+        base = code.removesuffix("_unknown")
+        spec = REASONS.get(base)
+        group = {Group.LAW: "law", Group.COVERAGE: "coverage", Group.STATUS: "status"}.get(
+            spec.group, "law"
+        ) if spec is not None else "law"
+        shown = code.replace("_", " ") + (" (unknown)" if code != base else "")
+        rows.append((shown, group, stats["p5"], stats["p50"], stats["p95"]))
+    court = totals.get("court_blocked")
+    if court is not None and court["p95"] > 0:
+        rows.append(("court challenge upheld", "court", court["p5"], court["p50"], court["p95"]))
+    return sorted(rows, key=lambda r: (-r[3], r[0]))
+
+
+def render_report(
+    record: RunRecord, monthly: pl.DataFrame, *, registry: Registry | None = None
+) -> str:
+    """The report of a finished run as one HTML document (plotly.js embedded, no network).
+
+    `registry` gives the agreements' texts and sources; the shipped registry if not given (the
+    page says so when its version differs from the one the run used).
+    """
+    if record.status != "done" or record.summary is None:
+        why = f" ({record.error})" if record.error else ""
+        raise ValueError(
+            f"run {record.id} is {record.status}{why}; a report needs a finished run"
+        )
+    if monthly.is_empty():
+        raise ValueError(f"run {record.id}: its monthly series are empty")
+    s = record.summary
+    totals: dict[str, dict[str, float]] = s["totals"]
+    receivers = {d["key"]: d["receiver"] for d in s["destinations"]}
+    scenario = _scenario_data(record.scenario_yaml)
+
+    reg_note = ""
+    if registry is None:
+        try:
+            registry = load_registry()
+        except InputError:
+            registry = None
+    if registry is None:
+        reg_note = "The registry could not be read, so agreements are shown by id only."
+    elif registry_version(registry) != record.registry_version:
+        reg_note = (
+            f"The registry has changed since this run (run: {record.registry_version}, "
+            f"now: {registry_version(registry)}); agreement texts and sources below are from "
+            "the current registry."
+        )
+
+    sections = []
+    # At a glance
+    glance_rows = _stats_rows(totals, HEADLINE)
+    glance_rows += _stats_rows(
+        totals, [(f"cost_total[{c}]", f"Total cost, {c}") for c in s["currencies"]]
+    )
+    sections.append(
+        '<section id="glance" aria-labelledby="h-glance"><h2 id="h-glance">At a glance</h2>'
+        f"<p>Totals over the {e(s['horizon_months'])} months (or at the end), across "
+        f"{e(s['replicas'])} replicas: the median and the range that holds 90% of them.</p>"
+        + _table(PCT_HEADERS, glance_rows)
+        + "</section>"
+    )
+
+    transfer_rows = _stats_rows(
+        totals,
+        [
+            (label, destination_label(label[len("transfers[") : -1], receivers))
+            for label in totals
+            if label.startswith("transfers[") and label != "transfers[all]"
+        ],
+    )
+    sections.append(
+        _section(
+            "transfers",
+            "Persons transferred each month to each destination: the line is the median across "
+            "replicas, the shaded band the 5–95% range. Returns to a person's own country are "
+            "tried first, then third countries in the scenario's priority order.",
+            _figure(
+                "transfers",
+                transfers_chart(monthly, receivers),
+                "No transfers in this run.",
+                _table(PCT_HEADERS, transfer_rows, caption="Transfers over the horizon"),
+            ),
+        )
+    )
+
+    cap_rows = []
+    for d in s["destinations"]:
+        peak = totals.get(f"stock_peak[{d['key']}]")
+        if peak is not None:
+            cap_rows.append(
+                [
+                    e(destination_label(d["key"], receivers)),
+                    e(d["places"] if d["places"] is not None else "no limit"),
+                    *(fmt(peak[p]) for p in ("p5", "p50", "p95")),
+                ]
+            )
+    sections.append(
+        _section(
+            "capacity",
+            "Persons held by each receiving facility at the end of each month (median and 5–95% "
+            "band), against its places (dashed). Places stay reserved while a case is in court.",
+            _figure(
+                "capacity",
+                capacity_chart(monthly, receivers),
+                "No destination in this run holds people for a stay.",
+                _table(
+                    ("", "places", "peak p5", "peak p50", "peak p95"),
+                    cap_rows,
+                    caption="Peak number held",
+                ),
+            ),
+        )
+    )
+
+    cost_rows = _stats_rows(
+        totals,
+        [(f"cost_total[{c}]", f"Total, {c}") for c in s["currencies"]]
+        + [
+            (label, label[len("cost_item[") : -1].replace("|", ", "))
+            for label in totals
+            if label.startswith("cost_item[")
+        ],
+    )
+    sections.append(
+        _section(
+            "costs",
+            "Running total of costs in each currency (median and 5–95% band). Amounts are "
+            "never converted between currencies or adjusted between price years; each panel is "
+            "one currency.",
+            _figure(
+                "costs",
+                cost_chart(monthly),
+                "No priced costs in this run.",
+                _table(PCT_HEADERS, cost_rows, caption="Costs over the horizon, by item"),
+            ),
+        )
+    )
+
+    blocked = _blocked_rows(totals)
+    sections.append(
+        _section(
+            "blocked",
+            "Cases no destination permitted, by the reason each agreement in force gave (a case "
+            "counts under every reason that failed for it, so the bars add up to more than the "
+            "cases), and transfers a court blocked. Bars are medians; whiskers the 5–95% range.",
+            _figure(
+                "blocked",
+                blocked_chart(blocked),
+                "No case was blocked in any replica.",
+                _table(
+                    ("reason", "kind", "p5", "p50 (median)", "p95"),
+                    [[e(r[0]), e(r[1]), fmt(r[2]), fmt(r[3]), fmt(r[4])] for r in blocked],
+                    numeric_from=2,
+                ),
+            ),
+        )
+    )
+
+    sections.append(
+        _section(
+            "wrongful",
+            "Transfers that the records allowed but the truth did not: of people who are in "
+            "truth citizens of the sending state, or truly protected against the receiving "
+            "state (record errors). Cumulative; median and 5–95% band.",
+            _figure(
+                "wrongful",
+                wrongful_chart(monthly),
+                "This run has no wrongful-transfer series.",
+                _table(
+                    PCT_HEADERS,
+                    _stats_rows(totals, HEADLINE[5:8]),
+                    caption="Wrongful transfers over the horizon",
+                ),
+            ),
+        )
+    )
+
+    sections.append(_assumptions(record, s, scenario, registry, reg_note))
+
+    synthetic = s["population"].get("synthetic")
+    badge = ' <span class="badge">SYNTHETIC population</span>' if synthetic else ""
+    finished = record.finished_at.strftime("%Y-%m-%d %H:%M UTC") if record.finished_at else "—"
+    meta = [
+        ("Run", f"<code>{e(record.id)}</code> ({e(record.source)})"),
+        ("Population", e(s["population"]["label"])),
+        (
+            "Horizon",
+            f"{e(s['horizon_months'])} months from {e(s['start'][:7])}, "
+            f"{e(s['replicas'])} replicas, seed {e(s['seed'])}",
+        ),
+        ("Finished", e(finished)),
+        ("Scenario hash", f"<code>{e(record.scenario_hash[:16])}</code>"),
+        (
+            "Versions",
+            f"registry <code>{e(record.registry_version)}</code>, "
+            f"accords {e(record.package_version)}",
+        ),
+    ]
+    description = scenario.get("description")
+    nav = "".join(
+        f'<li><a href="#{k}">{e(v)}</a></li>'
+        for k, v in [("glance", "At a glance"), *TITLES.items()]
+    )
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(record.scenario_name)} — accords run {e(record.id)}</title>"
+        f"<style>{CSS}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script>'
+        "</head><body>"
+        f"<header><h1>{e(record.scenario_name)}{badge}</h1>"
+        + (f'<p class="lede">{e(description)}</p>' if description else "")
+        + '<dl class="meta">'
+        + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta)
+        + "</dl>"
+        f'<nav aria-label="Contents"><ol>{nav}</ol></nav></header>'
+        "<main>" + "".join(sections) + "</main>"
+        f"<footer><p>Generated {e(generated)} by accords {e(accords.__version__)}. These are "
+        "model outputs for the scenario above, not observations"
+        + (", and the population is synthetic" if synthetic else "")
+        + ". Every figure the scenario does not take from a cited source is marked "
+        "ASSUMPTION.</p></footer></body></html>\n"
+    )
+
+
+def _assumptions(
+    record: RunRecord,
+    s: dict[str, Any],
+    scenario: dict[str, Any],
+    registry: Registry | None,
+    reg_note: str,
+) -> str:
+    parts = []
+    marked = assumptions(record.scenario_yaml)
+    if marked:
+        rows = [
+            [f"<code>{e(a.field)}</code>", f"<code>{e(a.value)}</code>", e(a.note)]
+            for a in marked
+        ]
+        parts.append(
+            "<h3>Marked assumptions</h3><p>Figures the scenario gives without a source (its "
+            "<code>ASSUMPTION</code> comments). Change them in the scenario file to see how "
+            "much the results depend on them.</p>"
+            + _table(("field", "value", "assumption"), rows, numeric_from=3)
+        )
+    else:
+        parts.append(
+            '<h3>Marked assumptions</h3><p class="note">The scenario as recorded has no '
+            "ASSUMPTION comments; check its values below against their sources.</p>"
+        )
+    blocks = []
+    returns = [d for d in s["destinations"] if d["key"].startswith("return:")]
+    if returns:
+        blocks.append(_returns_block(returns, scenario))
+    for dest in s["destinations"]:
+        if dest["key"].startswith("return:"):
+            continue
+        agreement = None
+        if registry is not None and dest["key"] in registry:
+            agreement = registry.get(dest["key"])
+        blocks.append(_agreement_block(dest, agreement))
+    parts.append(
+        "<h3>Agreements and returns used</h3>"
+        + (f'<p class="note">{e(reg_note)}</p>' if reg_note else "")
+        + "".join(blocks)
+    )
+    calibration = s.get("calibration") or []
+    if calibration:
+        rows = [
+            [
+                e(row["quantity"]) + (f" <code>{e(row['key'])}</code>" if row.get("key") else ""),
+                e(fmt(float(row["value"]))) + (f" {e(row['unit'])}" if row.get("unit") else ""),
+                e(row.get("date") or ""),
+                f'<a href="{e(row["source_url"])}" rel="noopener noreferrer">source</a> '
+                f'<span class="quote">“{e(row.get("quote") or "")}”</span>',
+            ]
+            for row in calibration
+        ]
+        parts.append(
+            "<h3>Calibration tables</h3>"
+            + _table(("quantity", "value", "date", "source"), rows, numeric_from=4)
+        )
+    notes = s.get("notes") or []
+    if notes:
+        parts.append(
+            "<h3>Notes from the run</h3><ul>" + "".join(f"<li>{e(n)}</li>" for n in notes) + "</ul>"
+        )
+    parts.append(
+        "<h3>The scenario as run</h3><p>The resolved scenario, with the comments of the file it "
+        "came from; lines with an ASSUMPTION are highlighted.</p>"
+        + _yaml_block(record.scenario_yaml)
+    )
+    return _section(
+        "assumptions",
+        "What these results rest on: the scenario's own assumptions, the agreements with their "
+        "registry sources, and the calibration tables.",
+        "".join(parts),
+    )

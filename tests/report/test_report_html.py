@@ -1,0 +1,135 @@
+"""The HTML report: one offline page, with every chart, the assumptions and their sources."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import numpy as np
+import polars as pl
+import pytest
+from plotly.offline import get_plotlyjs
+
+from accords.registry.loader import load_registry
+from accords.report import TITLES, render_report
+from accords.report.charts import bands, full_grid
+from accords.store import RunRecord, RunStore, assumption_lines
+
+Finished = tuple[RunStore, RunRecord]
+
+VOID = {"meta", "br", "hr", "img", "input", "link", "col", "source", "wbr", "area", "base"}
+
+
+class Balance(HTMLParser):
+    """Checks that every element the page opens is closed, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+@pytest.fixture(scope="module")
+def page(finished: Finished) -> str:
+    store, record = finished
+    return render_report(record, store.monthly(record.id))
+
+
+def test_the_page_is_self_contained_and_embeds_plotly_once(page: str) -> None:
+    assert page.startswith("<!doctype html>")
+    assert '<html lang="en">' in page and 'name="viewport"' in page
+    assert page.count(get_plotlyjs()) == 1
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.IGNORECASE)
+    assert not re.search(r"<link[^>]*href\s*=\s*[\"']?https?:", page, re.IGNORECASE)
+    assert "@import" not in page
+    checker = Balance()
+    checker.feed(page)
+    assert not checker.problems and checker.stack == [], (checker.problems, checker.stack)
+
+
+def test_every_chart_is_there_with_its_title_and_a_label(page: str) -> None:
+    for name, title in TITLES.items():
+        assert f">{html.escape(title)}</h2>" in page, title
+        if name != "assumptions":
+            assert f'id="chart-{name}"' in page, name
+            assert f'aria-describedby="cap-{name}"' in page
+    assert page.count('role="img" aria-label="') == 5
+    assert "cumulative cost, USD" in page and "cumulative cost, EUR" in page
+    assert "usa-slv-2025 → SLV" in page and "places (capacity)" in page
+    assert "citizens of the sending state" in page  # wrongful transfers' series
+    assert "The figures behind this chart" in page
+
+
+def test_assumptions_and_sources_are_on_the_page(finished: Finished, page: str) -> None:
+    _, record = finished
+    lines = assumption_lines(record.scenario_yaml)
+    assert len(lines) == 4
+    for line in lines:
+        assert html.escape(line) in page, line
+    assert "record_errors.citizen_recorded_as_noncitizen" in page
+    assert "<code>{share_challenged: 0.3, court_block_probability: 0.5}</code>" in page
+    slv = load_registry().get("usa-slv-2025")
+    assert html.escape(slv.title) in page
+    assert html.escape(slv.status[0].sources[0].url) in page
+    assert "Ordinary returns to a person's own country: MEX, GTM" in page
+    assert "SYNTHETIC population" in page
+    assert record.id in page and record.registry_version in page
+
+
+def test_a_report_needs_a_finished_run(finished: Finished) -> None:
+    store, record = finished
+    running = RunRecord(**{**record.__dict__, "status": "running", "summary": None})
+    with pytest.raises(ValueError, match="finished run"):
+        render_report(running, store.monthly(record.id))
+
+
+def test_text_from_the_scenario_is_escaped(finished: Finished) -> None:
+    store, record = finished
+    hostile = "<script>alert(1)</script>"
+    renamed = RunRecord(
+        **{
+            **record.__dict__,
+            "scenario_name": hostile,
+            "scenario_yaml": record.scenario_yaml + f"# ASSUMPTION: {hostile}\n",
+        }
+    )
+    page = render_report(renamed, store.monthly(record.id))
+    assert hostile not in page and html.escape(hostile) in page
+
+
+def test_bands_are_percentiles_across_replicas_with_missing_keys_as_zero() -> None:
+    """Three replicas; replica 2 never has key 'b'. Cumulative bands take sums per replica."""
+    rows = []
+    for replica, values in enumerate(([1.0, 2.0], [3.0, 4.0], [5.0, 9.0])):
+        for month, value in enumerate(values):
+            rows.append((replica, month, "x", "a", value))
+            if replica != 2:
+                rows.append((replica, month, "x", "b", 10.0))
+    monthly = pl.DataFrame(
+        rows, schema=["replica", "month", "series", "key", "value"], orient="row"
+    ).with_columns(pl.date(2025, pl.col("month") + 1, 1).alias("date"))
+    grid = full_grid(monthly, "x")
+    assert grid.height == 3 * 2 * 2
+    per_month = bands(grid).filter(pl.col("key") == "a")
+    assert per_month["p50"].to_list() == [3.0, 4.0]
+    assert per_month["p5"].to_list() == pytest.approx(
+        [np.percentile([1, 3, 5], 5), np.percentile([2, 4, 9], 5)]
+    )
+    b = bands(grid).filter(pl.col("key") == "b")
+    assert b["p5"].to_list() == pytest.approx([np.percentile([10, 10, 0], 5)] * 2)
+    cumulative = bands(grid, cumulative=True).filter(pl.col("key") == "a")
+    assert cumulative["p50"].to_list() == [3.0, 7.0]  # month 1: median of 3, 7, 14
+    assert cumulative["p95"].to_list() == pytest.approx(
+        [np.percentile([1, 3, 5], 95), np.percentile([3, 7, 14], 95)]
+    )

@@ -1,0 +1,160 @@
+"""End to end in Debian's Chromium (Playwright, sync API) against the real server.
+
+The server is uvicorn on 127.0.0.1 and a free port (`live_server`); every request to any other
+host is refused and recorded, so a page that needed a CDN would fail here. Screenshots go to
+tests/web/artifacts/ (or $ACCORDS_ARTIFACTS) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from webhelpers import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
+    ),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+expect = sync_api.expect
+
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A page that refuses other hosts and records console errors and outside requests."""
+
+    def __init__(self, browser: object, base: str, width: int = 1280) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.page = self.context.new_page()
+        self.base = base
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.page.on(
+            "console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None
+        )
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.context.route("**/*", self._only_local)
+
+    def _only_local(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if urlparse(url).hostname == "127.0.0.1":
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+    def goto(self, path: str) -> object:
+        return self.page.goto(self.base + path)
+
+    def close(self) -> None:
+        assert not self.outside, f"requests to other hosts: {self.outside}"
+        assert not self.errors, f"console errors: {self.errors}"
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser: object, live_server: str) -> Iterator[Tab]:
+    opened = Tab(browser, live_server)
+    yield opened
+    opened.close()
+
+
+def test_agreement_list_and_the_us_el_salvador_page(tab: Tab, artifacts: Path) -> None:
+    response = tab.goto("/agreements")
+    assert response.status == 200  # type: ignore[attr-defined]
+    page = tab.page
+    expect(page.get_by_role("heading", name="Agreements", exact=True)).to_be_visible()
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() >= 20
+    page.screenshot(path=str(artifacts / "agreements.png"), full_page=True)
+
+    page.get_by_label("Receiving state").select_option("SLV")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.list tbody tr")).to_have_count(1)
+    page.get_by_role("link", name=re.compile("El Salvador")).first.click()
+    expect(page).to_have_url(re.compile(r"/agreements/usa-slv-2025$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("El Salvador")
+    chart = page.locator("#timeline-chart .main-svg").first
+    expect(chart).to_be_visible()
+    expect(page.get_by_role("heading", name="Claims, beside what was said about them later"))
+    expect(page.locator("ol.sources li").first).to_be_visible()
+    page.screenshot(path=str(artifacts / "agreement-usa-slv-2025.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "agreement-usa-slv-2025-top.png"))
+    claims = page.locator("section", has=page.locator("#claims-h"))
+    claims.locator(".thread").first.screenshot(path=str(artifacts / "agreement-claims.png"))
+
+
+def test_pages_fit_a_narrow_screen(browser: object, live_server: str, artifacts: Path) -> None:
+    narrow = Tab(browser, live_server, width=375)
+    try:
+        for path, name in (
+            ("/agreements/usa-slv-2025", "agreement-narrow.png"),
+            ("/check", "check-narrow.png"),
+        ):
+            narrow.goto(path)
+            overflow = narrow.page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px wide"
+            narrow.page.screenshot(path=str(artifacts / name), full_page=False)
+    finally:
+        narrow.close()
+
+
+def test_case_checker_explains_a_us_citizen(tab: Tab, artifacts: Path) -> None:
+    tab.goto("/check")
+    page = tab.page
+    page.get_by_label("Present in (sending state)").select_option("USA")
+    page.get_by_label("Date", exact=True).fill("2025-04-01")
+    page.get_by_label("Agreement", exact=True).select_option("usa-slv-2025")
+    page.get_by_label("Citizenships").fill("USA")
+    page.get_by_label("Serving a sentence").select_option("true")
+    page.get_by_label("Criminal conviction").select_option("true")
+    page.get_by_role("button", name="Check").click()
+    result = page.locator("article.verdict-card").first
+    expect(result).to_contain_text("usa-slv-2025")
+    expect(result.locator(".badge")).to_have_text("barred")
+    reason = result.locator("li", has_text="citizen_of_sender")
+    expect(reason).to_be_visible()
+    expect(reason).to_contain_text("a state does not remove its own citizens")
+    page.screenshot(path=str(artifacts / "check-us-citizen.png"), full_page=True)
+
+
+def test_small_scenario_runs_and_its_charts_are_drawn(tab: Tab, artifacts: Path) -> None:
+    tab.goto("/runs/new")
+    page = tab.page
+    page.get_by_label("Replicas").fill("2")
+    page.get_by_label("Seed").fill("7")
+    page.get_by_label("Population size").fill("2000")
+    page.get_by_label("Horizon (months)").fill("6")
+    page.get_by_role("button", name="Start the run").click()
+    expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
+    page.screenshot(path=str(artifacts / "run-started.png"))
+    # The page refreshes itself every 2 s until the run is done, then shows the report.
+    report = page.frame_locator("iframe.report")
+    expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=90_000)
+    page.screenshot(path=str(artifacts / "run-done.png"), full_page=True)
+    report.locator(".js-plotly-plot").first.screenshot(path=str(artifacts / "run-chart.png"))
+    page.get_by_text("Every total across replicas").click()
+    expect(page.get_by_text("transfers[all]")).to_be_visible()
+    tab.goto("/runs")
+    expect(page.locator("table.list tbody tr").first).to_contain_text("done")

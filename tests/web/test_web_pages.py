@@ -1,0 +1,173 @@
+"""The HTML pages through the real app: what a reader without JavaScript gets."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from fastapi.testclient import TestClient
+from webhelpers import SMALL_RUN, wait_for_run, wait_until_idle
+
+import accords
+
+
+class Inventory(HTMLParser):
+    """The page's links, scripts, ids and form controls with whether each has a label."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.scripts: list[str] = []
+        self.ids: set[str] = set()
+        self.labelled: set[str] = set()
+        self.controls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(str(a["id"]))
+        if tag == "a" and a.get("href"):
+            self.links.append(str(a["href"]))
+        if tag == "script" and a.get("src"):
+            self.scripts.append(str(a["src"]))
+        if tag == "label" and a.get("for"):
+            self.labelled.add(str(a["for"]))
+        if tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            self.controls.append(str(a.get("id") or a.get("name")))
+
+
+def inventory(html: str) -> Inventory:
+    parser = Inventory()
+    parser.feed(html)
+    return parser
+
+
+def assert_accessible(html: str) -> Inventory:
+    """Every control labelled, one main landmark, the language set, nothing from a CDN."""
+    page = inventory(html)
+    unlabelled = [c for c in page.controls if c not in page.labelled]
+    assert not unlabelled, f"controls without a <label for>: {unlabelled}"
+    assert '<html lang="en">' in html
+    assert html.count('<main id="main">') == 1
+    assert 'name="viewport"' in html
+    assert not [s for s in page.scripts if not s.startswith("/")], page.scripts
+    return page
+
+
+def test_home_links_every_section(client: TestClient) -> None:
+    page = assert_accessible(client.get("/").text)
+    for href in ("/agreements", "/compare", "/check", "/runs/new", "/runs"):
+        assert href in page.links
+
+
+def test_agreement_list_and_filters(client: TestClient) -> None:
+    html = client.get("/agreements").text
+    page = assert_accessible(html)
+    for agreement_id in accords.load_registry().ids:
+        assert f"/agreements/{agreement_id}" in page.links
+    filtered = client.get("/agreements", params={"sender": "GBR", "kind": "", "status": ""}).text
+    links = [h for h in inventory(filtered).links if h.startswith("/agreements/")]
+    assert links == ["/agreements/gbr-rwa-2022"]
+    bad = client.get("/agreements", params={"kind": "treaty"})
+    assert bad.status_code == 422 and "text/html" in bad.headers["content-type"]
+    assert "kind" in bad.text
+
+
+def test_agreement_page_cites_every_source(client: TestClient) -> None:
+    html = client.get("/agreements/usa-slv-2025").text
+    page = assert_accessible(html)
+    agreement = accords.load_registry().get("usa-slv-2025")
+    for change in agreement.status:
+        for source in change.sources:
+            assert source.url in page.links
+    cited = set(re.findall(r'href="#(src-\d+)"', html))
+    assert cited and cited <= page.ids  # every footnote has its source
+    assert 'id="timeline-chart"' in html and "/static/plotly.min.js" in page.scripts
+    # claims beside what answered them
+    assert "rubio-us-citizens" in html
+    thread = html.split('class="thread"')[1]
+    assert "we have a constitution" in thread.lower() or "answers rubio-us-citizens" in thread
+
+
+def test_agreement_page_views(client: TestClient) -> None:
+    known = client.get("/agreements/usa-slv-2025", params={"as_known_on": "2025-02-03"}).text
+    assert "later fact(s) are hidden" in known
+    held = client.get("/agreements/usa-slv-2025", params={"on": "2025-06-01"}).text
+    assert "Only the terms and rulings that held on 2025-06-01" in held
+    missing = client.get("/agreements/nope")
+    assert missing.status_code == 404 and "<h1>404" in missing.text
+
+
+def test_compare_page(client: TestClient) -> None:
+    html = client.get("/compare", params={"ids": ["usa-slv-2025", "gbr-rwa-2022"]}).text
+    assert_accessible(html)
+    assert "Side by side" in html
+    header = html.split("<thead>")[1].split("</thead>")[0]
+    assert "usa-slv-2025" in header and "gbr-rwa-2022" in header
+    assert "Choose two" in client.get("/compare", params={"ids": ["usa-slv-2025", ""]}).text
+
+
+def test_case_checker_explains_with_citations(client: TestClient) -> None:
+    form = client.get("/check").text
+    assert_accessible(form)
+    html = client.post(
+        "/check",
+        data={
+            "id": "case-1",
+            "present_in": "USA",
+            "date": "2025-04-01",
+            "agreement": "usa-slv-2025",
+            "citizenships": "USA",
+            "serving_sentence": "true",
+            "age": "34",
+        },
+    ).text
+    assert "citizen_of_sender" in html
+    assert "verdict-barred" in html
+    assert "a state does not remove its own citizens" in html
+
+
+def test_case_checker_shows_errors_beside_the_form(client: TestClient) -> None:
+    response = client.post(
+        "/check", data={"id": "c", "present_in": "USA", "citizenships": "XYZ", "age": "old"}
+    )
+    assert response.status_code == 422
+    assert "citizenships[0]" in response.text and "age" in response.text
+    assert 'value="XYZ"' in response.text  # what was typed is kept
+
+
+def test_runner_starts_a_run_and_lands_on_its_page(client: TestClient) -> None:
+    assert_accessible(client.get("/runs/new").text)
+    wait_until_idle(client)
+    response = client.post(
+        "/runs", data={k: str(v) for k, v in SMALL_RUN.items()}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    page = response.headers["location"]
+    run_id = page.rsplit("/", 1)[1]
+    running = client.get(page).text
+    if "running" in running:
+        assert 'http-equiv="refresh"' in running
+    assert wait_for_run(client, run_id)["status"] == "done"
+    done = client.get(page).text
+    assert 'http-equiv="refresh"' not in done
+    assert f'src="/runs/{run_id}/report"' in done
+    assert "transfers[all]" in done
+    report = client.get(f"/runs/{run_id}/report")
+    assert report.status_code == 200 and "Plotly.newPlot" in report.text
+    assert run_id in client.get("/runs").text
+    assert client.get("/api/simulations/" + run_id).json()["source"] == "web"
+
+
+def test_runner_errors_are_shown(client: TestClient) -> None:
+    over = client.post("/runs", data={**{k: str(v) for k, v in SMALL_RUN.items()}, "replicas": "9"})
+    assert over.status_code == 422 and "max_replicas" in over.text
+    typo = client.post("/runs", data={"replicas": "two"})
+    assert typo.status_code == 422 and "expected a whole number" in typo.text
+    broken = client.post("/runs", files={"scenario_file": ("s.yaml", b"name: [", "text/yaml")})
+    assert broken.status_code == 422 and "line" in broken.text
+
+
+def test_default_scenario_download(client: TestClient) -> None:
+    response = client.get("/runs/default.yaml")
+    assert response.status_code == 200 and "ASSUMPTION" in response.text
