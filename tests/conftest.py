@@ -32,6 +32,14 @@ def _private_run_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         yield
 
 
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private run store for one test (ACCORDS_DB points at it, for subprocesses too)."""
+    path = tmp_path / "store" / "runs.duckdb"
+    monkeypatch.setenv("ACCORDS_DB", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def shipped_dir() -> Path:
     """The folder of agreement files shipped in the package."""

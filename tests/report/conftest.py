@@ -49,13 +49,6 @@ def tiny_path(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "store" / "runs.duckdb"
-    monkeypatch.setenv("ACCORDS_DB", str(path))
-    return path
-
-
 @pytest.fixture(scope="module")
 def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunStore, RunRecord]:
     """A done run in its own store (shared by a module's tests, which only read it)."""

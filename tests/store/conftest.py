@@ -37,13 +37,6 @@ seed: 3
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "store" / "runs.duckdb"
-    monkeypatch.setenv("ACCORDS_DB", str(path))
-    return path
-
-
-@pytest.fixture
 def tiny_path(tmp_path: Path) -> Path:
     path = tmp_path / "tiny.yaml"
     path.write_text(TINY, encoding="utf-8")

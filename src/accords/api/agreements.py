@@ -1,7 +1,7 @@
 """/api/agreements, /api/compare, /api/export: the registry as JSON and as data files.
 
-The JSON is the CLI's `--json` output, built by the same functions (`_view`, `_compare_rows`,
-`AgreementSummary`), so the API and the command line can never disagree about an agreement.
+The JSON is the CLI's `--json` output, built by the same functions (`view_agreement`,
+`compare_rows`, `AgreementSummary`), so the API and the command line never disagree.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from accords.api import deps
-from accords.commands.agreements import _compare_rows, _view
 from accords.registry.export import export as export_registry
 from accords.registry.export import facts_path
 from accords.registry.loader import Registry
@@ -27,6 +26,8 @@ from accords.registry.outputs import (
     ListOutput,
     ShowOutput,
     View,
+    compare_rows,
+    view_agreement,
 )
 from accords.registry.views import in_force_on, status_on
 
@@ -91,7 +92,7 @@ def show_agreement(
     agreement_id: str, reg: RegistryDep, as_known_on: KnownQuery = None, on: OnQuery = None
 ) -> ShowOutput:
     """One agreement: terms, timeline, numbers, rulings, claims, every fact with its sources."""
-    viewed, view = _view(deps.agreement(reg, agreement_id), _iso(as_known_on), _iso(on))
+    viewed, view = view_agreement(deps.agreement(reg, agreement_id), as_known_on, on)
     return ShowOutput(view=view, agreement=viewed)
 
 
@@ -114,7 +115,7 @@ def agreement_timeline(
     agreement_id: str, reg: RegistryDep, as_known_on: KnownQuery = None
 ) -> TimelineOutput:
     """The dated status changes of one agreement, each with its sources."""
-    viewed, view = _view(deps.agreement(reg, agreement_id), _iso(as_known_on), None)
+    viewed, view = view_agreement(deps.agreement(reg, agreement_id), as_known_on, None)
     return TimelineOutput(
         view=view, agreement=TimelineAgreement(id=viewed.id, status=viewed.status)
     )
@@ -126,7 +127,7 @@ def compare_output(reg: Registry, ids: list[str], on: date | None) -> CompareOut
     if on:
         agreements = [in_force_on(a, day) for a in agreements]
     view = View(as_known_on=None, on=on, status=None, hidden_facts=0)
-    return CompareOutput(view=view, ids=ids, rows=_compare_rows(agreements, day))
+    return CompareOutput(view=view, ids=ids, rows=compare_rows(agreements, day))
 
 
 @router.get("/compare", response_model=CompareOutput, summary="Compare agreements")

@@ -27,10 +27,10 @@ from accords.api.problems import ApiError, ProblemItem, from_validation_error
 from accords.api.runner import Overrides, RunManager, prepare_scenario
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
-from accords.commands.agreements import _view
 from accords.commands.render_agreement import claim_threads, money, party
 from accords.engine.check import check
 from accords.engine.person import AsylumClaim, Person, Sex
+from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
 from accords.registry.loader import Registry
 from accords.registry.models import (
@@ -41,9 +41,9 @@ from accords.registry.models import (
     Kind,
     NationalityMode,
     RemovalBasis,
-    Source,
     Status,
 )
+from accords.registry.outputs import view_agreement
 from accords.simulation.scenario import default_scenario_path
 
 router = APIRouter(include_in_schema=False)
@@ -81,26 +81,6 @@ def render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
-class Notes:
-    """Numbered sources for one page, in the order the page first cites them."""
-
-    def __init__(self) -> None:
-        self.sources: list[Source] = []
-        self._index: dict[tuple[str, str], int] = {}
-
-    def cite(self, fact: Fact | None) -> list[int]:
-        if fact is None:
-            return []
-        numbers = []
-        for source in fact.sources:
-            key = (source.url, source.quote)
-            if key not in self._index:
-                self.sources.append(source)
-                self._index[key] = len(self.sources)
-            numbers.append(self._index[key])
-        return numbers
 
 
 def _period(item: Any) -> str:
@@ -267,18 +247,14 @@ def agreement_page(
     known_day = _optional_day(as_known_on, "as_known_on")
     on_day = _optional_day(on, "on")
     agreement = deps.agreement(reg, agreement_id)
-    viewed, view = _view(
-        agreement,
-        known_day.isoformat() if known_day else None,
-        on_day.isoformat() if on_day else None,
-    )
+    viewed, view = view_agreement(agreement, known_day, on_day)
     end = max(viewed.as_of, on_day or known_day or date.today())
     params = {k: v for k, v in (("as_known_on", known_day), ("on", on_day)) if v}
     context = {
         "section": "agreements",
         "a": viewed,
         "view": view,
-        "notes": Notes(),
+        "notes": SourceIndex(),
         "chart": timeline_chart(viewed, end) if viewed.status else "",
         "terms": term_rows(viewed),
         "threads": threads(viewed.claims),

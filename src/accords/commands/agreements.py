@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -25,20 +24,21 @@ from accords.commands.render_agreement import (
     render_agreement,
     timeline_table,
 )
-from accords.registry.export import ExportFormat, export, iter_facts
+from accords.registry.export import ExportFormat, export
 from accords.registry.loader import Registry, collect, default_agreements_dir
 from accords.registry.models import Agreement, Kind
 from accords.registry.outputs import (
     AgreementSummary,
     CompareOutput,
-    CompareRow,
     ListOutput,
     ProblemOut,
     ShowOutput,
     ValidateOutput,
     View,
+    compare_rows,
+    view_agreement,
 )
-from accords.registry.views import as_known_on, in_force_on, status_on
+from accords.registry.views import in_force_on
 from accords.validation import InputError
 
 app = typer.Typer(help="Read, compare, validate and export the registry of agreements.")
@@ -56,14 +56,7 @@ KnownOption = Annotated[
 def _view(agreement: Agreement, known: str | None, on: str | None) -> tuple[Agreement, View]:
     known_day = parse_day(known, "--as-known-on") if known else None
     on_day = parse_day(on, "--on") if on else None
-    viewed = agreement
-    if known_day is not None:
-        viewed = as_known_on(viewed, known_day)
-    if on_day is not None:
-        viewed = in_force_on(viewed, on_day)
-    hidden = len(list(iter_facts(agreement))) - len(list(iter_facts(viewed)))
-    status = status_on(viewed, on_day or known_day or date.today())
-    return viewed, View(as_known_on=known_day, on=on_day, status=status, hidden_facts=hidden)
+    return view_agreement(agreement, known_day, on_day)
 
 
 @app.command("list")
@@ -148,39 +141,6 @@ def timeline(
     console.print(notes.table())
 
 
-def _compare_rows(agreements: list[Agreement], day: date) -> list[CompareRow]:
-    def nat(a: Agreement) -> str:
-        return "; ".join(
-            n.mode.value + (f" {','.join(n.codes)}" if n.codes else "")
-            for n in a.terms.nationalities
-        )
-
-    getters: dict[str, Callable[[Agreement], object]] = {
-        "title": lambda a: a.title,
-        "sender": lambda a: a.acting_sender or a.sender,
-        "receiver": lambda a: a.receiver,
-        "kind": lambda a: a.kind.value,
-        "legal_form": lambda a: a.legal_form.value if a.legal_form else None,
-        "status": lambda a: s.value if (s := status_on(a, day)) else None,
-        "first_status": lambda a: (
-            f"{a.status[0].status.value} {a.status[0].date}" if a.status else None
-        ),
-        "nationalities": nat,
-        "categories": lambda a: "; ".join(
-            ",".join(x.value for x in c.any_of) for c in a.terms.categories
-        ),
-        "exclusions": lambda a: ", ".join(e.excludes.value for e in a.terms.exclusions),
-        "facilities": lambda a: "; ".join(f.name for f in a.terms.facilities),
-        "price_schedule": lambda a: "; ".join(p.label for p in a.terms.price_schedule),
-        "quotas": lambda a: "; ".join(q.label for q in a.terms.quotas),
-        "transferred_people": lambda a: AgreementSummary.of(a, day).transferred_people,
-        "rulings": lambda a: len(a.rulings),
-        "claims": lambda a: len(a.claims),
-        "as_of": lambda a: a.as_of.isoformat(),
-    }
-    return [CompareRow(field=k, values=[get(a) for a in agreements]) for k, get in getters.items()]
-
-
 @app.command()
 def compare(
     ids: Annotated[list[str], typer.Argument(metavar="ID ID...", help="Two or more ids.")],
@@ -196,7 +156,7 @@ def compare(
     agreements = [_get(reg, i) for i in ids]
     if on:
         agreements = [in_force_on(a, day) for a in agreements]
-    rows = _compare_rows(agreements, day)
+    rows = compare_rows(agreements, day)
     if as_json:
         view = View(as_known_on=None, on=day if on else None, status=None, hidden_facts=0)
         emit_json(CompareOutput(view=view, ids=ids, rows=rows))

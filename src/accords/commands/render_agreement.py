@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
 from accords.registry.models import (
     Agreement,
@@ -20,26 +21,15 @@ from accords.registry.models import (
     Fact,
     Money,
     NationalityMode,
-    Source,
 )
 
 
-class Footnotes:
-    def __init__(self) -> None:
-        self.sources: list[Source] = []
-        self._index: dict[tuple[str, str], int] = {}
+class Footnotes(SourceIndex):
+    """Sources numbered for the terminal: `mark` gives " [1][2]" after a line of text."""
 
-    def cite(self, fact: Fact | None) -> str:
-        if fact is None:
-            return ""
-        numbers = []
-        for source in fact.sources:
-            key = (source.url, source.quote)
-            if key not in self._index:
-                self.sources.append(source)
-                self._index[key] = len(self.sources)
-            numbers.append(self._index[key])
-        return " " + "".join(f"[{n}]" for n in numbers)
+    def mark(self, fact: Fact | None) -> str:
+        numbers = self.cite(fact)
+        return " " + "".join(f"[{n}]" for n in numbers) if numbers else ""
 
     def table(self) -> Table:
         table = Table(title="Sources", show_lines=False, expand=True)
@@ -81,14 +71,14 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
             text = f"only nationals of {party(agreement.receiver)}"
         else:
             text = "unknown (the sources do not say)"
-        table.add_row("nationalities", text + _period(n) + notes.cite(n))
+        table.add_row("nationalities", text + _period(n) + notes.mark(n))
     for c in t.categories:
         table.add_row(
             "categories",
-            "any of: " + ", ".join(x.value for x in c.any_of) + _period(c) + notes.cite(c),
+            "any of: " + ", ".join(x.value for x in c.any_of) + _period(c) + notes.mark(c),
         )
     for e in t.exclusions:
-        table.add_row("excludes", e.excludes.value + _period(e) + notes.cite(e))
+        table.add_row("excludes", e.excludes.value + _period(e) + notes.mark(e))
     for a in t.arrival:
         parts = []
         if a.modes:
@@ -97,7 +87,7 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
             parts.append(f"on or after {a.on_or_after}")
         if a.within_days_of_arrival:
             parts.append(f"within {a.within_days_of_arrival} days of arrival")
-        table.add_row("arrival", "; ".join(parts) + _period(a) + notes.cite(a))
+        table.add_row("arrival", "; ".join(parts) + _period(a) + notes.mark(a))
     for f in t.facilities:
         cap = (
             f"capacity {f.capacity.value:,.0f} {f.capacity.unit}"
@@ -112,22 +102,22 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
         table.add_row(
             "facility",
             f"{f.name}, {f.location or 'location unknown'}"
-            + notes.cite(f)
-            + (f"\n{cap}{notes.cite(f.capacity)}" if cap else "")
-            + (f"{places}{notes.cite(f.agreed_places)}" if places else ""),
+            + notes.mark(f)
+            + (f"\n{cap}{notes.mark(f.capacity)}" if cap else "")
+            + (f"{places}{notes.mark(f.agreed_places)}" if places else ""),
         )
     for p in t.price_schedule:
         ceiling = "up to " if p.up_to else ""
         threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
         table.add_row(
             f"price: {p.kind.value}",
-            f"{ceiling}{money(p.money)}{threshold} — {p.label}" + notes.cite(p),
+            f"{ceiling}{money(p.money)}{threshold} — {p.label}" + notes.mark(p),
         )
     for q in t.quotas:
-        table.add_row("quota", q.label + notes.cite(q))
+        table.add_row("quota", q.label + notes.mark(q))
     for d in t.duration_months:
         value = f"{d.value:g} {d.unit}" if d.value is not None else "unknown"
-        table.add_row("duration", value + notes.cite(d))
+        table.add_row("duration", value + notes.mark(d))
     return table
 
 
@@ -146,7 +136,7 @@ def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:
     table.add_column("by / note")
     for change in agreement.status:
         detail = " — ".join(x for x in (change.by, change.note) if x)
-        table.add_row(change.date.text, change.status.value, detail + notes.cite(change))
+        table.add_row(change.date.text, change.status.value, detail + notes.mark(change))
     return table
 
 
@@ -159,7 +149,7 @@ def _numbers(agreement: Agreement, notes: Footnotes) -> Table:
     for n in agreement.numbers:
         value = f"{n.people:,.0f} people" if n.people is not None else money(n.money)
         what = n.label + (f" — {n.note}" if n.note else "")
-        table.add_row(n.refers_to.text, n.metric.value, value, what + notes.cite(n))
+        table.add_row(n.refers_to.text, n.metric.value, value, what + notes.mark(n))
     return table
 
 
@@ -175,7 +165,7 @@ def _rulings(agreement: Agreement, notes: Footnotes) -> Table:
             effect += f": {r.class_filter.description}"
         if r.valid_to:
             effect += f" (until {r.valid_to})"
-        table.add_row(r.decided.text, f"{r.court}\n{r.case}", r.holding + notes.cite(r), effect)
+        table.add_row(r.decided.text, f"{r.court}\n{r.case}", r.holding + notes.mark(r), effect)
     return table
 
 
@@ -209,7 +199,7 @@ def _claims(agreement: Agreement, notes: Footnotes) -> RenderableType:
         lines.append(head)
         words = claim.words.strip()
         quoted = words if words[:1] in "“\"'" else f"“{words}”"
-        body = Text(f"{'    ' * depth}  {quoted}{notes.cite(claim)}")
+        body = Text(f"{'    ' * depth}  {quoted}{notes.mark(claim)}")
         lines.append(body)
         if claim.note:
             lines.append(Text(f"{'    ' * depth}  note: {claim.note}", style="dim"))
@@ -226,7 +216,7 @@ def render_agreement(
         f"{party(agreement.sender)} → {party(agreement.receiver)}"
         + (f"; sends: {party(agreement.acting_sender)}" if agreement.acting_sender else ""),
         f"kind: {agreement.kind.value}; legal form: "
-        + (legal.value + notes.cite(legal) if legal else "not yet known"),
+        + (legal.value + notes.mark(legal) if legal else "not yet known"),
         f"record as of {agreement.as_of}" + (f" — {header}" if header else ""),
         "",
         agreement.summary.strip()

@@ -1,0 +1,26 @@
+"""Numbering sources for a page or a terminal view: each source once, in order of first use."""
+
+from __future__ import annotations
+
+from accords.registry.models import Fact, Source
+
+
+class SourceIndex:
+    """Footnote numbers for facts' sources; a source cited twice keeps its first number."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def cite(self, fact: Fact | None) -> list[int]:
+        """The numbers of the fact's sources (none for a missing fact)."""
+        if fact is None:
+            return []
+        numbers = []
+        for source in fact.sources:
+            key = (source.url, source.quote)
+            if key not in self._index:
+                self.sources.append(source)
+                self._index[key] = len(self.sources)
+            numbers.append(self._index[key])
+        return numbers
