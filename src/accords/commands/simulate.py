@@ -39,7 +39,10 @@ from accords.validation import InputError
 
 
 def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
+    """Whole numbers as such; small fractions (percentiles, capacity shares) to two places."""
+    if value == int(value) or abs(value) >= 10:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
 
 
 def summary_table(result: RunResult) -> Table:
