@@ -27,11 +27,12 @@ from accords.api.problems import ApiError, ProblemItem, from_validation_error
 from accords.api.runner import Overrides, RunManager, prepare_scenario
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
-from accords.commands.render_agreement import claim_threads, money, party
+from accords.commands.render_agreement import claim_threads, money
 from accords.engine.check import check
 from accords.engine.person import AsylumClaim, Person, Sex
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
+from accords.registry.describe import nationality_text, party, period_text
 from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,
@@ -39,7 +40,6 @@ from accords.registry.models import (
     Claim,
     Fact,
     Kind,
-    NationalityMode,
     RemovalBasis,
     Status,
 )
@@ -83,32 +83,18 @@ def render(
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-def _period(item: Any) -> str:
-    start, end = getattr(item, "valid_from", None), getattr(item, "valid_to", None)
-    if start is None and end is None:
-        return ""
-    return f" (from {start or '…'} to {end or '…'})"
-
-
 def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
     """(term, text, facts cited) for each term, worded like `accords agreements show`."""
     t = a.terms
     rows: list[tuple[str, str, list[Fact]]] = []
     for n in t.nationalities:
-        if n.mode is NationalityMode.LISTED:
-            text = "listed: " + ", ".join(f"{country_name(c)} ({c})" for c in n.codes)
-        elif n.mode is NationalityMode.ANY:
-            text = "any nationality" + (f" except {', '.join(n.excluded)}" if n.excluded else "")
-        elif n.mode is NationalityMode.OWN_NATIONALS:
-            text = f"only nationals of {party(a.receiver)}"
-        else:
-            text = "unknown (the sources do not say)"
-        rows.append(("Nationalities", text + _period(n), [n]))
+        text = nationality_text(n, a.receiver)
+        rows.append(("Nationalities", text + period_text(n), [n]))
     for c in t.categories:
         cats = ", ".join(x.value.replace("_", " ") for x in c.any_of)
-        rows.append(("Categories", f"any of: {cats}{_period(c)}", [c]))
+        rows.append(("Categories", f"any of: {cats}{period_text(c)}", [c]))
     for e in t.exclusions:
-        rows.append(("Excludes", e.excludes.value.replace("_", " ") + _period(e), [e]))
+        rows.append(("Excludes", e.excludes.value.replace("_", " ") + period_text(e), [e]))
     for ar in t.arrival:
         parts = []
         if ar.modes:
@@ -117,7 +103,7 @@ def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
             parts.append(f"on or after {ar.on_or_after}")
         if ar.within_days_of_arrival:
             parts.append(f"within {ar.within_days_of_arrival} days of arrival")
-        rows.append(("Arrival", "; ".join(parts) + _period(ar), [ar]))
+        rows.append(("Arrival", "; ".join(parts) + period_text(ar), [ar]))
     for f in t.facilities:
         facts: list[Fact] = [f]
         text = f"{f.name}, {f.location or 'location unknown'}"

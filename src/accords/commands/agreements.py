@@ -18,12 +18,8 @@ from accords.commands.common import (
     open_registry,
     parse_day,
 )
-from accords.commands.render_agreement import (
-    Footnotes,
-    party,
-    render_agreement,
-    timeline_table,
-)
+from accords.commands.render_agreement import Footnotes, render_agreement, timeline_table
+from accords.registry.describe import party
 from accords.registry.export import ExportFormat, export
 from accords.registry.loader import Registry, collect, default_agreements_dir
 from accords.registry.models import Agreement, Kind

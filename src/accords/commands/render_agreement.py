@@ -14,13 +14,12 @@ from rich.table import Table
 from rich.text import Text
 
 from accords.registry.citations import SourceIndex
-from accords.registry.countries import country_name
+from accords.registry.describe import nationality_text, party, period_text
 from accords.registry.models import (
     Agreement,
     Claim,
     Fact,
     Money,
-    NationalityMode,
 )
 
 
@@ -53,32 +52,21 @@ def money(m: Money | None) -> str:
     return f"{m.amount:,.0f} {m.currency} ({m.price_year} prices)"
 
 
-def party(code: str | None) -> str:
-    return f"{country_name(code)} ({code})" if code else "—"
-
-
 def _terms(agreement: Agreement, notes: Footnotes) -> Table:
     table = Table(title="Terms", show_header=False, expand=True)
     table.add_column("term", style="bold")
     table.add_column("value")
     t = agreement.terms
     for n in t.nationalities:
-        if n.mode is NationalityMode.LISTED:
-            text = "listed: " + ", ".join(n.codes)
-        elif n.mode is NationalityMode.ANY:
-            text = "any nationality" + (f" except {', '.join(n.excluded)}" if n.excluded else "")
-        elif n.mode is NationalityMode.OWN_NATIONALS:
-            text = f"only nationals of {party(agreement.receiver)}"
-        else:
-            text = "unknown (the sources do not say)"
-        table.add_row("nationalities", text + _period(n) + notes.mark(n))
+        text = nationality_text(n, agreement.receiver)
+        table.add_row("nationalities", text + period_text(n) + notes.mark(n))
     for c in t.categories:
         table.add_row(
             "categories",
-            "any of: " + ", ".join(x.value for x in c.any_of) + _period(c) + notes.mark(c),
+            "any of: " + ", ".join(x.value for x in c.any_of) + period_text(c) + notes.mark(c),
         )
     for e in t.exclusions:
-        table.add_row("excludes", e.excludes.value + _period(e) + notes.mark(e))
+        table.add_row("excludes", e.excludes.value + period_text(e) + notes.mark(e))
     for a in t.arrival:
         parts = []
         if a.modes:
@@ -87,7 +75,7 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
             parts.append(f"on or after {a.on_or_after}")
         if a.within_days_of_arrival:
             parts.append(f"within {a.within_days_of_arrival} days of arrival")
-        table.add_row("arrival", "; ".join(parts) + _period(a) + notes.mark(a))
+        table.add_row("arrival", "; ".join(parts) + period_text(a) + notes.mark(a))
     for f in t.facilities:
         cap = (
             f"capacity {f.capacity.value:,.0f} {f.capacity.unit}"
@@ -119,14 +107,6 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
         value = f"{d.value:g} {d.unit}" if d.value is not None else "unknown"
         table.add_row("duration", value + notes.mark(d))
     return table
-
-
-def _period(item: object) -> str:
-    start = getattr(item, "valid_from", None)
-    end = getattr(item, "valid_to", None)
-    if start is None and end is None:
-        return ""
-    return f" (from {start or '…'} to {end or '…'})"
 
 
 def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:

@@ -43,26 +43,29 @@ def agreement_lines(agreement: Agreement, use: AgreementUse | None = None) -> li
     items: list[PriceItem] = list(agreement.terms.price_schedule)
     overrides: dict[PriceKind, CostLine] = {}
     if use is not None:
-        if use.price_per_person_year is not None and use.price_per_person_year.amount is not None:
-            m = use.price_per_person_year
-            overrides[PriceKind.PER_PERSON_YEAR] = CostLine(
-                f"{agreement.id}:override-per-person-year",
-                PriceKind.PER_PERSON_YEAR.value,
-                m.amount or 0.0,
-                m.currency,
-                "per person-year (scenario override)",
-                source="scenario",
-            )
-        if use.price_per_transfer is not None and use.price_per_transfer.amount is not None:
-            m = use.price_per_transfer
-            overrides[PriceKind.PER_PERSON_TRANSFERRED] = CostLine(
-                f"{agreement.id}:override-per-transfer",
-                PriceKind.PER_PERSON_TRANSFERRED.value,
-                m.amount or 0.0,
-                m.currency,
-                "per person transferred (scenario override)",
-                source="scenario",
-            )
+        for money, kind, slug, what in (
+            (
+                use.price_per_person_year,
+                PriceKind.PER_PERSON_YEAR,
+                "per-person-year",
+                "per person-year",
+            ),
+            (
+                use.price_per_transfer,
+                PriceKind.PER_PERSON_TRANSFERRED,
+                "per-transfer",
+                "per person transferred",
+            ),
+        ):
+            if money is not None and money.amount is not None:
+                overrides[kind] = CostLine(
+                    f"{agreement.id}:override-{slug}",
+                    kind.value,
+                    money.amount,
+                    money.currency,
+                    f"{what} (scenario override)",
+                    source="scenario",
+                )
     lines = [
         CostLine(
             key=f"{agreement.id}:{item.id}",
