@@ -22,7 +22,7 @@ def cluster() -> Iterator[LocalCluster]:
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: parallel test workers each start one
         host="127.0.0.1",
     ) as local:
         yield local

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from simhelpers import scenario
@@ -9,7 +11,39 @@ from simhelpers import scenario
 from accords.registry.loader import Registry
 from accords.simulation.costs import agreement_lines, schedule_total
 from accords.simulation.run import simulate
+from accords.simulation.scenario import Scenario
 
+
+def three_hundred_at_once(
+    agreement: str, *, start: str, horizon_months: int, sender: str = "USA", **population: Any
+) -> Scenario:
+    """300 persons, all decided in the first month and sent under one agreement: no other
+    destination, no courts, no sender-side costs, so the run's cost is the agreement's alone."""
+    return scenario(
+        sender=sender,
+        start=start,
+        horizon_months=horizon_months,
+        population={
+            "size": 300,
+            "calibration": None,
+            "nationalities": {"XXX": 1.0},
+            "true_citizen_share": 0.0,
+            "protected_status_share": 0.0,
+            "protection_against_nationality_share": 0.0,
+            "protection_against": {},
+            **population,
+        },
+        agreements=[{"id": agreement}],
+        ordinary_returns=None,
+        pipeline={
+            "entries_per_month": 1e9,
+            "months_to_final_order": 1,
+            "final_order_distribution": "fixed",
+            "share_challenged": 0.0,
+        },
+        costs={"detention_per_day": None, "transport_per_person": None},
+        replicas=1,
+    )
 
 def test_el_salvador_300_people_for_a_year_cost_6_million(registry: Registry) -> None:
     """300 people held 12 months at usa-slv-2025's per-person-year price cost $6m.
@@ -33,19 +67,8 @@ def test_el_salvador_6_million_through_the_monthly_model() -> None:
 
     Source: as above (AP and the White House, March 2025).
     """
-    s = scenario(
-        start="2025-04",
-        horizon_months=13,
-        population={"size": 300, "calibration": None, "nationalities": {"XXX": 1.0},
-                    "criminal_conviction_share": 1.0, "true_citizen_share": 0.0,
-                    "protected_status_share": 0.0, "protection_against_nationality_share": 0.0,
-                    "protection_against": {}},
-        agreements=[{"id": "usa-slv-2025"}],
-        ordinary_returns=None,
-        pipeline={"entries_per_month": 1e9, "months_to_final_order": 1,
-                  "final_order_distribution": "fixed", "share_challenged": 0.0},
-        costs={"detention_per_day": None, "transport_per_person": None},
-        replicas=1,
+    s = three_hundred_at_once(
+        "usa-slv-2025", start="2025-04", horizon_months=13, criminal_conviction_share=1.0
     )
     result = simulate(s)
     assert result.total("transfers", "usa-slv-2025")["p50"] == 300
@@ -97,20 +120,12 @@ def test_uk_rwanda_541m_through_the_monthly_model() -> None:
 
     Sources: NAO press notice and the Guardian (via EIN), as above.
     """
-    s = scenario(
+    s = three_hundred_at_once(
+        "gbr-rwa-2022",
         sender="GBR",
         start="2022-05",
         horizon_months=3,
-        population={"size": 300, "calibration": None, "nationalities": {"XXX": 1.0},
-                    "arrival_modes": {"sea_irregular": 1.0}, "true_citizen_share": 0.0,
-                    "protected_status_share": 0.0, "protection_against_nationality_share": 0.0,
-                    "protection_against": {}},
-        agreements=[{"id": "gbr-rwa-2022"}],
-        ordinary_returns=None,
-        pipeline={"entries_per_month": 1e9, "months_to_final_order": 1,
-                  "final_order_distribution": "fixed", "share_challenged": 0.0},
-        costs={"detention_per_day": None, "transport_per_person": None},
-        replicas=1,
+        arrival_modes={"sea_irregular": 1.0},
     )
     result = simulate(s)
     assert result.total("transfers", "gbr-rwa-2022")["p50"] == 300

@@ -223,6 +223,17 @@ def transfers_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart |
     return Chart(fig, label, height)
 
 
+def stacked_panels(titles: Sequence[str]) -> go.Figure:
+    """One panel per title, one above the other, sharing the month axis."""
+    return make_subplots(
+        rows=len(titles),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.12, 0.3 / len(titles)),
+        subplot_titles=list(titles),
+    )
+
+
 def capacity_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | None:
     """Per destination with limited places: persons held (band) against its places (dashed)."""
     stock = full_grid(monthly, "stock")
@@ -231,13 +242,7 @@ def capacity_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | 
     if not keys:
         return None
     height = 120 + 240 * len(keys)
-    fig = make_subplots(
-        rows=len(keys),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=min(0.12, 0.3 / len(keys)),
-        subplot_titles=[destination_label(k, receivers) for k in keys],
-    )
+    fig = stacked_panels([destination_label(k, receivers) for k in keys])
     parts = []
     for row, key in enumerate(keys, start=1):
         held = bands(stock.filter(pl.col("key") == key))
@@ -285,13 +290,7 @@ def cost_chart(monthly: pl.DataFrame) -> Chart | None:
         return None
     banded = bands(values, cumulative=True)
     height = 120 + 260 * len(currencies)
-    fig = make_subplots(
-        rows=len(currencies),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=min(0.12, 0.3 / len(currencies)),
-        subplot_titles=[f"cumulative cost, {c}" for c in currencies],
-    )
+    fig = stacked_panels([f"cumulative cost, {c}" for c in currencies])
     parts = []
     for row, currency in enumerate(currencies, start=1):
         frame = banded.filter(pl.col("key") == currency)
