@@ -30,6 +30,7 @@ from accords.api.simulations import get_record, report_html
 from accords.commands.render_agreement import claim_threads, money
 from accords.engine.check import check
 from accords.engine.person import AsylumClaim, Person, Sex
+from accords.labels import plain, plain_list
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
 from accords.registry.describe import nationality_text, party, period_text
@@ -74,6 +75,7 @@ templates.env.globals.update(
     party=party, money=money, version=accords.__version__, fmt=_fmt, section=None
 )
 templates.env.filters["quoted"] = _quoted
+templates.env.filters["plain"] = plain
 templates.env.filters["when"] = _when
 
 
@@ -91,14 +93,14 @@ def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
         text = nationality_text(n, a.receiver)
         rows.append(("Nationalities", text + period_text(n), [n]))
     for c in t.categories:
-        cats = ", ".join(x.value.replace("_", " ") for x in c.any_of)
+        cats = plain_list(c.any_of)
         rows.append(("Categories", f"any of: {cats}{period_text(c)}", [c]))
     for e in t.exclusions:
-        rows.append(("Excludes", e.excludes.value.replace("_", " ") + period_text(e), [e]))
+        rows.append(("Excludes", plain(e.excludes) + period_text(e), [e]))
     for ar in t.arrival:
         parts = []
         if ar.modes:
-            parts.append("by " + ", ".join(m.value.replace("_", " ") for m in ar.modes))
+            parts.append(plain_list(ar.modes))
         if ar.on_or_after:
             parts.append(f"on or after {ar.on_or_after}")
         if ar.within_days_of_arrival:
@@ -119,7 +121,7 @@ def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
         threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
         rows.append(
             (
-                f"Price ({p.kind.value.replace('_', ' ')})",
+                f"Price ({plain(p.kind)})",
                 f"{ceiling}{money(p.money)}{threshold} — {p.label}",
                 [p],
             )

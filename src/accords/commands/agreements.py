@@ -19,6 +19,7 @@ from accords.commands.common import (
     parse_day,
 )
 from accords.commands.render_agreement import Footnotes, render_agreement, timeline_table
+from accords.labels import plain
 from accords.registry.describe import party
 from accords.registry.export import ExportFormat, export
 from accords.registry.loader import Registry, collect, default_agreements_dir
@@ -82,11 +83,11 @@ def list_(
     for column in ("id", "parties", "kind", "status", "people transferred"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        status = row.status.value if row.status else "—"
+        status = plain(row.status)
         table.add_row(
             row.id,
             f"{row.acting_sender or row.sender} → {row.receiver}",
-            row.kind,
+            plain(row.kind, "kind"),
             f"{status} since {row.status_since}\n[dim](record to {row.as_of})[/dim]",
             row.transferred_people or "[dim]unknown[/dim]",
         )
@@ -111,7 +112,7 @@ def show(
     if view.as_known_on:
         header.append(f"as known on {view.as_known_on} ({view.hidden_facts} later facts hidden)")
     if view.on:
-        header.append(f"what held on {view.on}: status {view.status.value if view.status else '—'}")
+        header.append(f"what held on {view.on}: status {plain(view.status)}")
     render_agreement(viewed, console, "; ".join(header), summary=view.as_known_on is None)
 
 

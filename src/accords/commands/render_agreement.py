@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from accords.labels import plain, plain_list
 from accords.registry.citations import SourceIndex
 from accords.registry.describe import nationality_text, party, period_text
 from accords.registry.models import (
@@ -63,14 +64,14 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
     for c in t.categories:
         table.add_row(
             "categories",
-            "any of: " + ", ".join(x.value for x in c.any_of) + period_text(c) + notes.mark(c),
+            "any of: " + plain_list(c.any_of) + period_text(c) + notes.mark(c),
         )
     for e in t.exclusions:
-        table.add_row("excludes", e.excludes.value + period_text(e) + notes.mark(e))
+        table.add_row("excludes", plain(e.excludes) + period_text(e) + notes.mark(e))
     for a in t.arrival:
         parts = []
         if a.modes:
-            parts.append("by " + ", ".join(m.value for m in a.modes))
+            parts.append(plain_list(a.modes))
         if a.on_or_after:
             parts.append(f"on or after {a.on_or_after}")
         if a.within_days_of_arrival:
@@ -98,7 +99,7 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
         ceiling = "up to " if p.up_to else ""
         threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
         table.add_row(
-            f"price: {p.kind.value}",
+            f"price: {plain(p.kind)}",
             f"{ceiling}{money(p.money)}{threshold} — {p.label}" + notes.mark(p),
         )
     for q in t.quotas:
@@ -116,7 +117,7 @@ def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:
     table.add_column("by / note")
     for change in agreement.status:
         detail = " — ".join(x for x in (change.by, change.note) if x)
-        table.add_row(change.date.text, change.status.value, detail + notes.mark(change))
+        table.add_row(change.date.text, plain(change.status), detail + notes.mark(change))
     return table
 
 
@@ -129,7 +130,7 @@ def _numbers(agreement: Agreement, notes: Footnotes) -> Table:
     for n in agreement.numbers:
         value = f"{n.people:,.0f} people" if n.people is not None else money(n.money)
         what = n.label + (f" — {n.note}" if n.note else "")
-        table.add_row(n.refers_to.text, n.metric.value, value, what + notes.mark(n))
+        table.add_row(n.refers_to.text, plain(n.metric), value, what + notes.mark(n))
     return table
 
 
@@ -140,7 +141,7 @@ def _rulings(agreement: Agreement, notes: Footnotes) -> Table:
     table.add_column("holding")
     table.add_column("effect")
     for r in agreement.rulings:
-        effect = r.effect.value
+        effect = plain(r.effect)
         if r.class_filter:
             effect += f": {r.class_filter.description}"
         if r.valid_to:
@@ -174,7 +175,7 @@ def _claims(agreement: Agreement, notes: Footnotes) -> RenderableType:
         who = claim.speaker.name + (f", {claim.speaker.role}" if claim.speaker.role else "")
         head = Text(f"{'    ' * depth}{'└ ' if depth else ''}")
         head.append(f"{claim.said_on} ", style="cyan")
-        head.append(f"{claim.kind.value.upper()} ", style="bold magenta")
+        head.append(f"{plain(claim.kind).upper()} ", style="bold magenta")
         head.append(who, style="bold")
         lines.append(head)
         words = claim.words.strip()
@@ -195,7 +196,7 @@ def render_agreement(
         f"[bold]{agreement.title}[/bold]  ([cyan]{agreement.id}[/cyan])",
         f"{party(agreement.sender)} → {party(agreement.receiver)}"
         + (f"; sends: {party(agreement.acting_sender)}" if agreement.acting_sender else ""),
-        f"kind: {agreement.kind.value}; legal form: "
+        f"kind: {plain(agreement.kind)}; legal form: "
         + (legal.value + notes.mark(legal) if legal else "not yet known"),
         f"record as of {agreement.as_of}" + (f" — {header}" if header else ""),
         "",

@@ -24,6 +24,7 @@ from accords.engine.reasons import (
     VERDICTS,
     Verdict,
 )
+from accords.labels import plain
 from accords.law.rules import Citation
 from accords.registry.models import Agreement
 
@@ -176,7 +177,7 @@ def explain(
         "day": compiled.day.isoformat(),
         "sender": agreement.sending_state,
         "receiver": agreement.receiver,
-        "kind": agreement.kind.value.replace("_", " "),
+        "kind": plain(agreement.kind),
         "present_in": present_in,
         "status": compiled.status_text,
     }

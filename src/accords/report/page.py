@@ -21,6 +21,7 @@ from ruamel.yaml.error import YAMLError
 
 import accords
 from accords.engine.reasons import REASONS, Group
+from accords.labels import plain, plain_reason
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
 from accords.simulation.plan import INA_OWN_COUNTRY_QUOTE, INA_OWN_COUNTRY_URL, registry_version
@@ -235,7 +236,7 @@ def _agreement_block(dest: dict[str, Any], agreement: Agreement | None) -> str:
         out.append(f"<p>{e(agreement.summary)}</p>")
         if agreement.status:
             items = "".join(
-                f"<li>{e(s.date.text)}: <strong>{e(s.status.value.replace('_', ' '))}</strong>"
+                f"<li>{e(s.date.text)}: <strong>{e(plain(s.status))}</strong>"
                 f"{' by ' + e(s.by) if s.by else ''} — {_source_link(s.sources[0])}</li>"
                 for s in agreement.status
             )
@@ -256,7 +257,7 @@ def _agreement_block(dest: dict[str, Any], agreement: Agreement | None) -> str:
     prices = dest.get("prices") or []
     if prices:
         items = "".join(
-            f"<li>{e(p['kind'].replace('_', ' '))}: {'up to ' if p.get('up_to') else ''}"
+            f"<li>{e(plain(p['kind'], 'price_kind'))}: {'up to ' if p.get('up_to') else ''}"
             f"{e(fmt(p['amount']))} {e(p['currency'])}"
             + (
                 f' — <a href="{e(p["source"])}" rel="noopener noreferrer">source</a>'
@@ -301,7 +302,7 @@ def _blocked_rows(totals: dict[str, dict[str, float]]) -> list[BlockedRow]:
         group = {Group.LAW: "law", Group.COVERAGE: "coverage", Group.STATUS: "status"}.get(
             spec.group, "law"
         ) if spec is not None else "law"
-        shown = code.replace("_", " ") + (" (unknown)" if code != base else "")
+        shown = plain_reason(code)
         rows.append((shown, group, stats["p5"], stats["p50"], stats["p95"]))
     court = totals.get("court_blocked")
     if court is not None and court["p95"] > 0:
