@@ -20,6 +20,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from accords.registry.models import Agreement, PriceItem, PriceKind
 from accords.simulation.scenario import AgreementUse, Costs
 
@@ -150,3 +153,75 @@ def schedule_total(
             continue
         totals[line.currency] = totals.get(line.currency, 0.0) + value
     return totals
+
+
+class Ledger:
+    """Each cost line's amount per month, charged as the model's events happen.
+
+    `lines` are the plan's cost lines with their destination index (None for the sender's own).
+    """
+
+    def __init__(
+        self,
+        lines: Sequence[tuple[int | None, CostLine]],
+        destinations: int,
+        horizon: int,
+        days_per_month: int,
+    ) -> None:
+        self.lines = list(lines)
+        self.amounts = np.zeros((len(self.lines), horizon))
+        self.days_per_month = days_per_month
+        self.of_destination: list[list[int]] = [[] for _ in range(destinations)]
+        for i, (d, _) in enumerate(self.lines):
+            if d is not None:
+                self.of_destination[d].append(i)
+        self.transport = [i for i, (_, c) in enumerate(self.lines) if c.key == "sender:transport"]
+        self.transferred = np.zeros(destinations, dtype=np.int64)
+        self.paid_once: set[int] = set()
+
+    def on_transfer(self, destination: int, k: int, month: int) -> None:
+        """`k` persons transferred to the destination in `month`."""
+        before = int(self.transferred[destination])
+        self.transferred[destination] += k
+        for i in self.of_destination[destination]:
+            line = self.lines[i][1]
+            if line.kind in (PriceKind.PER_PERSON_TRANSFERRED, PriceKind.PER_PERSON_PROCESSING):
+                self.amounts[i, month] += line.amount * k
+            elif (
+                line.kind == PriceKind.THRESHOLD_PAYMENT
+                and line.threshold_people is not None
+                and before < line.threshold_people <= before + k
+                and i not in self.paid_once
+            ):
+                self.paid_once.add(i)
+                self.amounts[i, month] += line.amount
+        for i in self.transport:
+            self.amounts[i, month] += self.lines[i][1].amount * k
+
+    def on_release(self, destination: int, k: int, month: int) -> None:
+        """`k` persons leave the receiver's custody in `month`."""
+        for i in self.of_destination[destination]:
+            line = self.lines[i][1]
+            if line.kind == PriceKind.PER_PERSON_DEPARTURE:
+                self.amounts[i, month] += line.amount * k
+
+    def on_month_end(
+        self,
+        month: int,
+        custody: int,
+        stock: npt.NDArray[np.int64],
+        in_force: npt.NDArray[np.bool_],
+    ) -> None:
+        """The month's charges on stocks: the sender's custody, each receiver's holdings."""
+        for i, (d, line) in enumerate(self.lines):
+            if line.kind == "detention_per_day":
+                self.amounts[i, month] += line.amount * self.days_per_month * custody
+            if d is None:
+                continue
+            if line.kind == PriceKind.PER_PERSON_YEAR:
+                self.amounts[i, month] += line.amount / 12.0 * stock[d]
+            elif line.kind == PriceKind.PER_PERSON_MONTH:
+                self.amounts[i, month] += line.amount * stock[d]
+            elif line.kind == PriceKind.LUMP_SUM and in_force[d] and i not in self.paid_once:
+                self.paid_once.add(i)
+                self.amounts[i, month] += line.amount

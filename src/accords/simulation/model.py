@@ -1,34 +1,41 @@
 """The monthly microsimulation of one replica: whole-array steps, one engine call per month.
 
-Time is discrete, in months m = 0..H-1; each month is evaluated on its 15th. Within a month the
-steps run in this order:
+Time is discrete, in months m = 0..H-1; each month is evaluated on its 15th. A replica is a
+`ReplicaState` (the persons as arrays, each destination's capacities) that each month passes
+through one function per step, in this order (`run_steps` is the loop):
 
-1. refill    each destination's monthly transfer slots (unused slots do not carry over).
-2. release   stays that end this month leave the receiver; if an agreement is no longer in
-             force, everyone it holds is released at once.
-3. court     challenges that end this month: blocked (reason "court"; a reserved place is
-             freed), or transferred if the destination still permits the case, else re-queued.
-4. entries   this month's entrants join the sender's custody.
-5. decide    cases whose final order falls this month join the queue. Every queued case is
-             checked on its RECORD against every destination, by the engine, on this month's
-             day; a case no destination permits is released from custody ("blocked"), counted
-             under each reason that failed for it under an agreement in force.
-6. route     the queue, in entry order (FIFO), is offered to each destination in order: returns
-             to the person's own country first, and only for those a return permits; then third
-             countries in the scenario's priority order. A destination takes a case while it has
-             a slot this month and (if it has places) fewer places reserved than it has;
-             a place stays reserved while its case is in court.
-7. court draws  a share of routed cases is challenged: the transfer waits a delay and is then
-             blocked with a probability; unchallenged cases are transferred now.
-8. record    end-of-month series; costs (see `accords.simulation.costs`).
+1. `refill`      each destination's monthly transfer slots (unused slots do not carry over).
+2. `release`     stays that end this month leave the receiver; if an agreement is no longer in
+                 force, everyone it holds is released at once.
+3. `court_outcomes`  challenges that end this month: blocked (reason "court"; a reserved place
+                 is freed), or transferred if the destination still permits the case and has a
+                 slot, else re-queued.
+4. `enter`       this month's entrants join the sender's custody.
+5. `decide`      cases whose final order falls this month join the queue. Every queued case is
+                 checked on its RECORD against every destination, by the engine, on this
+                 month's day; a case no destination permits is released from custody
+                 ("blocked"), counted under each reason that failed for it under an agreement
+                 in force.
+6. `route`       the queue, in entry order (FIFO), is offered to each destination in order:
+                 returns to the person's own country first, and only for those a return
+                 permits; then third countries in the scenario's priority order. A destination
+                 takes a case while it has a slot this month and a free place (`Slots`,
+                 `Places` in `accords.simulation.capacity`); a place stays reserved while its
+                 case is in court.
+7. `court_draws` a share of routed cases is challenged: the transfer waits a delay and is then
+                 blocked with a probability; unchallenged cases are transferred now.
+8. `record`      end-of-month series; the month's charges (`accords.simulation.costs`).
 
-Outcomes are counted on the TRUE attributes: a transfer of a true citizen of the sender, or of a
-person truly protected against the receiver, is wrongful.
+Every random number after the population's comes from a `Draws` (`accords.simulation.draws`),
+so the same steps can run on fixed draws. Outcomes are counted on the TRUE attributes: a
+transfer of a true citizen of the sender, or of a person truly protected against the receiver,
+is wrongful.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,7 +45,9 @@ import polars as pl
 from accords.engine.compile import day_signature
 from accords.engine.evaluate import evaluate_frame
 from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS, Verdict
-from accords.registry.models import PriceKind
+from accords.simulation.capacity import Holding, Places, Slots
+from accords.simulation.costs import Ledger
+from accords.simulation.draws import Draws, RandomDraws
 from accords.simulation.plan import Plan
 from accords.simulation.population import (
     Population,
@@ -46,10 +55,10 @@ from accords.simulation.population import (
     read_population_file,
     synthesize,
 )
-from accords.simulation.scenario import Distribution
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
 
 PROCESSING, WAITING, COURT, TRANSFERRED, BLOCKED = 0, 1, 2, 3, 4
 
@@ -122,305 +131,395 @@ def build_population(plan: Plan, rng: np.random.Generator) -> Population:
     return synthesize(spec.synthetic, scenario.sender, scenario.record_errors, rng)
 
 
-def _delays(rng: np.random.Generator, mean: float, size: int, dist: Distribution) -> IntArray:
-    if dist is Distribution.FIXED:
-        return np.full(size, max(1, round(mean)), dtype=np.int64)
-    return rng.geometric(1.0 / mean, size).astype(np.int64)
+def monthly_verdicts(plan: Plan, population: Population) -> Iterator[MonthVerdicts]:
+    """Each month's verdicts, in month order.
+
+    Verdicts change only on days a status, term, ruling or law changes (or, for ages from birth
+    dates, every day): months with the same signature share one engine call.
+    """
+    ages_move = bool(population.profiles["birth_date"].is_not_null().any())
+    by_signature: dict[object, MonthVerdicts] = {}
+    for m, day in enumerate(plan.days):
+        key: object = (
+            m if ages_move else tuple(day_signature(d.agreement, day) for d in plan.destinations)
+        )
+        if key not in by_signature:
+            by_signature[key] = month_verdicts(plan, population, m)
+        yield by_signature[key]
+
+
+# Counts of one value per month, in the order the result lists them.
+MONTH_COUNTS = (
+    "entries",
+    "decided",
+    "blocked",
+    "court_blocked",
+    "court_challenged",
+    "queue",
+    "in_court",
+    "custody",
+    "wrongful",
+    "wrongful_citizen",
+    "wrongful_protected",
+    "requeued",
+)
+
+
+@dataclass
+class Tally:
+    """The monthly series as they are counted: `[destination, month]`, or `[month]`."""
+
+    transfers: FloatArray
+    stock: FloatArray
+    released_stay: FloatArray
+    released_end: FloatArray
+    by_nationality: FloatArray  # [nationality, month]
+    counts: dict[str, FloatArray]
+    blocked_by_reason: defaultdict[str, FloatArray]
+
+    @classmethod
+    def empty(cls, destinations: int, nationalities: int, horizon: int) -> Tally:
+        return cls(
+            transfers=np.zeros((destinations, horizon)),
+            stock=np.zeros((destinations, horizon)),
+            released_stay=np.zeros((destinations, horizon)),
+            released_end=np.zeros((destinations, horizon)),
+            by_nationality=np.zeros((nationalities, horizon)),
+            counts={k: np.zeros(horizon) for k in MONTH_COUNTS},
+            blocked_by_reason=defaultdict(lambda: np.zeros(horizon)),
+        )
+
+
+@dataclass
+class ReplicaState:
+    """Everything one replica changes from month to month, person by person in arrays.
+
+    Persons are indexed in entry order (only those who enter within the horizon); `status`
+    holds each one's place in the pipeline (PROCESSING, WAITING, COURT, TRANSFERRED, BLOCKED).
+    Per destination, `slots`, `places` and `holdings` (None where the receiver holds nobody)
+    are the capacities of `accords.simulation.capacity`.
+    """
+
+    plan: Plan
+    population: Population
+    draws: Draws
+    entries: IntArray  # [month]: entrants
+    entered_by: IntArray  # [month]: entrants up to and including the month
+    by_final: IntArray  # persons in order of their final-order month (stable: entry order)
+    final_bounds: IntArray  # [month + 1]: where each month's final orders start in `by_final`
+    status: npt.NDArray[np.int8]
+    profile: IntArray  # [person]: row in the population's profiles (what the engine sees)
+    nationality: IntArray
+    true_citizen: BoolArray
+    protected: list[BoolArray]  # [destination][person]: truly protected against the receiver
+    challengeable: BoolArray  # [destination]: its routings can be challenged in court
+    slots: list[Slots]
+    places: list[Places]
+    holdings: list[Holding | None]
+    # [month]: challenges that end that month (ids, destination, blocked)
+    court_due: list[list[tuple[IntArray, int, BoolArray]]]
+    tally: Tally
+    ledger: Ledger
+    custody: int = 0
+    in_court: int = 0
+
+    @classmethod
+    def start(cls, plan: Plan, population: Population, draws: Draws) -> ReplicaState:
+        """The state before month 0: entry and final-order months drawn, nobody in custody."""
+        h, dests = plan.horizon, plan.destinations
+        pipeline = plan.scenario.pipeline
+        entries = draws.entries(population.size)
+        entered_by = np.cumsum(entries)
+        entered = int(entered_by[-1])
+        entry = np.repeat(np.arange(h, dtype=np.int64), entries)
+        final = np.minimum(
+            entry + draws.months_to_final_order(np.arange(entered, dtype=np.int64)), h
+        )
+        # months fit in 16 bits, where numpy's stable sort is a radix sort (linear time)
+        by_final = np.argsort(final.astype(np.int16), kind="stable")
+        return cls(
+            plan=plan,
+            population=population,
+            draws=draws,
+            entries=entries,
+            entered_by=entered_by,
+            by_final=by_final,
+            final_bounds=np.searchsorted(final[by_final], np.arange(h + 1)),
+            status=np.full(entered, PROCESSING, dtype=np.int8),
+            profile=population.profile[:entered],
+            nationality=population.nationality[:entered],
+            true_citizen=population.true_citizen[:entered],
+            protected=[population.truly_protected_against(d.receiver)[:entered] for d in dests],
+            challengeable=np.array(
+                [
+                    (pipeline.challenge_returns or not d.is_return)
+                    and pipeline.share_challenged > 0
+                    for d in dests
+                ],
+                dtype=bool,
+            ),
+            slots=[Slots(d.per_month) for d in dests],
+            places=[Places(d.places) for d in dests],
+            holdings=[
+                Holding(h) if d.places is not None or d.stay_months is not None else None
+                for d in dests
+            ],
+            court_due=[[] for _ in range(h)],
+            tally=Tally.empty(len(dests), len(population.nationality_codes), h),
+            ledger=Ledger(plan.cost_lines(), len(dests), h, plan.scenario.costs.days_per_month),
+        )
+
+    @property
+    def entered(self) -> int:
+        return int(self.status.size)
+
+    def stock(self) -> IntArray:
+        """[destination]: persons each receiver holds now."""
+        return np.array([0 if h is None else h.stock for h in self.holdings], dtype=np.int64)
+
+
+# ---- what happens to cases, used by several steps ------------------------------------------
+
+
+def transfer(state: ReplicaState, ids: IntArray, d: int, m: int) -> None:
+    """The cases leave the sender's custody for destination `d`, which may hold them."""
+    k = int(ids.size)
+    if k == 0:
+        return
+    tally = state.tally
+    state.status[ids] = TRANSFERRED
+    state.custody -= k
+    tally.transfers[d, m] += k
+    tally.by_nationality[:, m] += np.bincount(
+        state.nationality[ids], minlength=tally.by_nationality.shape[0]
+    )
+    citizen = state.true_citizen[ids]
+    protected = state.protected[d][ids] & ~citizen
+    tally.counts["wrongful_citizen"][m] += np.count_nonzero(citizen)
+    tally.counts["wrongful_protected"][m] += np.count_nonzero(protected)
+    tally.counts["wrongful"][m] += np.count_nonzero(citizen | protected)
+    holding = state.holdings[d]
+    if holding is not None:
+        held_for = (
+            state.draws.stay_months(d, ids)
+            if state.plan.destinations[d].stay_months is not None
+            else None
+        )
+        holding.admit(k, m, held_for)
+    state.ledger.on_transfer(d, k, m)
+
+
+def requeue(state: ReplicaState, ids: IntArray, d: int, m: int) -> None:
+    """Court-cleared cases that cannot go to `d` now wait in the queue again; places freed."""
+    if not ids.size:
+        return
+    state.status[ids] = WAITING
+    state.tally.counts["requeued"][m] += ids.size
+    state.places[d].free(int(ids.size))
+
+
+def leave(state: ReplicaState, d: int, k: int, m: int, *, ended: bool) -> None:
+    """`k` persons leave receiver `d` (their stay ended, or the agreement did)."""
+    holding = state.holdings[d]
+    if k <= 0 or holding is None:
+        return
+    holding.leave(k)
+    state.places[d].free(k)
+    (state.tally.released_end if ended else state.tally.released_stay)[d, m] += k
+    state.ledger.on_release(d, k, m)
+
+
+def block(state: ReplicaState, ids: IntArray, m: int, verdicts: MonthVerdicts) -> None:
+    """No destination permits these cases: released from custody, counted under each reason."""
+    k = int(ids.size)
+    if k == 0:
+        return
+    tally = state.tally
+    state.status[ids] = BLOCKED
+    state.custody -= k
+    tally.counts["blocked"][m] += k
+    per_profile = np.bincount(state.profile[ids], minlength=verdicts.fail_union.size)
+    present = np.flatnonzero(per_profile)
+    for code, spec in REASONS.items():
+        failed = (verdicts.fail_union[present] & spec.bit) != 0
+        if failed.any():
+            tally.blocked_by_reason[code][m] += per_profile[present][failed].sum()
+        unknown = (verdicts.unknown_union[present] & spec.bit) != 0
+        if unknown.any():
+            tally.blocked_by_reason[spec.unknown_code][m] += per_profile[present][unknown].sum()
+
+
+# ---- the monthly steps, in the order of the module docstring --------------------------------
+
+
+def refill(state: ReplicaState) -> None:
+    """1. Each destination's monthly transfer slots."""
+    for slots in state.slots:
+        slots.refill()
+
+
+def release(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
+    """2. Stays that end this month; everyone held under an agreement no longer in force."""
+    for d, holding in enumerate(state.holdings):
+        if holding is None:
+            continue
+        leave(state, d, holding.ending(m), m, ended=False)
+        if not verdicts.in_force[d] and holding.stock > 0:
+            holding.clear_after(m)
+            leave(state, d, holding.stock, m, ended=True)
+
+
+def court_outcomes(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
+    """3. Challenges that end this month: blocked, transferred, or back in the queue.
+
+    A court-cleared transfer uses the month's slot first; over the limit, or if the
+    destination no longer permits the case, it waits in the queue again.
+    """
+    for ids, d, blocked in state.court_due[m]:
+        state.in_court -= ids.size
+        k = int(np.count_nonzero(blocked))
+        state.places[d].free(k)
+        state.status[ids[blocked]] = BLOCKED
+        state.custody -= k
+        state.tally.counts["court_blocked"][m] += k
+        rest = ids[~blocked]
+        still = verdicts.eligible[state.profile[rest], d]
+        requeue(state, rest[~still], d, m)
+        cleared = rest[still]
+        take = state.slots[d].room(int(cleared.size))
+        state.slots[d].take(take)
+        requeue(state, cleared[take:], d, m)
+        transfer(state, cleared[:take], d, m)
+    state.court_due[m] = []
+
+
+def enter(state: ReplicaState, m: int) -> None:
+    """4. This month's entrants join the sender's custody."""
+    state.custody += int(state.entries[m])
+
+
+def decide(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> IntArray:
+    """5. Final orders join the queue; cases no destination permits are blocked.
+
+    Returns the queue (ids in entry order) of cases some destination permits.
+    """
+    new = state.by_final[state.final_bounds[m] : state.final_bounds[m + 1]]
+    state.tally.counts["decided"][m] = new.size
+    state.status[new] = WAITING
+    queue = np.flatnonzero(state.status[: state.entered_by[m]] == WAITING)
+    routable = verdicts.routable[state.profile[queue]]
+    block(state, queue[~routable], m, verdicts)
+    return queue[routable]
+
+
+def route(
+    state: ReplicaState, m: int, verdicts: MonthVerdicts, queue: IntArray
+) -> list[tuple[IntArray, int]]:
+    """6. The queue, first come first served, offered to each destination in order.
+
+    Returns the cases routed to each destination (ids, destination index).
+    """
+    free = np.ones(queue.size, dtype=bool)
+    profiles = state.profile[queue]
+    routed: list[tuple[IntArray, int]] = []
+    for d in range(len(state.plan.destinations)):
+        if not queue.size:
+            break
+        limit = state.places[d].room(state.slots[d].room(int(queue.size)))
+        if limit <= 0:
+            continue
+        pos = np.flatnonzero(verdicts.eligible[profiles, d] & free)[:limit]
+        if not pos.size:
+            continue
+        free[pos] = False
+        state.places[d].reserve(int(pos.size))
+        state.slots[d].take(int(pos.size))
+        routed.append((queue[pos], d))
+    state.tally.counts["queue"][m] = np.count_nonzero(free)
+    return routed
+
+
+def court_draws(state: ReplicaState, m: int, routed: list[tuple[IntArray, int]]) -> None:
+    """7. A share of routed cases is challenged and waits; the others are transferred now.
+
+    Challenges still open at the horizon stay in court (and in custody).
+    """
+    h = state.plan.horizon
+    for ids, d in routed:
+        if state.challengeable[d]:
+            challenged = state.draws.challenged(ids)
+        else:
+            challenged = np.zeros(ids.size, dtype=bool)
+        c_ids = ids[challenged]
+        if c_ids.size:
+            state.tally.counts["court_challenged"][m] += c_ids.size
+            delay, blocked = state.draws.court(c_ids)
+            state.status[c_ids] = COURT
+            state.in_court += int(c_ids.size)
+            due = m + delay
+            for mm in np.unique(due[due < h]):
+                sel = due == mm
+                state.court_due[int(mm)].append((c_ids[sel], d, blocked[sel]))
+        transfer(state, ids[~challenged], d, m)
+
+
+def record(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
+    """8. End-of-month series, and the month's charges on stocks."""
+    stock = state.stock()
+    state.tally.stock[:, m] = stock
+    state.tally.counts["in_court"][m] = state.in_court
+    state.tally.counts["custody"][m] = state.custody
+    state.ledger.on_month_end(m, state.custody, stock, verdicts.in_force)
 
 
 def run_replica(plan: Plan, replica: int, seed: np.random.SeedSequence) -> ReplicaResult:
     """Simulate one replica; the same plan and seed always give the same series."""
     rng = np.random.default_rng(seed)
-    scenario, pipeline = plan.scenario, plan.scenario.pipeline
-    pop = build_population(plan, rng)
-    n, h = pop.size, plan.horizon
-    dests = plan.destinations
-    nd = len(dests)
+    population = build_population(plan, rng)
+    return run_steps(plan, replica, population, RandomDraws(plan, rng))
 
-    # ---- entries and final-order months ---------------------------------------------------
-    if pipeline.entries_per_month is None:
-        counts = rng.multinomial(n, np.full(h, 1.0 / h)).astype(np.int64)
-    else:
-        counts = rng.poisson(pipeline.entries_per_month, h).astype(np.int64)
-        cum = np.minimum(np.cumsum(counts), n)
-        counts = np.diff(np.concatenate([[0], cum]))
-    entered_by = np.cumsum(counts)
-    entered = int(entered_by[-1])
-    entry = np.repeat(np.arange(h, dtype=np.int64), counts)
-    final = np.minimum(
-        entry
-        + _delays(rng, pipeline.months_to_final_order, entered, pipeline.final_order_distribution),
-        h,
-    )
-    # months fit in 16 bits, where numpy's stable sort is a radix sort (linear time)
-    by_final = np.argsort(final.astype(np.int16), kind="stable")
-    final_bounds = np.searchsorted(final[by_final], np.arange(h + 1))
-    profile = pop.profile[:entered]
 
-    protected = [pop.truly_protected_against(d.receiver)[:entered] for d in dests]
-    true_citizen = pop.true_citizen[:entered]
-    nationality = pop.nationality[:entered]
-    n_nat = len(pop.nationality_codes)
+def run_steps(plan: Plan, replica: int, population: Population, draws: Draws) -> ReplicaResult:
+    """The months of one replica, step by step, on a population drawn and a source of draws."""
+    state = ReplicaState.start(plan, population, draws)
+    state.tally.counts["entries"][:] = state.entries
+    for m, verdicts in enumerate(monthly_verdicts(plan, population)):
+        refill(state)
+        release(state, m, verdicts)
+        court_outcomes(state, m, verdicts)
+        enter(state, m)
+        queue = decide(state, m, verdicts)
+        routed = route(state, m, verdicts, queue)
+        court_draws(state, m, routed)
+        record(state, m, verdicts)
+    return replica_result(state, replica)
 
-    status = np.zeros(entered, dtype=np.int8)
-    # ---- series ---------------------------------------------------------------------------
-    transfers = np.zeros((nd, h))
-    stock_rec = np.zeros((nd, h))
-    released_stay = np.zeros((nd, h))
-    released_end = np.zeros((nd, h))
-    by_nat = np.zeros((n_nat, h))
-    blocked_reason: dict[str, npt.NDArray[np.float64]] = defaultdict(lambda: np.zeros(h))
-    one = {
-        k: np.zeros(h)
-        for k in (
-            "entries",
-            "decided",
-            "blocked",
-            "court_blocked",
-            "court_challenged",
-            "queue",
-            "in_court",
-            "custody",
-            "wrongful",
-            "wrongful_citizen",
-            "wrongful_protected",
-            "requeued",
-        )
-    }
-    one["entries"][:] = counts
 
-    lines = plan.cost_lines()
-    line_cost = np.zeros((len(lines), h))
-    line_index = {line.key: i for i, (_, line) in enumerate(lines)}
-    lump_paid: set[str] = set()
-    threshold_paid: set[str] = set()
-    cum_transfers = np.zeros(nd, dtype=np.int64)
-
-    stock = np.zeros(nd, dtype=np.int64)
-    reserved = np.zeros(nd, dtype=np.int64)
-    release_due = np.zeros((nd, h + 1), dtype=np.int64)
-    court_due: list[list[tuple[IntArray, int, BoolArray]]] = [[] for _ in range(h)]
-    custody = in_court = 0
-    challenge = np.array([pipeline.challenge_returns or not d.is_return for d in dests], dtype=bool)
-
-    def transfer(ids: IntArray, d: int, m: int) -> None:
-        nonlocal custody
-        k = int(ids.size)
-        if k == 0:
-            return
-        status[ids] = TRANSFERRED
-        custody -= k
-        transfers[d, m] += k
-        by_nat[:, m] += np.bincount(nationality[ids], minlength=n_nat)
-        cit = true_citizen[ids]
-        prot = protected[d][ids] & ~cit
-        one["wrongful_citizen"][m] += np.count_nonzero(cit)
-        one["wrongful_protected"][m] += np.count_nonzero(prot)
-        one["wrongful"][m] += np.count_nonzero(cit | prot)
-        dest = dests[d]
-        if dest.places is not None or dest.stay_months is not None:
-            stock[d] += k
-            if dest.stay_months is not None:
-                stays = (
-                    rng.geometric(1.0 / dest.stay_months, k)
-                    if dest.stay_geometric
-                    else np.full(k, max(1, round(dest.stay_months)))
-                )
-                release_due[d] += np.bincount(np.minimum(m + stays, h), minlength=h + 1)
-        before = cum_transfers[d]
-        cum_transfers[d] += k
-        for line in dest.cost_lines:
-            i = line_index[line.key]
-            if line.kind in (PriceKind.PER_PERSON_TRANSFERRED, PriceKind.PER_PERSON_PROCESSING):
-                line_cost[i, m] += line.amount * k
-            elif (
-                line.kind == PriceKind.THRESHOLD_PAYMENT
-                and line.threshold_people is not None
-                and before < line.threshold_people <= cum_transfers[d]
-                and line.key not in threshold_paid
-            ):
-                threshold_paid.add(line.key)
-                line_cost[i, m] += line.amount
-        if "sender:transport" in line_index:
-            i = line_index["sender:transport"]
-            line_cost[i, m] += lines[i][1].amount * k
-
-    def release(d: int, k: int, m: int, ended: bool) -> None:
-        if k <= 0:
-            return
-        stock[d] -= k
-        reserved[d] -= k if dests[d].places is not None else 0
-        (released_end if ended else released_stay)[d, m] += k
-        for line in dests[d].cost_lines:
-            if line.kind == PriceKind.PER_PERSON_DEPARTURE:
-                line_cost[line_index[line.key], m] += line.amount * k
-
-    def block(ids: IntArray, m: int, verdicts: MonthVerdicts | None) -> None:
-        nonlocal custody
-        k = int(ids.size)
-        if k == 0:
-            return
-        status[ids] = BLOCKED
-        custody -= k
-        if verdicts is None:
-            return
-        one["blocked"][m] += k
-        per_profile = np.bincount(profile[ids], minlength=verdicts.fail_union.size)
-        present = np.flatnonzero(per_profile)
-        for code, spec in REASONS.items():
-            failed = (verdicts.fail_union[present] & spec.bit) != 0
-            if failed.any():
-                blocked_reason[code][m] += per_profile[present][failed].sum()
-            unknown = (verdicts.unknown_union[present] & spec.bit) != 0
-            if unknown.any():
-                blocked_reason[spec.unknown_code][m] += per_profile[present][unknown].sum()
-
-    # Verdicts change only on days a status, term, ruling or law changes (or, for ages from
-    # birth dates, every day): months with the same signature share one engine call.
-    ages_move = bool(pop.profiles["birth_date"].is_not_null().any())
-    by_signature: dict[object, MonthVerdicts] = {}
-    for m in range(h):
-        key: object = (
-            m
-            if ages_move
-            else tuple(day_signature(d.agreement, plan.days[m]) for d in dests)
-        )
-        if key not in by_signature:
-            by_signature[key] = month_verdicts(plan, pop, m)
-        verdicts = by_signature[key]
-        slots = [d.per_month for d in dests]
-
-        # 2. releases: ends of stay, and everyone held under an agreement no longer in force
-        for d in range(nd):
-            release(d, int(release_due[d, m]), m, ended=False)
-            if not verdicts.in_force[d] and stock[d] > 0:
-                release_due[d, m + 1 :] = 0
-                release(d, int(stock[d]), m, ended=True)
-
-        # 3. court outcomes
-        for ids, d, blk in court_due[m]:
-            in_court -= ids.size
-            if dests[d].places is not None:
-                reserved[d] -= int(np.count_nonzero(blk))
-            status[ids[blk]] = BLOCKED
-            custody -= int(np.count_nonzero(blk))
-            one["court_blocked"][m] += np.count_nonzero(blk)
-            rest = ids[~blk]
-            still = verdicts.eligible[profile[rest], d]
-            back = rest[~still]
-            if back.size:
-                status[back] = WAITING
-                one["requeued"][m] += back.size
-                if dests[d].places is not None:
-                    reserved[d] -= int(back.size)
-            ok = rest[still]
-            if ok.size and slots[d] is not None:
-                # a court-cleared transfer uses the month's slot first; over the limit it waits
-                take = min(int(ok.size), max(0, int(slots[d] or 0)))
-                waiting = ok[take:]
-                ok = ok[:take]
-                slots[d] = int(slots[d] or 0) - take
-                if waiting.size:
-                    status[waiting] = WAITING
-                    one["requeued"][m] += waiting.size
-                    if dests[d].places is not None:
-                        reserved[d] -= int(waiting.size)
-            transfer(ok, d, m)
-        court_due[m] = []
-
-        # 4. entries
-        custody += int(counts[m])
-
-        # 5. decisions, and the queue's eligibility this month
-        new = by_final[final_bounds[m] : final_bounds[m + 1]]
-        one["decided"][m] = new.size
-        status[new] = WAITING
-        queue = np.flatnonzero(status[: entered_by[m]] == WAITING)
-        routable = verdicts.routable[profile[queue]]
-        block(queue[~routable], m, verdicts)
-        queue = queue[routable]
-
-        # 6. routing, FIFO by entry order, destinations in order
-        free = np.ones(queue.size, dtype=bool)
-        qp = profile[queue]
-        routed: list[tuple[IntArray, int]] = []
-        for d, dest in enumerate(dests):
-            if not queue.size:
-                break
-            limit = queue.size if slots[d] is None else int(slots[d] or 0)
-            if dest.places is not None:
-                limit = min(limit, dest.places - int(reserved[d]))
-            if limit <= 0:
-                continue
-            pos = np.flatnonzero(verdicts.eligible[qp, d] & free)[:limit]
-            if not pos.size:
-                continue
-            free[pos] = False
-            if dest.places is not None:
-                reserved[d] += pos.size
-            routed.append((queue[pos], d))
-        one["queue"][m] = np.count_nonzero(free)
-
-        # 7. court draws
-        for ids, d in routed:
-            if challenge[d] and pipeline.share_challenged > 0:
-                challenged = rng.random(ids.size) < pipeline.share_challenged
-            else:
-                challenged = np.zeros(ids.size, dtype=bool)
-            c_ids = ids[challenged]
-            if c_ids.size:
-                one["court_challenged"][m] += c_ids.size
-                delay = rng.geometric(1.0 / pipeline.court_delay_months, c_ids.size)
-                blk = rng.random(c_ids.size) < pipeline.court_block_probability
-                status[c_ids] = COURT
-                in_court += int(c_ids.size)
-                due = m + delay
-                for mm in np.unique(due[due < h]):
-                    sel = due == mm
-                    court_due[int(mm)].append((c_ids[sel], d, blk[sel]))
-                # challenges still open at the horizon stay in court (and in custody)
-            transfer(ids[~challenged], d, m)
-
-        # 8. record and month costs
-        stock_rec[:, m] = stock
-        one["in_court"][m] = in_court
-        one["custody"][m] = custody
-        for i, (d_index, line) in enumerate(lines):
-            if line.kind == "detention_per_day":
-                line_cost[i, m] += line.amount * scenario.costs.days_per_month * custody
-            if d_index is None:
-                continue
-            if line.kind == PriceKind.PER_PERSON_YEAR:
-                line_cost[i, m] += line.amount / 12.0 * stock[d_index]
-            elif line.kind == PriceKind.PER_PERSON_MONTH:
-                line_cost[i, m] += line.amount * stock[d_index]
-            elif (
-                line.kind == PriceKind.LUMP_SUM
-                and verdicts.in_force[d_index]
-                and line.key not in lump_paid
-            ):
-                lump_paid.add(line.key)
-                line_cost[i, m] += line.amount
-
-    series: dict[str, dict[str, npt.NDArray[np.float64]]] = {k: {"": v} for k, v in one.items()}
-    series["transfers"] = {d.key: transfers[i] for i, d in enumerate(dests)}
-    series["transfers"]["all"] = transfers.sum(axis=0)
+def replica_result(state: ReplicaState, replica: int) -> ReplicaResult:
+    """The replica's monthly series, by name and key."""
+    tally, dests, h = state.tally, state.plan.destinations, state.plan.horizon
+    lines, line_cost = state.ledger.lines, state.ledger.amounts
+    series: dict[str, dict[str, FloatArray]] = {k: {"": v} for k, v in tally.counts.items()}
+    series["transfers"] = {d.key: tally.transfers[i] for i, d in enumerate(dests)}
+    series["transfers"]["all"] = tally.transfers.sum(axis=0)
     series["transfers_by_nationality"] = {
-        code: by_nat[i] for i, code in enumerate(pop.nationality_codes) if by_nat[i].any()
+        code: tally.by_nationality[i]
+        for i, code in enumerate(state.population.nationality_codes)
+        if tally.by_nationality[i].any()
     }
-    held = [i for i, d in enumerate(dests) if d.places is not None or d.stay_months is not None]
-    series["stock"] = {dests[i].key: stock_rec[i] for i in held}
+    held = [i for i, holding in enumerate(state.holdings) if holding is not None]
+    series["stock"] = {dests[i].key: tally.stock[i] for i in held}
     series["places"] = {
         dests[i].key: np.full(h, float(dests[i].places or 0))
         for i in held
         if dests[i].places is not None
     }
     series["capacity_use"] = {
-        dests[i].key: stock_rec[i] / float(dests[i].places or 1) for i in held if dests[i].places
+        dests[i].key: tally.stock[i] / float(dests[i].places or 1) for i in held if dests[i].places
     }
-    series["released_stay"] = {dests[i].key: released_stay[i] for i in held}
-    series["released_agreement_end"] = {dests[i].key: released_end[i] for i in held}
-    series["blocked_by_reason"] = dict(sorted(blocked_reason.items()))
+    series["released_stay"] = {dests[i].key: tally.released_stay[i] for i in held}
+    series["released_agreement_end"] = {dests[i].key: tally.released_end[i] for i in held}
+    series["blocked_by_reason"] = dict(sorted(tally.blocked_by_reason.items()))
     series["cost_item"] = {
         f"{line.key}|{line.currency}": line_cost[i] for i, (_, line) in enumerate(lines)
     }
@@ -432,13 +531,14 @@ def run_replica(plan: Plan, replica: int, seed: np.random.SeedSequence) -> Repli
         for c in currencies
     }
     series["cost_cum"] = {c: np.cumsum(v) for c, v in series["cost_month"].items()}
-    series["person_months"] = {"": one["custody"].copy()}
+    series["person_months"] = {"": tally.counts["custody"].copy()}
+    n, entered = state.population.size, state.entered
     return ReplicaResult(
         replica=replica,
         series=series,
-        population_label=pop.label,
-        synthetic=pop.synthetic,
+        population_label=state.population.label,
+        synthetic=state.population.synthetic,
         persons=n,
-        profiles=pop.profiles.height,
+        profiles=state.population.profiles.height,
         notes=[] if entered == n else [f"{n - entered:,} persons had not entered by the horizon"],
     )
