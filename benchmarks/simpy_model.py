@@ -1,18 +1,24 @@
-"""The simulator's scenario as a straightforward event-by-event SimPy model (benchmark only).
+"""The simulator's rules as a straightforward event-by-event SimPy model.
 
 What a modeller would write with SimPy instead of `accords.simulation.model`: one process per
-person, the month's steps as phases within [m, m+1), counters for slots and places. It uses
-the same plan, the same population draw and the same monthly verdicts from the case engine
-(the rules are not what is being compared), so the two models differ only in how the pipeline
-is simulated. Persons are routed one at a time in entry order, each to the first destination
-that permits them and has room (the vectorized model fills destinations in order over the
-queue, which is the same whenever a person can go to only one constrained destination).
+person, the month's steps as phases within [m, m+1), a slot counter and a place counter per
+destination. It uses the same plan, the same population and the same monthly verdicts from the
+case engine (the rules of law are not what is compared), and its random numbers come from the
+same kind of `Draws`, asked person by person. Counts go into the model's own `Tally` and
+`Ledger`, so both give their results in the same series.
 
-Agreements that end during the horizon release their holdings only in the vectorized model;
-the benchmark scenario has none that hold people and end.
+Two uses:
+- tests/simulate/test_simpy_equivalence.py feeds both models the same fixed per-person draws:
+  every monthly series must then be identical (costs to rounding), which checks that the
+  vectorized steps implement these rules, one person at a time.
+- benchmarks/simulate.py --simpy times it against the vectorized model on random draws (the two
+  agree in distribution there: they ask the generator in different orders).
 
-Phases within month m: 0.1 refill slots and releases, 0.2 court outcomes, 0.3 entries,
-0.4 final orders, 0.5-0.9 routing in entry order, 0.95 record custody (person-months).
+Time runs in ticks, 100 per month, so that phases are exact. Phases within month m:
+  0   refill each destination's slots          10  stays end (the person leaves the receiver)
+  15  agreements no longer in force release     20  court outcomes
+  30  entries                                   40  final orders join the queue
+  50  routing, person by person in entry order  95  record the month
 """
 
 from __future__ import annotations
@@ -22,119 +28,174 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from accords.engine.compile import day_signature
-from accords.simulation.model import MonthVerdicts, build_population, month_verdicts
+from accords.engine.reasons import REASONS
+from accords.simulation.costs import Ledger
+from accords.simulation.draws import Draws
+from accords.simulation.model import MonthVerdicts, Tally, holds, monthly_verdicts, series
 from accords.simulation.plan import Plan
+from accords.simulation.population import Population
+
+TICKS = 100
+REFILL, STAY_ENDS, AGREEMENT_ENDS, COURT, ENTRY, FINAL_ORDER, ROUTE, RECORD = (
+    0,
+    10,
+    15,
+    20,
+    30,
+    40,
+    50,
+    95,
+)
 
 
 @dataclass
-class Counts:
-    transfers: int = 0
-    blocked: int = 0
-    court_blocked: int = 0
-    wrongful: int = 0
-    person_months: int = 0
-    custody: int = 0
-    queue: list[int] = field(default_factory=list)
+class Destination:
+    """One destination's counters: slots left this month, places reserved, who it holds."""
+
+    slots: int | None = None
+    reserved: int = 0
+    held: set[int] = field(default_factory=set)
 
 
-def run_simpy(plan: Plan, seed: int) -> Counts:
-    rng = np.random.default_rng(seed)
-    pop = build_population(plan, rng)
-    n, h = pop.size, plan.horizon
-    dests = plan.destinations
+def at(month: int, phase: int) -> int:
+    return month * TICKS + phase
+
+
+def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dict[str, np.ndarray]]:
+    """One replica, event by event; the monthly series as `accords.simulation.model` gives them."""
+    h, dests = plan.horizon, plan.destinations
     pipeline = plan.scenario.pipeline
-    # The same engine calls as the vectorized model: one per distinct day signature.
-    cache: dict[object, MonthVerdicts] = {}
-    verdicts: list[MonthVerdicts] = []
-    for m in range(h):
-        key = tuple(day_signature(d.agreement, plan.days[m]) for d in dests)
-        if key not in cache:
-            cache[key] = month_verdicts(plan, pop, m)
-        verdicts.append(cache[key])
-
-    protected = [pop.truly_protected_against(d.receiver) for d in dests]
+    verdicts: list[MonthVerdicts] = list(monthly_verdicts(plan, population))
+    protected = [population.truly_protected_against(d.receiver) for d in dests]
+    tally = Tally.empty(len(dests), len(population.nationality_codes), h)
+    ledger = Ledger(plan.cost_lines(), len(dests), h, plan.scenario.costs.days_per_month)
+    at_dest = [Destination() for _ in dests]
     env = simpy.Environment()
-    counts = Counts()
-    slots: list[int | None] = [d.per_month for d in dests]
-    reserved = [0] * len(dests)
-    waiting: list[int] = []  # persons whose final order came, in entry order
-    entry = np.sort(rng.integers(0, h, n))
-    delay = rng.geometric(1.0 / pipeline.months_to_final_order, n)
+    waiting: list[int] = []  # persons whose final order came, or who were re-queued
+    state = {"custody": 0, "in_court": 0}
+    entries = draws.entries(population.size)
+    tally.counts["entries"][:] = entries
+    entry = np.repeat(np.arange(h), entries)
+    final_order = entry + draws.months_to_final_order(np.arange(entry.size, dtype=np.int64))
+
+    def this_month() -> int:
+        return int(env.now) // TICKS
+
+    def one(i: int) -> np.ndarray:
+        return np.array([i], dtype=np.int64)
 
     def monthly() -> simpy.events.ProcessGenerator:
         for m in range(h):
-            yield env.timeout(m + 0.1 - env.now)
+            yield env.timeout(at(m, REFILL) - env.now)
             for d, dest in enumerate(dests):
-                slots[d] = dest.per_month
-            yield env.timeout(m + 0.5 - env.now)
+                at_dest[d].slots = dest.per_month
+            yield env.timeout(at(m, AGREEMENT_ENDS) - env.now)
+            for d in range(len(dests)):
+                if not verdicts[m].in_force[d] and at_dest[d].held:
+                    k = len(at_dest[d].held)
+                    at_dest[d].held.clear()
+                    leave(d, k, m, ended=True)
+            yield env.timeout(at(m, ROUTE) - env.now)
             route(m)
-            yield env.timeout(m + 0.95 - env.now)
-            counts.person_months += counts.custody
+            yield env.timeout(at(m, RECORD) - env.now)
+            stock = np.array([len(x.held) for x in at_dest], dtype=np.int64)
+            tally.stock[:, m] = stock
+            tally.counts["in_court"][m] = state["in_court"]
+            tally.counts["custody"][m] = state["custody"]
+            ledger.on_month_end(m, state["custody"], stock, verdicts[m].in_force)
 
-    def stay(d: int, months: int) -> simpy.events.ProcessGenerator:
-        yield env.timeout(int(env.now) + months + 0.1 - env.now)
+    def leave(d: int, k: int, m: int, *, ended: bool) -> None:
         if dests[d].places is not None:
-            reserved[d] -= 1
+            at_dest[d].reserved -= k
+        (tally.released_end if ended else tally.released_stay)[d, m] += k
+        ledger.on_release(d, k, m)
+
+    def stay(i: int, d: int, months: int) -> simpy.events.ProcessGenerator:
+        yield env.timeout(at(this_month() + months, STAY_ENDS) - env.now)
+        if i in at_dest[d].held:  # not already released by the agreement's end
+            at_dest[d].held.discard(i)
+            leave(d, 1, this_month(), ended=False)
 
     def transfer(i: int, d: int, m: int) -> None:
-        counts.transfers += 1
-        counts.custody -= 1
-        if pop.true_citizen[i] or protected[d][i]:
-            counts.wrongful += 1
+        state["custody"] -= 1
+        tally.transfers[d, m] += 1
+        tally.by_nationality[population.nationality[i], m] += 1
+        citizen = bool(population.true_citizen[i])
+        wronged = not citizen and bool(protected[d][i])
+        tally.counts["wrongful_citizen"][m] += citizen
+        tally.counts["wrongful_protected"][m] += wronged
+        tally.counts["wrongful"][m] += citizen or wronged
         dest = dests[d]
-        if dest.stay_months is not None:
-            months = (
-                int(rng.geometric(1.0 / dest.stay_months))
-                if dest.stay_geometric
-                else max(1, round(dest.stay_months))
-            )
-            env.process(stay(d, months))
-        elif dest.places is not None:
-            reserved[d] -= 1
+        if holds(dest):
+            at_dest[d].held.add(i)
+            if dest.stay_months is not None:
+                env.process(stay(i, d, int(draws.stay_months(d, one(i))[0])))
+        ledger.on_transfer(d, 1, m)
+
+    def requeue(i: int, d: int, m: int) -> None:
+        if dests[d].places is not None:
+            at_dest[d].reserved -= 1
+        tally.counts["requeued"][m] += 1
+        waiting.append(i)
 
     def court(i: int, d: int) -> simpy.events.ProcessGenerator:
-        yield env.timeout(int(rng.geometric(1.0 / pipeline.court_delay_months)) - 0.3)
-        m = int(env.now)
-        if rng.random() < pipeline.court_block_probability:
-            counts.court_blocked += 1
-            counts.custody -= 1
+        delay, blocked = draws.court(one(i))
+        outcome = this_month() + int(delay[0])
+        if outcome >= h:
+            return  # still in court (and in custody) at the horizon
+        yield env.timeout(at(outcome, COURT) - env.now)
+        m = this_month()
+        state["in_court"] -= 1
+        if blocked[0]:
+            state["custody"] -= 1
+            tally.counts["court_blocked"][m] += 1
             if dests[d].places is not None:
-                reserved[d] -= 1
-            return
-        if verdicts[m].eligible[pop.profile[i], d] and (slots[d] is None or slots[d] > 0):
-            if slots[d] is not None:
-                slots[d] -= 1
+                at_dest[d].reserved -= 1
+        elif not verdicts[m].eligible[population.profile[i], d]:
+            requeue(i, d, m)
+        elif at_dest[d].slots is None or at_dest[d].slots > 0:
+            if at_dest[d].slots is not None:
+                at_dest[d].slots -= 1
             transfer(i, d, m)
         else:
-            if dests[d].places is not None:
-                reserved[d] -= 1
-            waiting.append(i)
+            requeue(i, d, m)
+
+    def block(i: int, m: int, verdict: MonthVerdicts) -> None:
+        state["custody"] -= 1
+        tally.counts["blocked"][m] += 1
+        p = population.profile[i]
+        for code, spec in REASONS.items():
+            if verdict.fail_union[p] & spec.bit:
+                tally.blocked_by_reason[code][m] += 1
+            if verdict.unknown_union[p] & spec.bit:
+                tally.blocked_by_reason[spec.unknown_code][m] += 1
 
     def route(m: int) -> None:
         verdict = verdicts[m]
         still: list[int] = []
         for i in sorted(waiting):
-            p = pop.profile[i]
+            p = population.profile[i]
             if not verdict.routable[p]:
-                counts.blocked += 1
-                counts.custody -= 1
+                block(i, m, verdict)
                 continue
             for d, dest in enumerate(dests):
+                counters = at_dest[d]
                 if not verdict.eligible[p, d]:
                     continue
-                if slots[d] is not None and slots[d] <= 0:
+                if counters.slots is not None and counters.slots <= 0:
                     continue
-                if dest.places is not None and reserved[d] >= dest.places:
+                if dest.places is not None and counters.reserved >= dest.places:
                     continue
-                if slots[d] is not None:
-                    slots[d] -= 1
+                if counters.slots is not None:
+                    counters.slots -= 1
                 if dest.places is not None:
-                    reserved[d] += 1
-                challenged = (pipeline.challenge_returns or not dest.is_return) and (
-                    rng.random() < pipeline.share_challenged
-                )
-                if challenged:
+                    counters.reserved += 1
+                challengeable = (
+                    pipeline.challenge_returns or not dest.is_return
+                ) and pipeline.share_challenged > 0
+                if challengeable and draws.challenged(one(i))[0]:
+                    tally.counts["court_challenged"][m] += 1
+                    state["in_court"] += 1
                     env.process(court(i, d))
                 else:
                     transfer(i, d, m)
@@ -142,19 +203,20 @@ def run_simpy(plan: Plan, seed: int) -> Counts:
             else:
                 still.append(i)
         waiting[:] = still
-        counts.queue.append(len(still))
+        tally.counts["queue"][m] = len(still)
 
     def person(i: int) -> simpy.events.ProcessGenerator:
-        yield env.timeout(entry[i] + 0.3)
-        counts.custody += 1
-        decided = entry[i] + delay[i]
+        yield env.timeout(at(int(entry[i]), ENTRY) - env.now)
+        state["custody"] += 1
+        decided = int(final_order[i])
         if decided >= h:
             return
-        yield env.timeout(decided + 0.4 - env.now)
+        yield env.timeout(at(decided, FINAL_ORDER) - env.now)
+        tally.counts["decided"][decided] += 1
         waiting.append(i)
 
     env.process(monthly())
-    for i in range(n):
+    for i in range(entry.size):
         env.process(person(i))
-    env.run(until=h)
-    return counts
+    env.run(until=h * TICKS)
+    return series(plan, population, tally, ledger)

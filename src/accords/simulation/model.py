@@ -48,7 +48,7 @@ from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS
 from accords.simulation.capacity import Holding, Places, Slots
 from accords.simulation.costs import Ledger
 from accords.simulation.draws import Draws, RandomDraws
-from accords.simulation.plan import Plan
+from accords.simulation.plan import Destination, Plan
 from accords.simulation.population import (
     Population,
     from_frame,
@@ -260,10 +260,7 @@ class ReplicaState:
             ),
             slots=[Slots(d.per_month) for d in dests],
             places=[Places(d.places) for d in dests],
-            holdings=[
-                Holding(h) if d.places is not None or d.stay_months is not None else None
-                for d in dests
-            ],
+            holdings=[Holding(h) if holds(d) else None for d in dests],
             court_due=[[] for _ in range(h)],
             tally=Tally.empty(len(dests), len(population.nationality_codes), h),
             ledger=Ledger(plan.cost_lines(), len(dests), h, plan.scenario.costs.days_per_month),
@@ -495,50 +492,63 @@ def run_steps(plan: Plan, replica: int, population: Population, draws: Draws) ->
     return replica_result(state, replica)
 
 
+def holds(destination: Destination) -> bool:
+    """Whether the receiver holds the persons it takes (it has places, or stays)."""
+    return destination.places is not None or destination.stay_months is not None
+
+
 def replica_result(state: ReplicaState, replica: int) -> ReplicaResult:
     """The replica's monthly series, by name and key."""
-    tally, dests, h = state.tally, state.plan.destinations, state.plan.horizon
-    lines, line_cost = state.ledger.lines, state.ledger.amounts
-    series: dict[str, dict[str, FloatArray]] = {k: {"": v} for k, v in tally.counts.items()}
-    series["transfers"] = {d.key: tally.transfers[i] for i, d in enumerate(dests)}
-    series["transfers"]["all"] = tally.transfers.sum(axis=0)
-    series["transfers_by_nationality"] = {
+    population, entered = state.population, state.entered
+    n = population.size
+    return ReplicaResult(
+        replica=replica,
+        series=series(state.plan, population, state.tally, state.ledger),
+        population_label=population.label,
+        synthetic=population.synthetic,
+        persons=n,
+        profiles=population.profiles.height,
+        notes=[] if entered == n else [f"{n - entered:,} persons had not entered by the horizon"],
+    )
+
+
+def series(
+    plan: Plan, population: Population, tally: Tally, ledger: Ledger
+) -> dict[str, dict[str, FloatArray]]:
+    """The monthly series by name and key, from what was counted and charged."""
+    dests, h = plan.destinations, plan.horizon
+    lines, line_cost = ledger.lines, ledger.amounts
+    out: dict[str, dict[str, FloatArray]] = {k: {"": v} for k, v in tally.counts.items()}
+    out["transfers"] = {d.key: tally.transfers[i] for i, d in enumerate(dests)}
+    out["transfers"]["all"] = tally.transfers.sum(axis=0)
+    out["transfers_by_nationality"] = {
         code: tally.by_nationality[i]
-        for i, code in enumerate(state.population.nationality_codes)
+        for i, code in enumerate(population.nationality_codes)
         if tally.by_nationality[i].any()
     }
-    held = [i for i, holding in enumerate(state.holdings) if holding is not None]
-    series["stock"] = {dests[i].key: tally.stock[i] for i in held}
-    series["places"] = {
+    held = [i for i, d in enumerate(dests) if holds(d)]
+    out["stock"] = {dests[i].key: tally.stock[i] for i in held}
+    out["places"] = {
         dests[i].key: np.full(h, float(dests[i].places or 0))
         for i in held
         if dests[i].places is not None
     }
-    series["capacity_use"] = {
+    out["capacity_use"] = {
         dests[i].key: tally.stock[i] / float(dests[i].places or 1) for i in held if dests[i].places
     }
-    series["released_stay"] = {dests[i].key: tally.released_stay[i] for i in held}
-    series["released_agreement_end"] = {dests[i].key: tally.released_end[i] for i in held}
-    series["blocked_by_reason"] = dict(sorted(tally.blocked_by_reason.items()))
-    series["cost_item"] = {
+    out["released_stay"] = {dests[i].key: tally.released_stay[i] for i in held}
+    out["released_agreement_end"] = {dests[i].key: tally.released_end[i] for i in held}
+    out["blocked_by_reason"] = dict(sorted(tally.blocked_by_reason.items()))
+    out["cost_item"] = {
         f"{line.key}|{line.currency}": line_cost[i] for i, (_, line) in enumerate(lines)
     }
     currencies = sorted({line.currency for _, line in lines})
-    series["cost_month"] = {
+    out["cost_month"] = {
         c: sum(
             (line_cost[i] for i, (_, line) in enumerate(lines) if line.currency == c), np.zeros(h)
         )
         for c in currencies
     }
-    series["cost_cum"] = {c: np.cumsum(v) for c, v in series["cost_month"].items()}
-    series["person_months"] = {"": tally.counts["custody"].copy()}
-    n, entered = state.population.size, state.entered
-    return ReplicaResult(
-        replica=replica,
-        series=series,
-        population_label=state.population.label,
-        synthetic=state.population.synthetic,
-        persons=n,
-        profiles=state.population.profiles.height,
-        notes=[] if entered == n else [f"{n - entered:,} persons had not entered by the horizon"],
-    )
+    out["cost_cum"] = {c: np.cumsum(v) for c, v in out["cost_month"].items()}
+    out["person_months"] = {"": tally.counts["custody"].copy()}
+    return out
