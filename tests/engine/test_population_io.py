@@ -271,6 +271,20 @@ BAD_INPUTS = {
         3,
         "whole number",
     ),
+    "lower-case code in a list": (
+        "id,present_in,citizenships",
+        ["a,USA,VEN", "b,USA,usa"],
+        "citizenships",
+        3,
+        "upper case",
+    ),
+    "empty item in a list": (
+        "id,present_in,citizenships",
+        ["a,USA,VEN", "b,USA,VEN;;USA"],
+        "citizenships",
+        3,
+        "empty",
+    ),
     "duplicate id": (
         "id,present_in",
         ["a,USA", "b,USA", "a,GBR"],

@@ -172,6 +172,9 @@ def simulate(
             message = f"{scenario or default_scenario_path()}: {exc.field}: {exc}"
             _record_failure(store, run_id, message)
             fail(message)
+        except InputError as exc:  # the scenario's population file
+            _record_failure(store, run_id, str(exc))
+            fail_input(exc)
         except (OSError, TimeoutError) as exc:
             _record_failure(store, run_id, f"{type(exc).__name__}: {exc}")
             if cluster is None:

@@ -106,25 +106,36 @@ def helper_columns(day: date) -> list[pl.Expr]:
 # comparisons, ~10x faster than list operations) plus the rare rest as a list. The empty code
 # "" fills unused slots of a known list, so an unknown list (null) stays null and a known one
 # never matches by accident; codes outside the enum (e.g. a simulator's "other") become "".
+# A null *item* is an unknown code, never an absent one: its slot (or the whole rest) is null,
+# so a check it could decide is unknown. Readers reject such lists; this keeps a frame built
+# by hand from ever turning "some unknown citizenship" into "no citizenship".
 SLOTS = 2
 CODES = pl.Enum(["", *sorted(all_state_codes())])
 
 
 def _code_slots(name: str) -> list[pl.Expr]:
     codes = col(name)
-    slots = [
-        pl.when(codes.is_null())
-        .then(None)
-        .otherwise(codes.list.get(i, null_on_oob=True).cast(CODES, strict=False).fill_null(""))
-        .alias(f"_{name}{i}")
-        for i in range(SLOTS)
-    ]
+    length = codes.list.len()
+    slots = []
+    for i in range(SLOTS):
+        item = codes.list.get(i, null_on_oob=True)
+        slots.append(
+            pl.when(length <= i)
+            .then(pl.lit("", dtype=CODES))
+            .when(item.is_null())
+            .then(None)
+            .otherwise(item.cast(CODES, strict=False).fill_null(""))
+            .alias(f"_{name}{i}")
+        )
     rest = (
-        pl.when(codes.list.len() > SLOTS)
+        pl.when(length > SLOTS)
         .then(codes.list.slice(SLOTS))
         .otherwise(pl.lit([], dtype=pl.List(pl.String)))
     )
-    return [*slots, rest.alias(f"_{name}_rest")]
+    # `join` without ignoring nulls is null exactly when an item is null (cheap on the empty
+    # lists almost every row has, unlike a per-element `list.eval`).
+    rest_known = rest.list.join(";", ignore_nulls=False).is_not_null()
+    return [*slots, pl.when(rest_known).then(rest).alias(f"_{name}_rest")]
 
 
 def _member(name: str, codes: list[str]) -> pl.Expr:

@@ -26,9 +26,13 @@ def _row_label(path: Path, index: int) -> int:
     return index + 2 if path.suffix == ".csv" else index + 1
 
 
-def _offending(path: Path, raw: pl.Series, bad: pl.Series) -> tuple[int, str]:
+def _shown(value: object) -> object:
+    return value.to_list() if isinstance(value, pl.Series) else value
+
+
+def offending_rows(path: Path, raw: pl.Series, bad: pl.Series) -> tuple[int, str]:
     indices = bad.arg_true().head(SHOW_ROWS).to_list()
-    shown = ", ".join(f"row {_row_label(path, i)} ({raw[i]!r})" for i in indices)
+    shown = ", ".join(f"row {_row_label(path, i)} ({_shown(raw[i])!r})" for i in indices)
     return _row_label(path, indices[0]), f"first offending: {shown}; {int(bad.sum())} row(s) in all"
 
 
@@ -46,9 +50,12 @@ def read_raw(path: Path) -> pl.DataFrame:
 
 
 def _split_list(raw: pl.Series) -> pl.Series:
+    """A list column from a list of text, from `;`-separated text, or from an all-null column."""
     if raw.dtype == pl.List(pl.String):
         return raw
-    text = raw.cast(pl.String).str.strip_chars()
+    if raw.dtype != pl.String:
+        return pl.Series(raw.name, [None] * raw.len(), dtype=pl.List(pl.String))
+    text = raw.str.strip_chars()
     return (
         pl.select(
             pl.when(text == "-")
@@ -62,25 +69,94 @@ def _split_list(raw: pl.Series) -> pl.Series:
     )
 
 
+def _check_codes(path: Path, name: str, raw: pl.Series, series: pl.Series) -> list[Problem]:
+    """Every item of a code list is a known alpha-3 code: never null, empty or lower case.
+
+    A null or empty item is refused rather than dropped: dropping it would turn "a citizenship
+    we do not know" into "no other citizenship", which can make a citizen removable.
+    """
+    problems = []
+    null_item = series.list.eval(pl.element().is_null()).list.any().fill_null(False)
+    if null_item.any():
+        line, rows = offending_rows(path, raw, null_item)
+        problems.append(
+            Problem(
+                path,
+                line,
+                None,
+                name,
+                "a list item is null: list every code; an unknown list is an empty cell (null), "
+                "a known empty list is '-' in CSV ([] in Parquet)",
+                rows,
+            )
+        )
+    empty_item = series.list.eval(pl.element() == "").list.any().fill_null(False)
+    if empty_item.any():
+        line, rows = offending_rows(path, raw, empty_item)
+        problems.append(
+            Problem(path, line, None, name, "a list item is empty (a stray ';'?)", rows)
+        )
+    flat = series.explode()
+    bad_codes = sorted(
+        {c for c in flat.drop_nulls().unique().to_list() if c != "" and not is_state(c)}
+    )
+    if bad_codes:
+        bad = series.list.eval(pl.element().is_in(bad_codes)).list.any().fill_null(False)
+        line, rows = offending_rows(path, raw, bad)
+        upper = [c for c in bad_codes if is_state(c.upper())]
+        hint = f"; codes are upper case, e.g. {upper[0].upper()!r}" if upper else ""
+        problems.append(
+            Problem(
+                path,
+                line,
+                None,
+                name,
+                "not ISO 3166-1 alpha-3 codes: " + ", ".join(repr(c) for c in bad_codes[:5]),
+                rows + hint,
+            )
+        )
+    return problems
+
+
+# The Parquet column types each person field may come in (text columns are parsed, as CSV).
+_TYPED_SOURCES: dict[Any, tuple[str, tuple[Any, ...]]] = {
+    pl.Boolean: ("true/false", (pl.Boolean,)),
+    pl.Int16: (
+        "a whole number",
+        (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64,
+         pl.Float32, pl.Float64),
+    ),
+    pl.Date: ("a date", (pl.Date, pl.Datetime)),
+}
+
+
+def _wrong_type(name: str, raw: pl.Series) -> str | None:
+    """What a typed (Parquet) column should have been, if its type cannot mean the field."""
+    target = SCHEMA[name]
+    if raw.dtype in (pl.String, pl.Null) or raw.null_count() == raw.len():
+        return None
+    if isinstance(target, pl.List):
+        return None if raw.dtype == pl.List(pl.String) else "a list of text codes"
+    if isinstance(target, pl.Enum):
+        return None if isinstance(raw.dtype, pl.Enum | pl.Categorical) else "text"
+    if target == pl.String:
+        return None if raw.dtype == pl.String else "text"
+    expected, accepted = _TYPED_SOURCES[target]
+    dtype = pl.Datetime if isinstance(raw.dtype, pl.Datetime) else raw.dtype
+    return None if dtype in accepted else expected
+
+
 def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.Series:
     target = SCHEMA[name]
+    wrong = _wrong_type(name, raw)
+    if wrong is not None:
+        problems.append(
+            Problem(path, None, None, name, f"expected {wrong}, got a column of {raw.dtype}")
+        )
+        return pl.Series(name, [None] * raw.len(), dtype=target)
     if name in LIST_COLUMNS:
         series = _split_list(raw)
-        flat = series.explode()
-        bad_codes = sorted({c for c in flat.drop_nulls().unique().to_list() if not is_state(c)})
-        if bad_codes:
-            bad = series.list.eval(pl.element().is_in(bad_codes)).list.any().fill_null(False)
-            line, rows = _offending(path, raw, bad)
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    None,
-                    name,
-                    f"not ISO 3166-1 alpha-3 codes: {', '.join(bad_codes[:5])}",
-                    rows,
-                )
-            )
+        problems.extend(_check_codes(path, name, raw, series))
         return series
     source = raw
     if raw.dtype == pl.String and target == pl.Boolean:
@@ -100,7 +176,7 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         )
         bad = lowered.is_not_null() & source.is_null() & (lowered != "")
         if bad.any():
-            line, rows = _offending(path, raw, bad)
+            line, rows = offending_rows(path, raw, bad)
             problems.append(Problem(path, line, None, name, "expected true/false", rows))
         return source.alias(name)
     if raw.dtype == pl.String:
@@ -115,9 +191,11 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
     else:
         casted = source.cast(target, strict=False)
     bad = source.is_not_null() & casted.is_null()
+    if source.dtype.is_float():  # a whole number written as a float (pandas does) is fine
+        bad = bad | (source.is_not_null() & (casted.cast(source.dtype) != source).fill_null(True))
     if bad.any():
         expected = _expected(target)
-        line, rows = _offending(path, raw, bad)
+        line, rows = offending_rows(path, raw, bad)
         problems.append(Problem(path, line, None, name, f"expected {expected}", rows))
     if name == "present_in":
         invalid = casted.is_not_null() & ~casted.is_in(
@@ -125,7 +203,7 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         )
         missing = casted.is_null()
         if (invalid | missing).any():
-            line, rows = _offending(path, raw, invalid | missing)
+            line, rows = offending_rows(path, raw, invalid | missing)
             problems.append(
                 Problem(
                     path, line, None, name, "expected an ISO 3166-1 alpha-3 code on every row", rows
@@ -134,10 +212,10 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
     if name == "age":
         out_of_range = casted.is_not_null() & ((casted < 0) | (casted > 130))
         if out_of_range.any():
-            line, rows = _offending(path, raw, out_of_range)
+            line, rows = offending_rows(path, raw, out_of_range)
             problems.append(Problem(path, line, None, name, "expected an age from 0 to 130", rows))
     if name == "id" and casted.is_null().any():
-        line, rows = _offending(path, raw, casted.is_null())
+        line, rows = offending_rows(path, raw, casted.is_null())
         problems.append(Problem(path, line, None, name, "every row needs an id", rows))
     return casted
 
@@ -187,11 +265,11 @@ def validate_population(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
     frame = pl.DataFrame(columns)
     both = frame["age"].is_not_null() & frame["birth_date"].is_not_null()
     if both.any():
-        line, rows = _offending(path, frame["id"], both)
+        line, rows = offending_rows(path, frame["id"], both)
         raise InputError([Problem(path, line, None, "age", "give either age or birth_date", rows)])
     duplicated = frame["id"].is_duplicated()
     if duplicated.any():
-        line, rows = _offending(path, frame["id"], duplicated)
+        line, rows = offending_rows(path, frame["id"], duplicated)
         raise InputError([Problem(path, line, None, "id", "ids must be unique", rows)])
     return frame
 

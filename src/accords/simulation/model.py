@@ -52,7 +52,6 @@ from accords.simulation.plan import Destination, Plan
 from accords.simulation.population import (
     Population,
     from_frame,
-    read_population_file,
     synthesize,
 )
 
@@ -118,8 +117,8 @@ class ReplicaResult:
 def build_population(plan: Plan, rng: np.random.Generator) -> Population:
     scenario = plan.scenario
     spec = scenario.population
-    if spec.file is not None:
-        frame = read_population_file(spec.file)
+    if plan.population is not None and spec.file is not None:
+        frame = plan.population
         return from_frame(
             frame,
             scenario.sender,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import polars as pl
+
 from accords.registry.dates import FuzzyDate
 from accords.registry.loader import Registry
 from accords.registry.models import (
@@ -24,6 +26,7 @@ from accords.registry.models import (
     StatusChange,
 )
 from accords.simulation.costs import CostLine, agreement_lines, sender_lines
+from accords.simulation.population import read_population_file
 from accords.simulation.scenario import AgreementUse, Scenario, StayDistribution
 
 # 8 U.S.C. 1231(b)(2)(D), as quoted in the project's facts: removal to the person's own country,
@@ -61,6 +64,9 @@ class Plan:
     days: tuple[date, ...]  # the evaluation day of each month (the 15th)
     registry_version: str
     notes: tuple[str, ...] = field(default=())
+    # A population file, read and validated once when the plan is built (not per replica), so
+    # a bad file is refused before any work and every replica starts from the same persons.
+    population: pl.DataFrame | None = field(default=None, compare=False)
 
     @property
     def horizon(self) -> int:
@@ -277,6 +283,11 @@ def build_plan(scenario: Scenario, registry: Registry) -> Plan:
         days=month_days(scenario.start, scenario.horizon_months),
         registry_version=registry_version(registry),
         notes=tuple(notes),
+        population=(
+            None
+            if scenario.population.file is None
+            else read_population_file(scenario.population.file, scenario.sender)
+        ),
     )
 
 

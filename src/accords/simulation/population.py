@@ -19,12 +19,14 @@ import numpy.typing as npt
 import polars as pl
 
 from accords.engine.person import SCHEMA
+from accords.engine.population import offending_rows, read_population
 from accords.simulation import calibration
 from accords.simulation.scenario import (
     OTHER_NATIONALITY,
     RecordErrors,
     SyntheticPopulation,
 )
+from accords.validation import InputError, Problem
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
@@ -207,30 +209,30 @@ def _profile_frame(
     return pl.DataFrame(data, schema=SCHEMA)
 
 
-def read_population_file(path: Path) -> pl.DataFrame:
-    """A population file as a frame in the person schema (CSV lists are `;`-separated)."""
-    if path.suffix.lower() == ".parquet":
-        raw = pl.read_parquet(path)
-    else:
-        raw = pl.read_csv(path, infer_schema=False)
-    columns = []
-    for name, dtype in SCHEMA.items():
-        if name not in raw.columns:
-            columns.append(pl.lit(None, dtype=dtype).alias(name))
-            continue
-        column = pl.col(name)
-        if isinstance(dtype, pl.List) and raw.schema[name] == pl.String:
-            column = (
-                pl.when(column == "-")
-                .then(pl.lit([], dtype=dtype))
-                .otherwise(column.str.split(";"))
-            )
-        elif dtype == pl.Boolean and raw.schema[name] == pl.String:
-            column = column.str.to_lowercase().replace_strict(
-                {"true": True, "false": False, "1": True, "0": False}, default=None
-            )
-        columns.append(column.cast(dtype).alias(name))
-    return raw.select(columns)
+def read_population_file(path: Path, sender: str) -> pl.DataFrame:
+    """A scenario's population file, through the engine's validated reader.
+
+    The same checks as `accords evaluate` (codes, list items, types, unique ids, known
+    columns), plus one of its own: the scenario simulates one sending state, so every person
+    must be present in it — a person elsewhere would otherwise be silently moved there.
+    """
+    frame = read_population(path)
+    elsewhere = frame["present_in"] != sender
+    if elsewhere.any():
+        line, rows = offending_rows(path, frame["present_in"], elsewhere)
+        raise InputError(
+            [
+                Problem(
+                    path,
+                    line,
+                    None,
+                    "present_in",
+                    f"the scenario's sender is {sender}; every person must be present there",
+                    rows,
+                )
+            ]
+        )
+    return frame
 
 
 def from_frame(
