@@ -26,6 +26,8 @@ sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
 TIMEOUT_MS = 30_000
+# Assertions wait as long as actions do: on a loaded machine a page can take 10 s to arrive.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
