@@ -5,7 +5,9 @@ kinds of time: when it held (`valid_from`/`valid_to`, or the date of a status ch
 it became public (`public_from`, by default the earliest date among its sources). The views in
 `accords.registry.views` read these to answer "as known on K" and "in force on D".
 
-A figure the sources do not give is `null` with a `note`, never a guess.
+A figure the sources do not give is `null` with a `note`, never a guess. Every fact also says how
+it is known (`basis`): a source states it, the registry infers it (and the note says from what),
+or it is reported practice (what was done, not what was agreed).
 """
 
 from __future__ import annotations
@@ -60,6 +62,14 @@ class Source(Strict):
     reliability: Reliability | None = None
 
 
+class Basis(StrEnum):
+    """How a fact is known, so an explanation never presents a reading as a source's words."""
+
+    STATED = "stated"
+    INFERRED = "inferred"
+    REPORTED_PRACTICE = "reported_practice"
+
+
 class Fact(Strict):
     """Anything the registry asserts: at least one source, and when it became public."""
 
@@ -69,6 +79,20 @@ class Fact(Strict):
         description="When the fact became public; default: the earliest source date.",
     )
     note: str | None = None
+    basis: Basis = Field(
+        default=Basis.STATED,
+        description=(
+            "stated: a source's quote states the value; inferred: the registry's reading of the "
+            "sources, explained in `note`; reported_practice: what was done (e.g. who was sent), "
+            "not what was agreed."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _inference_explained(self) -> Fact:
+        if self.basis is Basis.INFERRED and not self.note:
+            raise ValueError("basis 'inferred' needs a 'note' saying what it is inferred from")
+        return self
 
     def known_from(self) -> date | None:
         """The first day the public record certainly held this fact."""
@@ -252,8 +276,62 @@ class PriceItem(Fact):
 
 
 class Quota(Fact):
+    """Legacy form of a capacity term (kind not said); new files use `capacity`."""
+
     people: int | None
     period_months: int | None = None
+    label: str
+
+
+class CapacityKind(StrEnum):
+    """What a number of people in an agreement limits: these are different promises.
+
+    `places`: people held at once (the stock). `transfers_per_period`: people sent within each
+    `period_months`. `total`: people sent over the agreement's life. `batch`: people per transfer
+    (a flight, a group).
+    """
+
+    PLACES = "places"
+    TRANSFERS_PER_PERIOD = "transfers_per_period"
+    TOTAL = "total"
+    BATCH = "batch"
+
+
+class Capacity(Fact):
+    """One limit on how many people, of one kind, with its own source."""
+
+    kind: CapacityKind
+    people: int | None = Field(ge=0, description="null when the sources give no number")
+    period_months: int | None = Field(
+        default=None, ge=1, description="The period of a transfers_per_period limit."
+    )
+    label: str
+    valid_from: FuzzyDate | None = None
+    valid_to: FuzzyDate | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> Capacity:
+        if (self.kind is CapacityKind.TRANSFERS_PER_PERIOD) != (self.period_months is not None):
+            raise ValueError("'period_months' is set exactly when kind is 'transfers_per_period'")
+        return self
+
+
+class TermSubject(StrEnum):
+    AGREEMENT = "agreement"
+    STAY = "stay"
+
+
+class TermLength(Fact):
+    """How long the arrangement runs (`agreement`) or each person is held (`stay`), and renewal.
+
+    `renewable` is null when the sources do not say; `renewal` gives their words on it (and who
+    said it).
+    """
+
+    applies_to: TermSubject = TermSubject.AGREEMENT
+    months: float | None = Field(ge=0, description="null when the sources give no length")
+    renewable: bool | None = None
+    renewal: str | None = None
     label: str
 
 
@@ -264,8 +342,12 @@ class Terms(Strict):
     arrival: list[ArrivalTerm] = Field(default_factory=list)
     facilities: list[Facility] = Field(default_factory=list)
     price_schedule: list[PriceItem] = Field(default_factory=list)
-    quotas: list[Quota] = Field(default_factory=list)
-    duration_months: list[Quantity] = Field(default_factory=list)
+    capacity: list[Capacity] = Field(default_factory=list)
+    term_length: list[TermLength] = Field(default_factory=list)
+    quotas: list[Quota] = Field(default_factory=list, description="Legacy: use `capacity`.")
+    duration_months: list[Quantity] = Field(
+        default_factory=list, description="Legacy: use `term_length`."
+    )
 
 
 class Metric(StrEnum):

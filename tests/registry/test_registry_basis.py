@@ -1,0 +1,102 @@
+"""How a fact is known (`basis`) and what a capacity number limits (`capacity`, `term_length`).
+
+Files written before these fields existed still load (every fact defaults to `stated`); a new
+file can say a term is inferred (with a note on what from) or reported practice, and give each
+kind of capacity with its own source.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from accords.registry.loader import load_agreement
+from accords.registry.models import Basis, CapacityKind, TermSubject
+from accords.validation import InputError
+
+SOURCE = """\
+      sources:
+        - url: https://example.org/capacity
+          date: 2024-02-01
+          quote: The centre will hold up to 300 people at once, for one year, renewable.
+"""
+
+CAPACITY = (
+    "  capacity:\n"
+    "    - kind: places\n"
+    "      people: 300\n"
+    "      label: up to 300 people at once\n" + SOURCE + "    - kind: transfers_per_period\n"
+    "      people: 50\n"
+    "      period_months: 12\n"
+    "      label: up to 50 people within a year\n"
+    "      basis: inferred\n"
+    "      note: Read from the one-year term and the 50 places.\n" + SOURCE + "  term_length:\n"
+    "    - applies_to: agreement\n"
+    "      months: 12\n"
+    "      renewable: true\n"
+    "      renewal: renewable, per the minister\n"
+    "      label: one year, renewable\n" + SOURCE
+)
+
+
+def with_capacity(text: str) -> str:
+    anchor = "  price_schedule:\n"
+    assert text.count(anchor) == 1
+    return text.replace(anchor, CAPACITY + anchor)
+
+
+def test_old_files_load_and_every_fact_defaults_to_stated(registry) -> None:
+    example = registry.get("usa-slv-2025")
+    assert example.status[0].basis is Basis.STATED
+    assert all(n.basis is Basis.STATED for n in example.terms.nationalities if n.note is None)
+
+
+def test_capacity_kinds_and_term_length_load(minimal_text: str, write_agreement) -> None:
+    agreement = load_agreement(write_agreement(with_capacity(minimal_text)).path)
+    places, per_year = agreement.terms.capacity
+    assert (places.kind, places.people, places.basis) == (CapacityKind.PLACES, 300, Basis.STATED)
+    assert (per_year.kind, per_year.period_months) == (CapacityKind.TRANSFERS_PER_PERIOD, 12)
+    assert per_year.basis is Basis.INFERRED
+    (term,) = agreement.terms.term_length
+    assert (term.applies_to, term.months, term.renewable) == (TermSubject.AGREEMENT, 12, True)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "      note: Read from the one-year term and the 50 places.\n",
+            "",
+            "terms.capacity[1]",
+            "basis 'inferred' needs a 'note' saying what it is inferred from",
+        ),
+        (
+            "      period_months: 12\n",
+            "",
+            "terms.capacity[1]",
+            "'period_months' is set exactly when kind is 'transfers_per_period'",
+        ),
+        (
+            "    - kind: places\n",
+            "    - kind: seats\n",
+            "terms.capacity[0].kind",
+            "Input should be 'places', 'transfers_per_period', 'total' or 'batch'",
+        ),
+        (
+            "      basis: inferred\n",
+            "      basis: guessed\n",
+            "terms.capacity[1].basis",
+            "Input should be 'stated', 'inferred' or 'reported_practice'",
+        ),
+    ],
+    ids=["inferred-without-note", "per-period-without-period", "unknown-kind", "unknown-basis"],
+)
+def test_bad_basis_or_capacity_is_named_with_its_field(
+    minimal_text: str, write_agreement, edit_text, old: str, new: str, field: str, message: str
+) -> None:
+    written = write_agreement(edit_text(with_capacity(minimal_text), old, new))
+    with pytest.raises(InputError) as info:
+        load_agreement(written.path)
+    (problem,) = info.value.problems
+    assert problem.field == field
+    assert message in problem.message
+    assert problem.line is not None
