@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from accords.commands import agreements, cases, runs, serve, simulate
+from accords.commands.common import console, open_registry
+from accords.version import version_text
 
 app = typer.Typer(
     name="accords",
@@ -12,6 +18,30 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        env = os.environ.get("ACCORDS_REGISTRY")
+        console.print(version_text(open_registry(Path(env) if env else None)), highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the package version and the data version (registry, law, calibration).",
+        ),
+    ] = False,
+) -> None:
+    """Migration agreements between states, and the laws that bound them, as cited rules."""
+
+
 app.add_typer(agreements.app, name="agreements")
 app.add_typer(runs.app, name="runs")
 app.command("check")(cases.check_command)

@@ -110,40 +110,39 @@ def test_show_json_is_the_whole_agreement(
         "as_known_on": None,
         "on": None,
         "status": payload["view"]["status"],
+        "status_as_of": payload["view"]["status_as_of"],
+        "status_text": payload["view"]["status_text"],
         "hidden_facts": 0,
+        "hidden_sources": 0,
+        "hidden_note": None,
     }
     # nothing is lost on the way to JSON: it reads back as the very agreement in the file
     assert Agreement.model_validate(payload["agreement"]) == example
 
 
-def test_show_as_known_on_feb_3_has_rubio_and_not_the_official(
+def test_show_as_known_on_feb_3_hides_what_only_later_pages_report(
     invoke, example_only_dir: Path, example: Agreement, output_validator
 ) -> None:
-    payload = as_json(
-        invoke(
-            "agreements",
-            "show",
-            EXAMPLE_ID,
-            "--as-known-on",
-            "2025-02-03",
-            "--json",
-            "--registry",
-            example_only_dir,
-            expect=0,
-        )
-    )
-    output_validator("agreements-show", payload)
-    claims = {c["id"]: c for c in payload["agreement"]["claims"]}
-    assert "rubio-us-citizens" in claims
+    def shown(day: str) -> dict[str, Any]:
+        args = ("agreements", "show", EXAMPLE_ID, "--as-known-on", day, "--json")
+        return as_json(invoke(*args, "--registry", example_only_dir, expect=0))
+
+    feb_3 = shown("2025-02-03")
+    output_validator("agreements-show", feb_3)
+    # Rubio spoke on 3 Feb, but every page the record cites for it is dated 4 Feb
+    assert feb_3["agreement"]["claims"] == []
+    assert feb_3["view"]["hidden_facts"] > 0 and "last possible day" in feb_3["view"]["hidden_note"]
+    assert RUBIO_WORDS not in json.dumps(feb_3, ensure_ascii=False)
+    feb_4 = shown("2025-02-04")
+    claims = {c["id"]: c for c in feb_4["agreement"]["claims"]}
     assert RUBIO_WORDS in claims["rubio-us-citizens"]["words"]
     assert claims["rubio-us-citizens"]["speaker"]["name"] == "Marco Rubio"
-    assert "official-no-current-plans" not in claims
-    assert OFFICIAL_WORDS not in json.dumps(payload, ensure_ascii=False)
-    view = payload["view"]
-    assert view["as_known_on"] == "2025-02-03"
+    assert OFFICIAL_WORDS in claims["official-no-current-plans"]["words"]
+    view = feb_4["view"]
+    assert view["as_known_on"] == "2025-02-04"
     assert view["status"] == "announced"
     n_all = len(list(iter_facts(example)))
-    n_known = len(list(iter_facts(as_known_on(example, date(2025, 2, 3)))))
+    n_known = len(list(iter_facts(as_known_on(example, date(2025, 2, 4)))))
     assert view["hidden_facts"] == n_all - n_known > 0
 
 
@@ -232,22 +231,21 @@ def test_show_human_output_has_the_claims_words_and_numbered_sources(
     assert "Claims, with what was said about them later" in out
 
 
-def test_show_human_output_as_known_on_feb_3(invoke, wide_console, example_only_dir: Path) -> None:
+def test_show_human_output_as_known_on_feb_4(invoke, wide_console, example_only_dir: Path) -> None:
     result = invoke(
         "agreements",
         "show",
         EXAMPLE_ID,
         "--as-known-on",
-        "2025-02-03",
+        "2025-02-04",
         "--registry",
         example_only_dir,
         expect=0,
     )
     flat = one_line(result.stdout)
-    assert "as known on 2025-02-03" in flat
+    assert "as known on 2025-02-04" in flat
+    assert "status: announced since 2025-02-03" in flat
     assert RUBIO_WORDS in flat
-    assert OFFICIAL_WORDS not in flat
-    assert "cannot deport American citizens" not in flat
 
 
 # --- compare ------------------------------------------------------------------------------

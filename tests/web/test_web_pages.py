@@ -91,7 +91,7 @@ def test_agreement_page_cites_every_source(client: TestClient) -> None:
 
 def test_agreement_page_views(client: TestClient) -> None:
     known = client.get("/agreements/usa-slv-2025", params={"as_known_on": "2025-02-03"}).text
-    assert "later fact(s) are hidden" in known
+    assert "source(s) made public later are hidden" in known
     held = client.get("/agreements/usa-slv-2025", params={"on": "2025-06-01"}).text
     assert "Only the terms and rulings that held on 2025-06-01" in held
     missing = client.get("/agreements/nope")

@@ -236,12 +236,14 @@ def agreement_page(
     on_day = _optional_day(on, "on")
     agreement = deps.agreement(reg, agreement_id)
     viewed, view = view_agreement(agreement, known_day, on_day)
-    end = max(viewed.as_of, on_day or known_day or date.today())
+    # The chart stops where the record stops, and never runs past the as-known-on day.
+    end = min(viewed.as_of, known_day) if known_day else viewed.as_of
     params = {k: v for k, v in (("as_known_on", known_day), ("on", on_day)) if v}
     context = {
         "section": "agreements",
         "a": viewed,
         "view": view,
+        "today": date.today(),
         "notes": SourceIndex(),
         "chart": timeline_chart(viewed, end) if viewed.status else "",
         "terms": term_rows(viewed),

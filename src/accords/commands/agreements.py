@@ -83,12 +83,12 @@ def list_(
     for column in ("id", "parties", "kind", "status", "people transferred"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        status = plain(row.status)
         table.add_row(
             row.id,
             f"{row.acting_sender or row.sender} → {row.receiver}",
             plain(row.kind, "kind"),
-            f"{status} since {row.status_since}\n[dim](record to {row.as_of})[/dim]",
+            row.status_text
+            + ("" if row.status_as_of < day else f"\n[dim](record to {row.as_of})[/dim]"),
             row.transferred_people or "[dim]unknown[/dim]",
         )
     console.print(table)
@@ -108,11 +108,14 @@ def show(
     if as_json:
         emit_json(ShowOutput(view=view, agreement=viewed))
         return
-    header = []
+    header = [f"status: {view.status_text}"]
     if view.as_known_on:
-        header.append(f"as known on {view.as_known_on} ({view.hidden_facts} later facts hidden)")
+        header.append(
+            f"as known on {view.as_known_on}: {view.hidden_facts} fact(s) and "
+            f"{view.hidden_sources} source(s) made public later are hidden"
+        )
     if view.on:
-        header.append(f"what held on {view.on}: status {plain(view.status)}")
+        header.append(f"what held on {view.on}")
     render_agreement(viewed, console, "; ".join(header), summary=view.as_known_on is None)
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 from accords.registry.checks import check_agreement
 from accords.registry.models import Agreement
 from accords.validation import InputError, PositionedDocument, Problem, field_path, load_model
+from accords.version import DataVersion, data_version
 
 AGREEMENT_SUFFIXES = (".yaml", ".yml")
 
@@ -38,6 +40,11 @@ class Registry:
 
     def __contains__(self, agreement_id: object) -> bool:
         return agreement_id in self._by_id
+
+    @cached_property
+    def version(self) -> DataVersion:
+        """The data version of this registry with the shipped law and calibration tables."""
+        return data_version(self)
 
     @property
     def ids(self) -> list[str]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from accords.registry.export import agreement_row, iter_facts
 from accords.registry.models import Agreement, Status
-from accords.registry.views import as_known_on, in_force_on, status_on
+from accords.registry.views import as_known_on, in_force_on, read_status
 
 
 class AgreementSummary(BaseModel):
@@ -20,14 +20,24 @@ class AgreementSummary(BaseModel):
     acting_sender: str | None = Field(description="The state that actually sends, if not sender.")
     receiver: str
     kind: str
-    status: Status | None = Field(description="Status on the day asked (default: today).")
-    status_since: str | None
+    status: Status | None = Field(
+        description="Status on the day asked (default: today), read no later than `as_of`."
+    )
+    status_since: str | None = Field(description="The date of the status change in effect.")
+    status_as_of: date = Field(
+        description="The day the status is read for: the day asked, or `as_of` if that is earlier."
+    )
+    status_text: str = Field(
+        description="The status in words, e.g. 'in force as last confirmed on 2026-02-13'."
+    )
     as_of: date = Field(description="The date the registry's record of this agreement stops.")
     transferred_people: str | None = Field(description="Latest reported total, conflicts kept.")
 
     @classmethod
     def of(cls, agreement: Agreement, day: date) -> AgreementSummary:
         row = agreement_row(agreement, day)
+        reading = read_status(agreement, day)
+        row |= {"status_as_of": reading.as_of, "status_text": reading.text()}
         return cls.model_validate({k: row[k] for k in cls.model_fields})
 
 
@@ -39,8 +49,21 @@ class ListOutput(BaseModel):
 class View(BaseModel):
     as_known_on: date | None = Field(description="Only facts public by this day are included.")
     on: date | None = Field(description="Only terms and rulings holding on this day.")
-    status: Status | None = Field(description="Status on `on` (or today).")
+    status: Status | None = Field(
+        description="Status on `on` (or the as-known-on day, or today), never past the record."
+    )
+    status_as_of: date | None = Field(
+        default=None,
+        description="The day the status is read for: the day asked, or the record's end.",
+    )
+    status_text: str | None = Field(
+        default=None, description="The status in words, e.g. 'in force since 2025-03-15'."
+    )
     hidden_facts: int = Field(description="Facts left out by the view.")
+    hidden_sources: int = Field(
+        default=0, description="Sources left out as not yet public (of any fact, kept or not)."
+    )
+    hidden_note: str | None = Field(default=None, description="Why facts or sources are hidden.")
 
 
 class ShowOutput(BaseModel):
@@ -80,13 +103,37 @@ def view_agreement(
 ) -> tuple[Agreement, View]:
     """The agreement as known on one day and/or as it held on another, and what was left out."""
     viewed = agreement
+    note = None
     if known_day is not None:
         viewed = as_known_on(viewed, known_day)
+    known = viewed
     if on_day is not None:
         viewed = in_force_on(viewed, on_day)
-    hidden = len(list(iter_facts(agreement))) - len(list(iter_facts(viewed)))
-    status = status_on(viewed, on_day or known_day or date.today())
-    return viewed, View(as_known_on=known_day, on=on_day, status=status, hidden_facts=hidden)
+    all_facts = [f for _, f in iter_facts(agreement)]
+    hidden = len(all_facts) - len(list(iter_facts(viewed)))
+    hidden_sources = sum(len(f.sources) for f in all_facts) - sum(
+        len(f.sources) for _, f in iter_facts(known)
+    )
+    reading = read_status(viewed, on_day or known_day or date.today(), known_day)
+    if known_day is not None:
+        note = (
+            f"Only sources public by {known_day} are shown; a source dated only by month or year "
+            "counts from its last possible day. A fact none of whose sources was public yet is "
+            "hidden."
+        )
+    if on_day is not None:
+        held = f"Only the terms and rulings that held on {on_day} are shown."
+        note = f"{note} {held}" if note else held
+    return viewed, View(
+        as_known_on=known_day,
+        on=on_day,
+        status=reading.status,
+        status_as_of=reading.as_of,
+        status_text=reading.text(),
+        hidden_facts=hidden,
+        hidden_sources=hidden_sources,
+        hidden_note=note,
+    )
 
 
 def compare_rows(agreements: list[Agreement], day: date) -> list[CompareRow]:
@@ -104,7 +151,7 @@ def compare_rows(agreements: list[Agreement], day: date) -> list[CompareRow]:
         "receiver": lambda a: a.receiver,
         "kind": lambda a: a.kind.value,
         "legal_form": lambda a: a.legal_form.value if a.legal_form else None,
-        "status": lambda a: s.value if (s := status_on(a, day)) else None,
+        "status": lambda a: s.value if (s := read_status(a, day).status) else None,
         "first_status": lambda a: (
             f"{a.status[0].status.value} {a.status[0].date}" if a.status else None
         ),

@@ -1,20 +1,22 @@
 """The two clocks of a fact: "as known on K" and "in force on D".
 
-`as_known_on` keeps only what the public record held on day K (a fact counts from the day its
-public date certainly passed). `status_on` and `valid_on` say what held on day D. The two
-compose: the record as known on K, asked about day D.
+`as_known_on` keeps only what the public record held on day K: a source counts from the last day
+its date could be (a page dated "March 2025" from 31 March), a fact keeps only the sources public
+by K, and a fact none of whose sources was public by K is left out. `status_on` and `valid_on`
+say what held on day D. The two compose: the record as known on K, asked about day D.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from accords.registry.dates import FuzzyDate
-from accords.registry.models import Agreement, Fact, Ruling, Status, StatusChange
+from accords.registry.models import Agreement, Fact, Ruling, Source, Status, StatusChange
 
 
 class Dated(Protocol):
@@ -25,30 +27,49 @@ class Dated(Protocol):
     def valid_to(self) -> FuzzyDate | None: ...
 
 
-F = TypeVar("F", bound=Fact)
 D = TypeVar("D", bound=Dated)
 
 
-def _is_known(fact: Fact, day: date) -> bool:
+def source_public_by(source: Source, fact: Fact, day: date) -> bool:
+    """Whether `source` was certainly public on `day`: its date's last possible day has passed.
+
+    An undated page is only counted when its fact has a `public_from` that has passed.
+    """
+    if source.date is not None:
+        return source.date.latest <= day
+    return fact.public_from is not None and fact.public_from.latest <= day
+
+
+def public_sources(fact: Fact, day: date) -> list[Source]:
+    """The fact's sources public by `day`; empty when the fact itself was not yet public."""
     known = fact.known_from()
-    return known is not None and known <= day
+    if known is None or known > day:
+        return []
+    return [s for s in fact.sources if source_public_by(s, fact, day)]
 
 
-def _known(items: Sequence[F], day: date) -> list[F]:
-    return [item for item in items if _is_known(item, day)]
+def _is_known(fact: Fact, day: date) -> bool:
+    return bool(public_sources(fact, day))
 
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def _prune(model: M, day: date) -> M:
-    """The model with every fact not yet public on `day` removed, at any depth.
+    """The model with every fact and source not yet public on `day` removed, at any depth.
 
     A fact in a list is dropped; a single fact in an optional field becomes None (a facility
-    known in 2024 keeps its capacity only if the capacity was public by then too).
+    known in 2024 keeps its capacity only if the capacity was public by then too); a fact kept
+    keeps only its sources public by then.
     """
     updates: dict[str, Any] = {}
+    if isinstance(model, Fact):
+        sources = public_sources(model, day)
+        if sources != model.sources:
+            updates["sources"] = sources
     for name in type(model).model_fields:
+        if name in updates:
+            continue
         value = getattr(model, name)
         if isinstance(value, Fact):
             updates[name] = _prune(value, day) if _is_known(value, day) else None
@@ -86,6 +107,41 @@ def status_change_on(agreement: Agreement, day: date) -> StatusChange | None:
 def status_on(agreement: Agreement, day: date) -> Status | None:
     change = status_change_on(agreement, day)
     return change.status if change is not None else None
+
+
+@dataclass(frozen=True)
+class StatusReading:
+    """The status for a day, read no later than the record goes.
+
+    `as_of` is the day the status is read for: the day asked, or the record's end when the day
+    asked is later (then `past_record` is true and the words say "as last confirmed on").
+    """
+
+    status: Status | None
+    since: FuzzyDate | None
+    as_of: date
+    past_record: bool
+
+    def text(self) -> str:
+        if self.status is None:
+            return f"no status on the record on {self.as_of.isoformat()}"
+        words = self.status.value.replace("_", " ")
+        if self.past_record:
+            return f"{words} as last confirmed on {self.as_of.isoformat()}"
+        return f"{words} since {self.since}"
+
+
+def read_status(agreement: Agreement, day: date, record_end: date | None = None) -> StatusReading:
+    """The status on `day`, never past `record_end` (default: the record's `as_of`)."""
+    end = min(agreement.as_of, record_end) if record_end is not None else agreement.as_of
+    read_day = min(day, end)
+    change = status_change_on(agreement, read_day)
+    return StatusReading(
+        status=change.status if change else None,
+        since=change.date if change else None,
+        as_of=read_day,
+        past_record=day > end,
+    )
 
 
 def holds_on(start: FuzzyDate | None, end: FuzzyDate | None, day: date) -> bool:

@@ -8,7 +8,6 @@ Dask cluster later) runs exactly the same inputs.
 from __future__ import annotations
 
 import calendar
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -193,11 +192,8 @@ def ordinary_return(sender: str, receiver: str, url: str, quote: str, as_of: dat
 
 
 def registry_version(registry: Registry) -> str:
-    digest = hashlib.sha256()
-    for agreement_id in sorted(registry.files):
-        digest.update(agreement_id.encode())
-        digest.update(registry.files[agreement_id].read_bytes())
-    return digest.hexdigest()[:16]
+    """The registry's data digest (`Registry.version`), as a run's provenance records it."""
+    return registry.version.digest
 
 
 class PlanError(ValueError):
