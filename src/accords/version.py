@@ -46,17 +46,26 @@ def law_and_calibration_files() -> list[Path]:
     return law + calibration
 
 
-def data_version(registry: Registry) -> DataVersion:
-    from accords.registry.export import iter_facts
+def data_digest(agreement_files: dict[str, Path]) -> str:
+    """The digest over agreement files (by id) and the shipped law and calibration tables.
 
+    Bytes only, nothing parsed: the run store records the shipped registry's digest without
+    paying for a full validation of every agreement.
+    """
     digest = hashlib.sha256()
-    for agreement_id in sorted(registry.files):
+    for agreement_id in sorted(agreement_files):
         digest.update(f"agreement:{agreement_id}\0".encode())
-        digest.update(registry.files[agreement_id].read_bytes())
+        digest.update(agreement_files[agreement_id].read_bytes())
     root = Path(str(resources.files("accords")))
     for path in law_and_calibration_files():
         digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def data_version(registry: Registry) -> DataVersion:
+    from accords.registry.export import iter_facts
+
     dated = [
         s.date.latest
         for agreement in registry
@@ -64,7 +73,7 @@ def data_version(registry: Registry) -> DataVersion:
         for s in fact.sources
         if s.date is not None
     ]
-    return DataVersion(digest.hexdigest()[:16], max(dated) if dated else None)
+    return DataVersion(data_digest(registry.files), max(dated) if dated else None)
 
 
 def version_text(registry: Registry) -> str:

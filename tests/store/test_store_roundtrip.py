@@ -211,3 +211,11 @@ def test_monthly_of_a_done_run_whose_file_was_removed_names_the_file(
     store.monthly_path(run_id).unlink()
     with pytest.raises(StoreError, match=r"monthly\.parquet"):
         store.monthly(run_id)
+
+
+def test_a_run_recorded_without_a_registry_carries_the_shipped_data_digest() -> None:
+    """The store's fast digest (files only) equals the registry's own, so reports agree."""
+    from accords.registry.loader import load_registry
+    from accords.store.db import shipped_registry_version
+
+    assert shipped_registry_version() == load_registry().version.digest

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import hashlib
 import json
 import os
 import random
@@ -44,13 +43,14 @@ import polars as pl
 
 import accords
 from accords.atomic import atomic_path
-from accords.registry.loader import Registry, default_agreements_dir
+from accords.registry.loader import AGREEMENT_SUFFIXES, Registry, default_agreements_dir
 from accords.simulation.plan import registry_version
 from accords.simulation.result import RunResult
 from accords.simulation.scenario import Scenario
 from accords.store import liveness
 from accords.store.records import STATUSES, RunRecord, Status
 from accords.store.scenario_text import resolved_yaml
+from accords.version import data_digest
 
 SOURCES = ("cli", "api", "web")
 SCHEMA_VERSION = "1"
@@ -127,19 +127,16 @@ _shipped_version: str | None = None
 
 
 def shipped_registry_version() -> str:
-    """The version hash of the shipped registry, computed as `plan.registry_version` does.
+    """The shipped registry's data digest, equal to `Registry.version.digest` for it.
 
     Read from the files directly (agreement ids equal file stems, which the loader checks) so
     recording a run does not cost a full validation of the registry.
     """
     global _shipped_version
     if _shipped_version is None:
-        digest = hashlib.sha256()
-        files = {p.stem: p for p in default_agreements_dir().iterdir() if p.suffix in (".yaml",)}
-        for agreement_id in sorted(files):
-            digest.update(agreement_id.encode())
-            digest.update(files[agreement_id].read_bytes())
-        _shipped_version = digest.hexdigest()[:16]
+        folder = default_agreements_dir()
+        files = {p.stem: p for p in folder.iterdir() if p.suffix in AGREEMENT_SUFFIXES}
+        _shipped_version = data_digest(files)
     return _shipped_version
 
 
