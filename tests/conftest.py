@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from typer.testing import CliRunner, Result
 
 from accords.cli import app
+from accords.commands.common import SafeConsole
 from accords.registry.loader import default_agreements_dir
 
 Invoke = Callable[..., Result]
@@ -74,12 +74,12 @@ def invoke(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> Invoke:
 
 
 @pytest.fixture
-def wide_console(monkeypatch: pytest.MonkeyPatch) -> Console:
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> SafeConsole:
     """Render human output without wrapping or truncation, so tests can search it."""
     import accords.commands.agreements as agreements_cmd
     import accords.commands.common as common
 
-    console = Console(width=2000, color_system=None, highlight=False, emoji=False)
+    console = SafeConsole(width=2000, color_system=None, highlight=False, emoji=False)
     monkeypatch.setattr(common, "console", console)
     monkeypatch.setattr(agreements_cmd, "console", console)
     return console

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from typer.testing import Result
 
 import accords.commands.runs as runs_cmd
+from accords.commands.common import SafeConsole
 
 Invoke = Callable[..., Result]  # the `invoke` fixture of tests/conftest.py
 
@@ -18,7 +18,7 @@ Invoke = Callable[..., Result]  # the `invoke` fixture of tests/conftest.py
 @pytest.fixture(autouse=True)
 def wide_runs_console(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tables rendered without truncation, so the test can search them."""
-    console = Console(width=300, color_system=None, highlight=False, emoji=False)
+    console = SafeConsole(width=300, color_system=None, highlight=False, emoji=False)
     monkeypatch.setattr(runs_cmd, "console", console)
 
 

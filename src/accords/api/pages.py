@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
@@ -46,6 +47,7 @@ from accords.registry.models import (
 )
 from accords.registry.outputs import view_agreement
 from accords.simulation.scenario import default_scenario_path
+from accords.visible import visible
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,6 +73,18 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
 
 
+def _inert(value: object) -> object:
+    """Every value a template prints: user text with its control characters made visible.
+
+    Jinja's autoescape then escapes the HTML in it; a value marked safe (a chart's HTML,
+    built by this server) is left as it is.
+    """
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value, lines=True)
+    return value
+
+
+templates.env.finalize = _inert
 templates.env.globals.update(
     party=party, money=money, version=accords.__version__, fmt=_fmt, section=None
 )

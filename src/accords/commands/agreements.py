@@ -7,16 +7,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from accords.commands.common import (
     RegistryOption,
+    TextTable,
     console,
     emit_json,
     fail,
     open_registry,
     parse_day,
+    shown,
 )
 from accords.commands.render_agreement import Footnotes, render_agreement, timeline_table
 from accords.labels import plain
@@ -84,7 +85,7 @@ def list_(
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
-            row.id,
+            shown(row.id),
             f"{row.acting_sender or row.sender} → {row.receiver}",
             plain(row.kind, "kind"),
             row.status_text
@@ -161,7 +162,7 @@ def compare(
         view = View(as_known_on=None, on=day if on else None, status=None, hidden_facts=0)
         emit_json(CompareOutput(view=view, ids=ids, rows=rows))
         return
-    table = Table(title=f"Comparison (status on {day})", show_lines=True, expand=True)
+    table = TextTable(title=f"Comparison (status on {day})", show_lines=True, expand=True)
     table.add_column("", style="bold")
     for a in agreements:
         table.add_column(f"{a.id}\n{party(a.acting_sender or a.sender)} → {party(a.receiver)}")
@@ -193,7 +194,7 @@ def validate(
         emit_json(result)
     elif problems:
         for problem in problems:
-            console.print(f"[red]✗[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
+            console.print(f"[red]✗[/red] {shown(problem)}", highlight=False, soft_wrap=True)
         console.print(f"[red]{len(problems)} problem(s)[/red] in {len(result.files)} file(s)")
     else:
         console.print(f"[green]✓[/green] {len(agreements)} agreement(s) valid")

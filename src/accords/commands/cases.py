@@ -15,12 +15,14 @@ from rich.table import Table
 
 from accords.commands.common import (
     RegistryOption,
+    TextTable,
     console,
     emit_json,
     fail,
     fail_input,
     open_registry,
     parse_day,
+    shown,
 )
 from accords.engine.check import CheckOutput, check, load_person
 from accords.engine.evaluate import evaluate_frame, write_verdicts
@@ -59,10 +61,10 @@ def _select(reg: Registry, ids: list[str] | None) -> list[str] | None:
 
 
 def render_check(result: CheckOutput) -> None:
-    console.print(f"[bold]Case {result.person}[/bold] on {result.date}")
+    console.print(f"[bold]Case {shown(result.person)}[/bold] on {result.date}")
     for r in result.results:
-        table = Table(
-            title=f"{r.agreement}: {r.sender} → {r.receiver} — "
+        table = TextTable(
+            title=f"{shown(r.agreement)}: {r.sender} → {r.receiver} — "
             f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]",
             show_lines=True,
             expand=True,
@@ -157,6 +159,6 @@ def _summary(counts: pl.DataFrame, persons: int, seconds: float, out: Path) -> N
     for v in verdicts:
         table.add_column(v.value, justify="right", style=VERDICT_STYLE[v])
     for row in wide.sort("agreement").iter_rows(named=True):
-        table.add_row(str(row["agreement"]), *[f"{row[v.value]:,}" for v in verdicts])
+        table.add_row(shown(row["agreement"]), *[f"{row[v.value]:,}" for v in verdicts])
     console.print(table)
-    console.print(f"wrote {out}")
+    console.print(f"wrote {shown(out)}", highlight=False)

@@ -1,4 +1,10 @@
-"""What every command shares: the console, registry opening, dates, JSON output, failing."""
+"""What every command shares: the console, registry opening, dates, JSON output, failing.
+
+User text (ids, names, titles, quotes, file names) reaches the terminal only through `shown`
+(for a markup string) or `TextTable` (for table cells): Rich markup in it is escaped and its
+control characters are made visible (`accords.visible`). The consoles themselves make control
+characters visible in anything else they print and never crash on markup they cannot parse.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +17,76 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
+from rich.console import Console, HighlighterType, JustifyMethod, OverflowMethod, RenderableType
+from rich.errors import MarkupError
 from rich.markup import escape
+from rich.style import Style, StyleType
+from rich.table import Table
+from rich.text import Text
 
 from accords.registry.loader import Registry, load_registry
 from accords.validation import InputError
+from accords.visible import visible
 
-console = Console()
-errors = Console(stderr=True)
+
+def shown(value: object) -> str:
+    """User text for a markup string: markup escaped, controls and line breaks visible."""
+    return escape(visible(str(value)))
+
+
+class SafeConsole(Console):
+    """A console whose strings cannot carry terminal control sequences or break on markup.
+
+    Every string printed (or put in a table cell) is rendered through `render_str`: control
+    characters are made visible first, and a string whose markup does not parse (a stray
+    `[/]` that `shown` did not catch) is printed as plain text instead of crashing.
+    """
+
+    def render_str(
+        self,
+        text: str,
+        *,
+        style: str | Style = "",
+        justify: JustifyMethod | None = None,
+        overflow: OverflowMethod | None = None,
+        emoji: bool | None = None,
+        markup: bool | None = None,
+        highlight: bool | None = None,
+        highlighter: HighlighterType | None = None,
+    ) -> Text:
+        args: dict[str, Any] = {
+            "style": style,
+            "justify": justify,
+            "overflow": overflow,
+            "emoji": emoji,
+            "highlight": highlight,
+            "highlighter": highlighter,
+        }
+        text = visible(text, lines=True)
+        try:
+            return super().render_str(text, markup=markup, **args)
+        except MarkupError:
+            return super().render_str(text, markup=False, **args)
+
+
+class TextTable(Table):
+    """A table whose string cells are user text: shown as written, never read as markup."""
+
+    def add_row(
+        self,
+        *renderables: RenderableType | None,
+        style: StyleType | None = None,
+        end_section: bool = False,
+    ) -> None:
+        cells = [
+            Text(visible(cell, lines=True)) if isinstance(cell, str) else cell
+            for cell in renderables
+        ]
+        super().add_row(*cells, style=style, end_section=end_section)
+
+
+console = SafeConsole()
+errors = SafeConsole(stderr=True)
 
 RegistryOption = Annotated[
     Path | None,
@@ -31,13 +99,14 @@ RegistryOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    errors.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    text = escape(visible(message, lines=True))
+    errors.print(f"[red]error:[/red] {text}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
 def fail_input(exc: InputError) -> NoReturn:
     for problem in exc.problems:
-        errors.print(f"[red]error:[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
+        errors.print(f"[red]error:[/red] {shown(problem)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 

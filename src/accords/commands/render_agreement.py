@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from accords.commands.common import TextTable, shown
 from accords.labels import plain, plain_list
 from accords.registry.citations import SourceIndex
 from accords.registry.describe import nationality_text, party, period_text
@@ -22,6 +24,7 @@ from accords.registry.models import (
     Fact,
     Money,
 )
+from accords.visible import visible
 
 
 class Footnotes(SourceIndex):
@@ -32,7 +35,7 @@ class Footnotes(SourceIndex):
         return " " + "".join(f"[{n}]" for n in numbers) if numbers else ""
 
     def table(self) -> Table:
-        table = Table(title="Sources", show_lines=False, expand=True)
+        table = TextTable(title="Sources", show_lines=False, expand=True)
         table.add_column("#", justify="right", style="dim")
         table.add_column("source")
         table.add_column("quote", style="italic")
@@ -41,7 +44,9 @@ class Footnotes(SourceIndex):
             if s.original:
                 who += f" (orig. {s.original})"
             date = s.date.text if s.date else "no date"
-            table.add_row(str(i), f"{who}, {date}\n[link={s.url}]{s.url}[/link]", s.quote)
+            source = Text(visible(f"{who}, {date}") + "\n")
+            source.append(s.url, style=f"link {s.url}")
+            table.add_row(str(i), source, s.quote)
         return table
 
 
@@ -54,7 +59,7 @@ def money(m: Money | None) -> str:
 
 
 def _terms(agreement: Agreement, notes: Footnotes) -> Table:
-    table = Table(title="Terms", show_header=False, expand=True)
+    table = TextTable(title="Terms", show_header=False, expand=True)
     table.add_column("term", style="bold")
     table.add_column("value")
     t = agreement.terms
@@ -111,7 +116,7 @@ def _terms(agreement: Agreement, notes: Footnotes) -> Table:
 
 
 def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:
-    table = Table(title="Status timeline", expand=True)
+    table = TextTable(title="Status timeline", expand=True)
     table.add_column("date")
     table.add_column("status", style="bold")
     table.add_column("by / note")
@@ -122,7 +127,7 @@ def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:
 
 
 def _numbers(agreement: Agreement, notes: Footnotes) -> Table:
-    table = Table(title="Numbers reported", expand=True)
+    table = TextTable(title="Numbers reported", expand=True)
     table.add_column("refers to")
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -135,7 +140,7 @@ def _numbers(agreement: Agreement, notes: Footnotes) -> Table:
 
 
 def _rulings(agreement: Agreement, notes: Footnotes) -> Table:
-    table = Table(title="Court rulings", expand=True)
+    table = TextTable(title="Court rulings", expand=True)
     table.add_column("decided")
     table.add_column("court / case")
     table.add_column("holding")
@@ -176,14 +181,15 @@ def _claims(agreement: Agreement, notes: Footnotes) -> RenderableType:
         head = Text(f"{'    ' * depth}{'└ ' if depth else ''}")
         head.append(f"{claim.said_on} ", style="cyan")
         head.append(f"{plain(claim.kind).upper()} ", style="bold magenta")
-        head.append(who, style="bold")
+        head.append(visible(who), style="bold")
         lines.append(head)
         words = claim.words.strip()
         quoted = words if words[:1] in "“\"'" else f"“{words}”"
-        body = Text(f"{'    ' * depth}  {quoted}{notes.mark(claim)}")
+        body = Text(f"{'    ' * depth}  {visible(quoted, lines=True)}{notes.mark(claim)}")
         lines.append(body)
         if claim.note:
-            lines.append(Text(f"{'    ' * depth}  note: {claim.note}", style="dim"))
+            note = visible(claim.note, lines=True)
+            lines.append(Text(f"{'    ' * depth}  note: {note}", style="dim"))
     return Panel(Group(*lines), title="Claims, with what was said about them later")
 
 
@@ -193,14 +199,14 @@ def render_agreement(
     notes = Footnotes()
     legal = agreement.legal_form
     lines = [
-        f"[bold]{agreement.title}[/bold]  ([cyan]{agreement.id}[/cyan])",
+        f"[bold]{shown(agreement.title)}[/bold]  ([cyan]{shown(agreement.id)}[/cyan])",
         f"{party(agreement.sender)} → {party(agreement.receiver)}"
         + (f"; sends: {party(agreement.acting_sender)}" if agreement.acting_sender else ""),
         f"kind: {plain(agreement.kind)}; legal form: "
         + (legal.value + notes.mark(legal) if legal else "not yet known"),
         f"record as of {agreement.as_of}" + (f" — {header}" if header else ""),
         "",
-        agreement.summary.strip()
+        escape(visible(agreement.summary.strip(), lines=True))
         if summary
         else f"[dim](summary written as of {agreement.as_of}: hidden in this view)[/dim]",
     ]

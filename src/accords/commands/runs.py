@@ -12,10 +12,16 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from accords.commands.common import RegistryOption, console, emit_json, fail, open_registry
+from accords.commands.common import (
+    RegistryOption,
+    console,
+    emit_json,
+    fail,
+    open_registry,
+    shown,
+)
 from accords.store import RunRecord, RunStore, StoreError, assumptions
 
 app = typer.Typer(
@@ -90,9 +96,9 @@ def list_command(
         emit_json([r.to_json(full=False) for r in records])
         return
     if not records:
-        console.print(f"no runs in {escape(str(store.path))}", highlight=False)
+        console.print(f"no runs in {shown(str(store.path))}", highlight=False)
         return
-    table = Table(title=f"runs in {escape(str(store.path))}", title_justify="left")
+    table = Table(title=f"runs in {shown(str(store.path))}", title_justify="left")
     table.add_column("id", no_wrap=True, min_width=22)
     table.add_column("status")
     table.add_column("scenario")
@@ -107,7 +113,7 @@ def list_command(
         table.add_row(
             r.id,
             _status(r),
-            escape(r.scenario_name),
+            shown(r.scenario_name),
             replicas,
             _when(r.started_at or r.created_at, short=True),
             _took(r),
@@ -135,15 +141,15 @@ def show_command(
     meta.add_column(overflow="fold")
     marked = assumptions(record.scenario_yaml)
     for key, value in (
-        ("run", record.id),
+        ("run", shown(record.id)),
         ("status", _status(record)),
-        ("scenario", escape(record.scenario_name)),
+        ("scenario", shown(record.scenario_name)),
         ("replicas, seed", f"{record.replicas}, {record.seed}"),
         ("progress", f"{record.progress_done}/{record.progress_total} replicas"),
         ("started", _when(record.started_at)),
         ("finished", _when(record.finished_at)),
         ("took", _took(record)),
-        ("source", f"{record.source} (pid {record.pid})"),
+        ("source", f"{shown(record.source)} (pid {record.pid})"),
         ("scenario hash", record.scenario_hash),
         ("registry version", record.registry_version),
         ("accords version", record.package_version),
@@ -151,7 +157,7 @@ def show_command(
     ):
         meta.add_row(key, value)
     if record.error:
-        meta.add_row("error", f"[red]{escape(record.error)}[/]")
+        meta.add_row("error", f"[red]{shown(record.error)}[/]")
     console.print(meta)
     if record.summary is not None:
         console.print(summary_table_for(record.summary))
@@ -178,7 +184,7 @@ def delete_command(
         _missing(exc)
     except StoreError as exc:
         fail(str(exc))
-    console.print(f"deleted run {record.id}", highlight=False)
+    console.print(f"deleted run {shown(record.id)}", highlight=False)
 
 
 @app.command("report")
@@ -201,4 +207,4 @@ def report_command(
         fail(str(exc))
     reg = open_registry(registry) if registry is not None else None
     write_report(out, render_report(record, monthly, registry=reg))
-    console.print(f"wrote {escape(str(out))}", highlight=False)
+    console.print(f"wrote {shown(str(out))}", highlight=False)

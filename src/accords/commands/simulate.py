@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -28,6 +27,7 @@ from accords.commands.common import (
     fail,
     fail_input,
     open_registry,
+    shown,
 )
 from accords.commands.runs import DbOption, open_store
 from accords.simulation.plan import PlanError
@@ -52,8 +52,8 @@ def summary_table(result: RunResult) -> Table:
 def summary_table_for(s: dict[str, Any]) -> Table:
     """The key totals of a run's summary (also shown by `accords runs show`)."""
     table = Table(
-        title=f"{s['scenario']} — {s['replicas']} replicas, seed {s['seed']}, "
-        f"{s['horizon_months']} months from {s['start']} ({s['population']['label']})",
+        title=f"{shown(s['scenario'])} — {s['replicas']} replicas, seed {s['seed']}, "
+        f"{s['horizon_months']} months from {s['start']} ({shown(s['population']['label'])})",
         title_justify="left",
     )
     table.add_column("total over the horizon (or at its end)")
@@ -79,7 +79,7 @@ def summary_table_for(s: dict[str, Any]) -> Table:
         stats = s["totals"].get(key)
         if stats is None:
             continue
-        table.add_row(escape(key), *(_fmt(stats[p]) for p in ("p5", "p50", "p95")))
+        table.add_row(shown(key), *(_fmt(stats[p]) for p in ("p5", "p50", "p95")))
     return table
 
 
@@ -237,4 +237,4 @@ def _record_failure(store: RunStore, run_id: str, error: str) -> None:
     try:
         store.fail(run_id, error)
     except (StoreError, KeyError) as store_exc:
-        errors.print(f"[red]error:[/red] could not record the failure: {escape(str(store_exc))}")
+        errors.print(f"[red]error:[/red] could not record the failure: {shown(store_exc)}")

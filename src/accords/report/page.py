@@ -28,6 +28,7 @@ from accords.simulation.plan import INA_OWN_COUNTRY_QUOTE, INA_OWN_COUNTRY_URL, 
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
 from accords.validation import InputError
+from accords.visible import visible
 
 from .charts import (
     Chart,
@@ -122,7 +123,8 @@ HEADLINE = [
 
 
 def e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Text for HTML: escaped, with control and bidi characters shown (accords.visible)."""
+    return html.escape(visible(str(text), lines=True), quote=True)
 
 
 def _table(
