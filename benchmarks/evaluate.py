@@ -112,8 +112,9 @@ def synthetic_population(n: int, seed: int = 7) -> pl.DataFrame:
 
 def one(n: int, day: date, with_oracle: bool) -> dict[str, object]:
     """Measure one size in this process."""
-    from accords.engine.evaluate import evaluate_frame, write_verdicts
+    from accords.engine.evaluate import evaluate_frame
     from accords.engine.population import read_population
+    from accords.engine.writers import write_verdicts
     from accords.registry.loader import load_registry
 
     registry = load_registry()

@@ -25,9 +25,9 @@ from accords.commands.common import (
     shown,
 )
 from accords.engine.check import CheckOutput, check, load_person
-from accords.engine.evaluate import evaluate_frame, write_verdicts
-from accords.engine.population import read_population
 from accords.engine.reasons import Verdict
+from accords.engine.stream import count_rows, evaluate_files, population_files
+from accords.engine.writers import check_output
 from accords.registry.loader import Registry
 from accords.validation import InputError
 
@@ -114,39 +114,50 @@ def check_command(
 
 def evaluate_command(
     population: Annotated[
-        Path, typer.Argument(metavar="POPULATION", help="CSV or Parquet in the person schema.")
+        Path,
+        typer.Argument(
+            metavar="POPULATION",
+            help="CSV or Parquet in the person schema: a file, a folder, or a quoted glob.",
+        ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Verdicts Parquet file to write.")],
+    out: Annotated[Path, typer.Option("--out", help="Verdicts file: .csv, .parquet or .jsonl.")],
     on: DateOption = None,
     agreement: AgreementOption = None,
     registry: RegistryOption = None,
 ) -> None:
-    """Every person in a population file against every agreement of the state they are in."""
+    """Every person in a population against every agreement of the state they are in.
+
+    The population is read and the verdicts written a batch at a time, so its size is not
+    limited by memory; the output appears only once every row has been checked and evaluated.
+    """
+    try:
+        check_output(out)
+        files = population_files(population)
+    except InputError as exc:
+        fail_input(exc)
     reg = open_registry(registry)
     day = parse_day(on, "--date") if on else date.today()
     chosen = reg.select(_select(reg, agreement))
     started = time.perf_counter()
-    try:
-        frame = read_population(population)
-    except InputError as exc:
-        fail_input(exc)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("persons"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     ) as progress:
-        task = progress.add_task("evaluating", total=len(chosen))
-
-        def advance(agreement_id: str, rows: int) -> None:
-            progress.update(task, advance=1, description=f"{agreement_id} ({rows:,} cases)")
-
-        evaluation = evaluate_frame(frame, chosen, day, with_reasons=True, progress=advance)
-    write_verdicts(evaluation.verdicts, out)
+        task = progress.add_task("evaluating", total=count_rows(files))
+        try:
+            summary = evaluate_files(
+                population, chosen, day, out, progress=lambda rows: progress.advance(task, rows)
+            )
+        except InputError as exc:
+            progress.stop()
+            fail_input(exc)
     elapsed = time.perf_counter() - started
-    _summary(evaluation.counts(), frame.height, elapsed, out)
+    _summary(summary.counts, summary.persons, elapsed, out)
 
 
 def _summary(counts: pl.DataFrame, persons: int, seconds: float, out: Path) -> None:

@@ -30,10 +30,16 @@ def _shown(value: object) -> object:
     return value.to_list() if isinstance(value, pl.Series) else value
 
 
-def offending_rows(path: Path, raw: pl.Series, bad: pl.Series) -> tuple[int, str]:
+def offending_rows(
+    path: Path, raw: pl.Series, bad: pl.Series, first_row: int = 0
+) -> tuple[int, str]:
+    """The first offending rows, numbered in the whole file (a batch starts at `first_row`)."""
     indices = bad.arg_true().head(SHOW_ROWS).to_list()
-    shown = ", ".join(f"row {_row_label(path, i)} ({_shown(raw[i])!r})" for i in indices)
-    return _row_label(path, indices[0]), f"first offending: {shown}; {int(bad.sum())} row(s) in all"
+    shown = ", ".join(
+        f"row {_row_label(path, first_row + i)} ({_shown(raw[i])!r})" for i in indices
+    )
+    first = _row_label(path, first_row + indices[0])
+    return first, f"first offending: {shown}; {int(bad.sum())} row(s) in all"
 
 
 def read_raw(path: Path) -> pl.DataFrame:
@@ -69,7 +75,9 @@ def _split_list(raw: pl.Series) -> pl.Series:
     )
 
 
-def _check_codes(path: Path, name: str, raw: pl.Series, series: pl.Series) -> list[Problem]:
+def _check_codes(
+    path: Path, name: str, raw: pl.Series, series: pl.Series, first_row: int
+) -> list[Problem]:
     """Every item of a code list is a known alpha-3 code: never null, empty or lower case.
 
     A null or empty item is refused rather than dropped: dropping it would turn "a citizenship
@@ -78,7 +86,7 @@ def _check_codes(path: Path, name: str, raw: pl.Series, series: pl.Series) -> li
     problems = []
     null_item = series.list.eval(pl.element().is_null()).list.any().fill_null(False)
     if null_item.any():
-        line, rows = offending_rows(path, raw, null_item)
+        line, rows = offending_rows(path, raw, null_item, first_row)
         problems.append(
             Problem(
                 path,
@@ -92,7 +100,7 @@ def _check_codes(path: Path, name: str, raw: pl.Series, series: pl.Series) -> li
         )
     empty_item = series.list.eval(pl.element() == "").list.any().fill_null(False)
     if empty_item.any():
-        line, rows = offending_rows(path, raw, empty_item)
+        line, rows = offending_rows(path, raw, empty_item, first_row)
         problems.append(
             Problem(path, line, None, name, "a list item is empty (a stray ';'?)", rows)
         )
@@ -102,7 +110,7 @@ def _check_codes(path: Path, name: str, raw: pl.Series, series: pl.Series) -> li
     )
     if bad_codes:
         bad = series.list.eval(pl.element().is_in(bad_codes)).list.any().fill_null(False)
-        line, rows = offending_rows(path, raw, bad)
+        line, rows = offending_rows(path, raw, bad, first_row)
         upper = [c for c in bad_codes if is_state(c.upper())]
         hint = f"; codes are upper case, e.g. {upper[0].upper()!r}" if upper else ""
         problems.append(
@@ -146,7 +154,9 @@ def _wrong_type(name: str, raw: pl.Series) -> str | None:
     return None if dtype in accepted else expected
 
 
-def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.Series:
+def _cast(
+    path: Path, name: str, raw: pl.Series, problems: list[Problem], first_row: int
+) -> pl.Series:
     target = SCHEMA[name]
     wrong = _wrong_type(name, raw)
     if wrong is not None:
@@ -156,7 +166,7 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         return pl.Series(name, [None] * raw.len(), dtype=target)
     if name in LIST_COLUMNS:
         series = _split_list(raw)
-        problems.extend(_check_codes(path, name, raw, series))
+        problems.extend(_check_codes(path, name, raw, series, first_row))
         return series
     source = raw
     if raw.dtype == pl.String and target == pl.Boolean:
@@ -176,7 +186,7 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         )
         bad = lowered.is_not_null() & source.is_null() & (lowered != "")
         if bad.any():
-            line, rows = offending_rows(path, raw, bad)
+            line, rows = offending_rows(path, raw, bad, first_row)
             problems.append(Problem(path, line, None, name, "expected true/false", rows))
         return source.alias(name)
     if raw.dtype == pl.String:
@@ -195,7 +205,7 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         bad = bad | (source.is_not_null() & (casted.cast(source.dtype) != source).fill_null(True))
     if bad.any():
         expected = _expected(target)
-        line, rows = offending_rows(path, raw, bad)
+        line, rows = offending_rows(path, raw, bad, first_row)
         problems.append(Problem(path, line, None, name, f"expected {expected}", rows))
     if name == "present_in":
         invalid = casted.is_not_null() & ~casted.is_in(
@@ -203,7 +213,7 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
         )
         missing = casted.is_null()
         if (invalid | missing).any():
-            line, rows = offending_rows(path, raw, invalid | missing)
+            line, rows = offending_rows(path, raw, invalid | missing, first_row)
             problems.append(
                 Problem(
                     path, line, None, name, "expected an ISO 3166-1 alpha-3 code on every row", rows
@@ -212,10 +222,10 @@ def _cast(path: Path, name: str, raw: pl.Series, problems: list[Problem]) -> pl.
     if name == "age":
         out_of_range = casted.is_not_null() & ((casted < 0) | (casted > 130))
         if out_of_range.any():
-            line, rows = offending_rows(path, raw, out_of_range)
+            line, rows = offending_rows(path, raw, out_of_range, first_row)
             problems.append(Problem(path, line, None, name, "expected an age from 0 to 130", rows))
     if name == "id" and casted.is_null().any():
-        line, rows = offending_rows(path, raw, casted.is_null())
+        line, rows = offending_rows(path, raw, casted.is_null(), first_row)
         problems.append(Problem(path, line, None, name, "every row needs an id", rows))
     return casted
 
@@ -230,7 +240,9 @@ def _expected(dtype: Any) -> str:
     return str(dtype)
 
 
-def validate_population(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
+def validate_population(path: Path, raw: pl.DataFrame, first_row: int = 0) -> pl.DataFrame:
+    """`raw` in the person schema, or every problem found in it; a batch of a larger file
+    starts at its 0-based `first_row`, so errors name rows of the whole file."""
     problems: list[Problem] = []
     for name in raw.columns:
         if name not in SCHEMA:
@@ -257,7 +269,7 @@ def validate_population(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
     columns = []
     for name, dtype in SCHEMA.items():
         if name in raw.columns:
-            columns.append(_cast(path, name, raw[name], problems))
+            columns.append(_cast(path, name, raw[name], problems, first_row))
         else:
             columns.append(pl.Series(name, [None] * raw.height, dtype=dtype))
     if problems:
@@ -265,11 +277,11 @@ def validate_population(path: Path, raw: pl.DataFrame) -> pl.DataFrame:
     frame = pl.DataFrame(columns)
     both = frame["age"].is_not_null() & frame["birth_date"].is_not_null()
     if both.any():
-        line, rows = offending_rows(path, frame["id"], both)
+        line, rows = offending_rows(path, frame["id"], both, first_row)
         raise InputError([Problem(path, line, None, "age", "give either age or birth_date", rows)])
     duplicated = frame["id"].is_duplicated()
     if duplicated.any():
-        line, rows = offending_rows(path, frame["id"], duplicated)
+        line, rows = offending_rows(path, frame["id"], duplicated, first_row)
         raise InputError([Problem(path, line, None, "id", "ids must be unique", rows)])
     return frame
 
