@@ -1,12 +1,15 @@
 """Benchmark of the case engine against the whole registry (run by hand, not a test).
 
     .venv/bin/python benchmarks/evaluate.py --sizes 1e4,1e5,1e6,1e7 --date 2025-04-01
+    .venv/bin/python benchmarks/evaluate.py --sizes 2e6 --json --anchor
 
-For each size, in a fresh process (so peak memory is that size's own): the engine alone (a
-frame in memory to verdicts and reason masks in memory), the whole `accords evaluate` path
-from Parquet to Parquet (validation, evaluation, reason lists, atomic write), and, on the
-sizes it can do, the per-person reference evaluator the tests use as an oracle. The synthetic
-population is labelled synthetic and drawn from a fixed seed.
+For each size, in a fresh process: the engine alone (a frame in memory to verdicts and reason
+masks in memory; pairs = persons x every agreement in the registry, as the anchors count),
+the `accords evaluate` command from Parquet to Parquet in a process of its own (its wall time
+and its own peak RSS), and, on the sizes it can do, the per-person reference evaluator the
+tests use as an oracle. With --anchor, the shared anchor's polars implementation runs at the
+same size in the same invocation and the ratio is printed. The synthetic population is
+labelled synthetic and drawn from a fixed seed.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+
+from anchors import Anchor, add_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = [
@@ -110,29 +115,57 @@ def synthetic_population(n: int, seed: int = 7) -> pl.DataFrame:
     )
 
 
+LAUNCH = """
+import atexit, sys
+from pathlib import Path
+def _peak():
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            print("peak_rss_mb", int(line.split()[1]) / 1024, file=sys.stderr)
+atexit.register(_peak)
+from accords.cli import app
+sys.argv = ["accords", *sys.argv[1:]]
+app()
+"""
+
+
+def run_command(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, the process's own VmHWM) of `accords ARGS` as a command."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH, *args], check=True, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - started
+    peaks = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("peak_rss")]
+    return wall, float(peaks[-1])
+
+
 def one(n: int, day: date, with_oracle: bool) -> dict[str, object]:
-    """Measure one size in this process."""
+    """Measure one size in this process (the command in a child process of its own)."""
     from accords.engine.evaluate import evaluate_frame
-    from accords.engine.population import read_population
-    from accords.engine.writers import write_verdicts
     from accords.registry.loader import load_registry
 
     registry = load_registry()
     agreements = list(registry)
     frame = synthetic_population(n)
-    result: dict[str, object] = {"persons": n, "agreements": len(agreements)}
-    started = time.perf_counter()
-    evaluation = evaluate_frame(frame, agreements, day)
-    result["engine_s"] = time.perf_counter() - started
+    pairs = n * len(agreements)
+    result: dict[str, object] = {"persons": n, "agreements": len(agreements), "pairs": pairs}
+    runs = []
+    for _ in range(2):
+        started = time.perf_counter()
+        evaluation = evaluate_frame(frame, agreements, day)
+        runs.append(time.perf_counter() - started)
+    result["engine_s"] = min(runs)
+    result["pairs_per_s"] = pairs / min(runs)
     result["cases"] = evaluation.verdicts.height
+    del evaluation
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "population.parquet"
         frame.write_parquet(source)
-        started = time.perf_counter()
-        validated = read_population(source)
-        full = evaluate_frame(validated, agreements, day, with_reasons=True)
-        write_verdicts(full.verdicts, Path(tmp) / "verdicts.parquet")
-        result["cli_path_s"] = time.perf_counter() - started
+        out = Path(tmp) / "verdicts.parquet"
+        wall, peak = run_command("evaluate", str(source), "--out", str(out), "--date", str(day))
+        result["parquet_s"] = wall
+        result["peak_rss_mb"] = peak
     if with_oracle:
         sys.path.insert(0, str(ROOT / "tests" / "engine"))
         from oracle import evaluate_person  # type: ignore[import-not-found]
@@ -149,8 +182,18 @@ def one(n: int, day: date, with_oracle: bool) -> dict[str, object]:
                 if agreement.sending_state == person.present_in:
                     evaluate_person(person, agreement, day)
         result["oracle_s"] = time.perf_counter() - started
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["engine_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def anchor_polars(anchor: Anchor, n: int) -> dict[str, object]:
+    """The anchor's 2-thread polars implementation at `n` persons (11 agreements, every person
+    against every agreement): median eval seconds of 3 runs and pairs per second."""
+    anchor.run("population.py", "--n", str(n))
+    record = anchor.run("bench_one.py", "--impl", "polars", "--n", str(n), "--repeats", "3")
+    eval_s = float(record["eval_s"])  # type: ignore[arg-type]
+    pairs = n * int(record["agreements"])  # type: ignore[call-overload]
+    return {"anchor_polars_s": eval_s, "anchor_pairs_per_s": pairs / eval_s}
 
 
 def main() -> None:
@@ -160,42 +203,52 @@ def main() -> None:
     parser.add_argument("--sizes", default="1e4,1e5,1e6")
     parser.add_argument("--date", default="2025-04-01")
     parser.add_argument("--oracle-max", type=float, default=1e4)
+    parser.add_argument("--json", action="store_true", help="One JSON line per size.")
+    add_arguments(parser)
     parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     day = date.fromisoformat(args.date)
     if args.one:
         print(json.dumps(one(int(args.one), day, args.one <= args.oracle_max)))
         return
-    print(
-        f"python {platform.python_version()}, polars {pl.__version__}, {platform.machine()}, "
-        f"{platform.processor() or 'cpu'}; date {day}"
-    )
-    print("| persons | cases | engine s | M cases/s | Parquet→Parquet s | oracle s | peak RSS MB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    anchor = Anchor(args.anchor_dir / "evaluate", args.anchor_python) if args.anchor else None
+    if not args.json:
+        print(
+            f"python {platform.python_version()}, polars {pl.__version__}, "
+            f"{platform.machine()}; date {day}\n"
+        )
+        print(
+            "| persons | pairs | engine s | M pairs/s | anchor polars M pairs/s | ratio "
+            "| command s | command peak RSS MB | oracle s |"
+        )
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes.split(","):
         out = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--one",
-                size,
-                "--date",
-                args.date,
-                "--oracle-max",
-                str(args.oracle_max),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
+            [sys.executable, __file__, "--one", size, "--date", args.date,
+             "--oracle-max", str(args.oracle_max)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        rate = float(r["cases"]) / float(r["engine_s"]) / 1e6  # type: ignore[arg-type]
+        if anchor is not None:
+            r.update(anchor_polars(anchor, int(r["persons"])))
+            r["ratio_to_anchor"] = r["pairs_per_s"] / r["anchor_pairs_per_s"]
+        if args.json:
+            print(json.dumps(r), flush=True)
+            continue
         oracle = f"{r['oracle_s']:.2f}" if "oracle_s" in r else "—"
+        versus = (
+            f"{r['anchor_pairs_per_s'] / 1e6:.0f} | {r['ratio_to_anchor']:.2f}"
+            if anchor is not None
+            else "— | —"
+        )
         print(
-            f"| {r['persons']:,} | {r['cases']:,} | {r['engine_s']:.3f} | {rate:.1f} | "
-            f"{r['cli_path_s']:.2f} | {oracle} | {r['peak_rss_mb']:.0f} |",
+            f"| {r['persons']:,} | {r['pairs']:,} | {r['engine_s']:.3f} "
+            f"| {r['pairs_per_s'] / 1e6:.1f} | {versus} | {r['parquet_s']:.2f} "
+            f"| {r['peak_rss_mb']:.0f} | {oracle} |",
             flush=True,
         )
+    if anchor is not None:
+        anchor.close()
 
 
 if __name__ == "__main__":
