@@ -9,11 +9,15 @@ months, the default scenario's agreements and rates. The run also prints event c
     .venv/bin/python benchmarks/simulate.py                 # 1e4, 1e5, 1e6; 3 repeats
     .venv/bin/python benchmarks/simulate.py --sizes 1e4,1e5 --repeats 1
     .venv/bin/python benchmarks/simulate.py --simpy --sizes 1e3,1e4,1e5,1e6 --repeats 1
+    .venv/bin/python benchmarks/simulate.py --sizes 1e6 --json --anchor
 
 With --simpy, each size also runs the event-by-event SimPy model of the same rules
 (benchmarks/simpy_model.py; SimPy comes with the `dev` extra) on the same plan and population,
 and prints both rates, the ratio, and both models' event counts (which agree in distribution;
 on fixed draws they are identical, as tests/simulate/test_simpy_equivalence.py checks).
+With --anchor, the shared anchor's vectorised numpy monthly model (`../shared/anchors/simulate`)
+runs at each size in the same invocation, and the ratio of persons per second per replica is
+printed beside both peak RSS figures.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from anchors import Anchor, add_arguments
 
 
 def _rss_mb(field: str) -> float:
@@ -98,17 +104,33 @@ def one(size: int, repeats: int, seed: int, with_simpy: bool) -> dict[str, objec
     }
 
 
+def anchor_numpy(anchor: Anchor, size: int) -> dict[str, float]:
+    """The anchor's vectorised numpy monthly model at `size` persons, 3 replicas: median wall
+    per replica, persons and person-months per second, and its process's peak RSS."""
+    r = anchor.run("bench_one.py", "--model", "numpy", "--n", str(size), "--repeats", "3")
+    wall = float(r["median_wall_s"])  # type: ignore[arg-type]
+    return {
+        "anchor_wall_per_replica_s": wall,
+        "anchor_persons_per_s": size / wall,
+        "anchor_person_months_per_s": float(r["median_pm_per_s"]),  # type: ignore[arg-type]
+        "anchor_peak_rss_mb": float(r["peak_rss_mb"]),  # type: ignore[arg-type]
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1e4,1e5,1e6")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20250601)
     parser.add_argument("--simpy", action="store_true", help="Also run the SimPy model.")
+    parser.add_argument("--json", action="store_true", help="One JSON line per size.")
+    add_arguments(parser)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
         print(json.dumps(one(args.child, args.repeats, args.seed, args.simpy)))
         return
+    anchor = Anchor(args.anchor_dir / "simulate", args.anchor_python) if args.anchor else None
     rows = []
     for size in (int(float(s)) for s in args.sizes.split(",")):
         out = subprocess.run(
@@ -116,7 +138,19 @@ def main() -> None:
              "--seed", str(args.seed), *(["--simpy"] if args.simpy else [])],
             check=True, capture_output=True, text=True,
         )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        row["wall_per_replica_s"] = row["wall_s"]
+        row["persons_per_s"] = size / row["wall_s"]
+        if anchor is not None:
+            row.update(anchor_numpy(anchor, size))
+            row["ratio_persons_per_s"] = row["persons_per_s"] / row["anchor_persons_per_s"]
+        if args.json:
+            print(json.dumps(row), flush=True)
+        rows.append(row)
+    if anchor is not None:
+        anchor.close()
+    if args.json:
+        return
     print(f"accords simulate benchmark — Python {platform.python_version()}, "
           f"{platform.machine()}, median of {args.repeats} replica(s), 36 months\n")
     print("| persons | wall per replica | person-months | person-months/s | transfers | blocked "
@@ -136,6 +170,14 @@ def main() -> None:
                   f"| {simpy_rate / 1e6:.3f} M | {r['person_months_per_s'] / simpy_rate:.0f}x "
                   f"| {r['transfers']:,.0f} / {r['simpy_transfers']:,.0f} "
                   f"| {r['blocked']:,.0f} / {r['simpy_blocked']:,.0f} |")
+    if anchor is not None:
+        print("\n| persons | accords persons/s per replica | anchor numpy persons/s | ratio "
+              "| accords peak RSS MB | anchor peak RSS MB |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for r in rows:
+            print(f"| {r['persons']:,} | {r['persons_per_s'] / 1e6:.2f} M "
+                  f"| {r['anchor_persons_per_s'] / 1e6:.2f} M | {r['ratio_persons_per_s']:.2f} "
+                  f"| {r['peak_rss_mb']:.0f} | {r['anchor_peak_rss_mb']:.0f} |")
 
 
 if __name__ == "__main__":

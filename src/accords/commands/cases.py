@@ -120,9 +120,24 @@ def evaluate_command(
             help="CSV or Parquet in the person schema: a file, a folder, or a quoted glob.",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", help="Verdicts file: .csv, .parquet or .jsonl.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Verdicts file: .csv, .parquet or .jsonl (with --cluster, a name without a "
+            "suffix is a folder of Parquet parts).",
+        ),
+    ],
     on: DateOption = None,
     agreement: AgreementOption = None,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="tcp://HOST:PORT",
+            help="Evaluate the population's files as partitions on this Dask scheduler.",
+        ),
+    ] = None,
     registry: RegistryOption = None,
 ) -> None:
     """Every person in a population against every agreement of the state they are in.
@@ -131,7 +146,8 @@ def evaluate_command(
     limited by memory; the output appears only once every row has been checked and evaluated.
     """
     try:
-        check_output(out)
+        if cluster is None or out.suffix:
+            check_output(out)
         files = population_files(population)
     except InputError as exc:
         fail_input(exc)
@@ -149,13 +165,27 @@ def evaluate_command(
         transient=True,
     ) as progress:
         task = progress.add_task("evaluating", total=count_rows(files))
+
+        def advance(rows: int) -> None:
+            progress.advance(task, rows)
+
         try:
-            summary = evaluate_files(
-                population, chosen, day, out, progress=lambda rows: progress.advance(task, rows)
-            )
+            if cluster is None:
+                summary = evaluate_files(population, chosen, day, out, progress=advance)
+            else:
+                from accords.engine.cluster import evaluate_on_cluster  # imports distributed
+
+                summary = evaluate_on_cluster(
+                    population, chosen, day, out, cluster, progress=advance
+                )
         except InputError as exc:
             progress.stop()
             fail_input(exc)
+        except (OSError, TimeoutError) as exc:
+            if cluster is None:
+                raise
+            progress.stop()
+            fail(f"--cluster {cluster}: cannot reach the Dask scheduler ({exc})")
     elapsed = time.perf_counter() - started
     _summary(summary.counts, summary.persons, elapsed, out)
 

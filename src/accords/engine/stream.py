@@ -34,10 +34,18 @@ HASH_SEED = 0x5EED
 
 @dataclass
 class Summary:
-    """What a streamed evaluation did: persons read and verdict counts per agreement."""
+    """What a streamed evaluation did: persons read, verdict counts per agreement, and a
+    64-bit hash of every person's id (what checks ids unique across partitions)."""
 
     persons: int
     counts: pl.DataFrame  # agreement, verdict, len
+    id_hashes: np.ndarray
+
+
+def merge_counts(counts: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """Verdict counts of several batches or partitions (at least one) as one table."""
+    total = pl.concat(counts).group_by("agreement", "verdict").agg(pl.col("len").sum())
+    return total.sort("agreement", "verdict")
 
 
 def population_files(source: Path) -> list[Path]:
@@ -81,12 +89,12 @@ def _batches(path: Path, rows: int) -> Iterator[pl.DataFrame]:
         raise InputError([Problem(path, None, None, "", f"cannot read: {exc}")]) from None
 
 
-def validated_batches(files: Sequence[Path], rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
+def validated_batches(
+    files: Sequence[Path], hashes: list[np.ndarray], rows: int = BATCH_ROWS
+) -> Iterator[pl.DataFrame]:
     """Every file's rows in the person schema, a batch at a time, checked as strictly as a
-    whole file: a batch with problems stops the stream with them, and ids must be unique
-    across all files (checked after the last batch, so the caller must use its output only
-    once the iterator is exhausted)."""
-    hashes: list[np.ndarray] = []
+    whole file (a batch with problems stops the stream with them); each batch's id hashes are
+    appended to `hashes`, for `check_unique_ids` once the last batch is through."""
     for path in files:
         first = 0
         batches = _batches(path, rows)
@@ -99,7 +107,6 @@ def validated_batches(files: Sequence[Path], rows: int = BATCH_ROWS) -> Iterator
             hashes.append(frame["id"].hash(HASH_SEED).to_numpy())
             first += raw.height
             yield frame
-    _check_unique_ids(files, hashes)
 
 
 def _scoped(exc: InputError, first: int, height: int) -> InputError:
@@ -115,8 +122,9 @@ def _scoped(exc: InputError, first: int, height: int) -> InputError:
     )
 
 
-def _check_unique_ids(files: Sequence[Path], hashes: list[np.ndarray]) -> None:
-    """Ids unique across batches: equal 64-bit hashes are candidates, confirmed on the ids."""
+def check_unique_ids(files: Sequence[Path], hashes: Sequence[np.ndarray]) -> None:
+    """Ids unique across batches and files: equal 64-bit hashes are candidates, confirmed on
+    the ids themselves (read again, the id column only)."""
     if len(hashes) < 2:
         return
     ordered = np.sort(np.concatenate(hashes))
@@ -165,16 +173,20 @@ def evaluate_files(
     *,
     rows: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
+    check_ids: bool = True,
 ) -> Summary:
     """Evaluate every person of `source` against `agreements` on `day` into `out` (CSV,
     Parquet or JSON Lines by its suffix), one batch at a time; `progress` gets each batch's
-    row count. Nothing is written unless every row of every file is valid."""
+    row count. Nothing is written unless every row of every file is valid. Without
+    `check_ids`, uniqueness across batches is left to the caller (a partition of a larger
+    population is checked with the others, from the returned hashes)."""
     check_output(out)
     files = population_files(source)
     counts: list[pl.DataFrame] = []
+    hashes: list[np.ndarray] = []
     persons = 0
     with verdict_writer(out) as write:
-        for frame in validated_batches(files, rows):
+        for frame in validated_batches(files, hashes, rows):
             evaluation = evaluate_frame(frame, agreements, day, with_reasons=True)
             write(evaluation.verdicts)
             counts.append(evaluation.counts())
@@ -182,11 +194,10 @@ def evaluate_files(
             if progress is not None:
                 progress(frame.height)
         if not counts:
-            empty = pl.DataFrame(schema=SCHEMA)
-            write(evaluate_frame(empty, agreements, day, with_reasons=True).verdicts)
-    total = (
-        pl.concat(counts).group_by("agreement", "verdict").agg(pl.col("len").sum())
-        if counts
-        else pl.DataFrame(schema={"agreement": pl.String, "verdict": pl.String, "len": pl.UInt32})
-    )
-    return Summary(persons, total.sort("agreement", "verdict"))
+            empty = evaluate_frame(pl.DataFrame(schema=SCHEMA), agreements, day, with_reasons=True)
+            write(empty.verdicts)
+            counts.append(empty.counts())
+        if check_ids:
+            check_unique_ids(files, hashes)
+    ids = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+    return Summary(persons, merge_counts(counts), ids)
