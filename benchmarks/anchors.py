@@ -21,7 +21,11 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DIR = ROOT.parent / "shared" / "anchors"
+# `../shared/anchors/` beside the checkout, or beside a folder holding it (a git worktree).
+DEFAULT_DIR = next(
+    (p / "shared" / "anchors" for p in ROOT.parents if (p / "shared" / "anchors").is_dir()),
+    ROOT.parent / "shared" / "anchors",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
