@@ -4,6 +4,12 @@ Registry files, person files and scenarios all go through `load_model`: the YAML
 with ruamel.yaml (which keeps every node's line and column), validated with pydantic, and each
 pydantic error is mapped back to the line of the offending field, with a suggestion where one
 is obvious (the closest known field name for an unknown one).
+
+Parsing is bounded, because a document can come from anyone (the web runner, the API): at most
+`MAX_DOCUMENT_BYTES`, nested at most `MAX_DEPTH` deep, with at most `MAX_ALIASES` aliases and
+`MAX_VALUES` values once aliases are expanded (a 289-byte "billion laughs" alias bomb expands
+to billions), and only YAML's plain tags (no `!!python/...`, `!!binary` or `!!set`). Each
+limit is an `InputError` naming it, found before the document is expanded.
 """
 
 from __future__ import annotations
@@ -19,15 +25,51 @@ from typing import Any, TypeVar, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.composer import Composer, MaxDepthExceededError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import Node
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
 
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIASES = 50
+MAX_VALUES = 20_000
+PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "merge")
+)
+
+
+class _CountedAliases(Composer):
+    """A composer that refuses more than `MAX_ALIASES` aliases in one document."""
+
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                event = self.parser.peek_event()
+                raise ConstructorError(
+                    None, None, f"more than {MAX_ALIASES} aliases", event.start_mark
+                )
+        return super().compose_node(parent, index)
+
+
 class _TextDates(RoundTripConstructor):
-    """Dates stay text, so the models parse them and a bad one is reported at its line."""
+    """Plain tags only; dates stay text, so the models parse them and report a bad one."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node.tag not in PLAIN_TAGS:
+            raise ConstructorError(
+                None, None, f"the tag {node.tag!r} is not allowed here", node.start_mark
+            )
+        return super().construct_object(node, deep)
 
 
 _TextDates.add_constructor("tag:yaml.org,2002:timestamp", _TextDates.construct_yaml_str)
@@ -85,10 +127,25 @@ class PositionedDocument:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.positions: dict[Loc, tuple[int, int]] = {}
+        self._values = 0
+        if len(text) > MAX_DOCUMENT_BYTES:
+            raise InputError(
+                [Problem(path, None, None, "", f"larger than {MAX_DOCUMENT_BYTES:,} characters")]
+            )
         yaml = YAML(typ="rt", pure=True)
         yaml.Constructor = _TextDates
+        yaml.Composer = _CountedAliases
+        yaml.max_depth = MAX_DEPTH
         try:
             root = yaml.load(io.StringIO(text))
+        except RecursionError:
+            raise InputError(
+                [Problem(path, None, None, "", f"nested more than {MAX_DEPTH} levels deep")]
+            ) from None
+        except MaxDepthExceededError:
+            raise InputError(
+                [Problem(path, None, None, "", f"nested more than {MAX_DEPTH} levels deep")]
+            ) from None
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
@@ -102,6 +159,19 @@ class PositionedDocument:
         self.data = self._plain(root, ())
 
     def _plain(self, node: Any, loc: Loc) -> Any:
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise InputError(
+                [
+                    Problem(
+                        self.path,
+                        None,
+                        None,
+                        "",
+                        f"more than {MAX_VALUES:,} values once its aliases are expanded",
+                    )
+                ]
+            )
         if isinstance(node, CommentedMap):
             out: dict[str, Any] = {}
             for key in node:
@@ -205,6 +275,10 @@ def read_document(path: Path, text: str | None = None) -> PositionedDocument:
         except json.JSONDecodeError as exc:
             raise InputError(
                 [Problem(path, exc.lineno, exc.colno, "", f"malformed JSON: {exc.msg}")]
+            ) from None
+        except RecursionError:
+            raise InputError(
+                [Problem(path, None, None, "", f"nested more than {MAX_DEPTH} levels deep")]
             ) from None
     return PositionedDocument(path, text)
 

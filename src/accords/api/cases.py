@@ -2,24 +2,30 @@
 
 `/api/check` answers with exactly what `accords check --json` prints, from the same
 `accords.engine.check.check`. `/api/evaluate` reads an uploaded CSV or Parquet file in memory,
-checks it with the engine's own `validate_population` (so errors name the same columns and
-rows as the CLI), and answers with the verdicts as Parquet or JSON.
+counts its rows before decoding it (Parquet metadata; CSV lines), checks it with the engine's
+own `validate_population` (so errors name the same columns and rows as the CLI), and answers
+with the verdicts as Parquet or as JSON streamed in slices, so the answer is never held whole
+as Python objects (docs/web.md gives the memory the largest allowed request takes).
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, ValidationError
 
 from accords.api import deps
+from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error, input_problem
 from accords.api.settings import Settings
 from accords.engine.check import CheckOutput, check
@@ -94,6 +100,11 @@ async def strict_person(request: Request) -> Person:
     and `0` into 1970-01-01); a case's facts must be exactly what the client meant.
     """
     body = await request.body()
+    settings: Settings = request.app.state.settings
+    return await off_loop(settings.parse_seconds, _person_from_json, body)
+
+
+def _person_from_json(body: bytes) -> Person:
     try:
         # JSON Schema counts 34.0 as an integer; pydantic's strict mode would not.
         data = json.loads(body, parse_float=_integral)
@@ -173,21 +184,22 @@ def read_upload(upload: UploadFile, settings: Settings) -> pl.DataFrame:
             )
     label = name.with_suffix(suffix)
     data = upload.file.read()
+    rows = _row_count(label, data)
+    if rows > settings.max_population_rows:
+        raise ApiError(
+            413,
+            "payload-too-large",
+            f"{label.name} has {rows:,} {'lines' if suffix == '.csv' else 'rows'}; this server "
+            f"evaluates at most {settings.max_population_rows:,} rows "
+            "(setting max_population_rows)",
+        )
     try:
         if suffix == ".csv":
             raw = pl.read_csv(io.BytesIO(data), infer_schema=False)
         else:
             raw = pl.read_parquet(io.BytesIO(data))
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
-        problem = Problem(label, None, None, "", f"cannot read: {exc}")
-        raise input_problem(InputError([problem]), "file") from None
-    if raw.height > settings.max_population_rows:
-        raise ApiError(
-            413,
-            "payload-too-large",
-            f"{label.name} has {raw.height:,} rows; this server evaluates at most "
-            f"{settings.max_population_rows:,} (setting max_population_rows)",
-        )
+        raise _unreadable(label, exc) from None
     if raw.height == 0:
         raise input_problem(
             InputError([Problem(label, None, None, "", "the population has no rows")]), "file"
@@ -196,6 +208,35 @@ def read_upload(upload: UploadFile, settings: Settings) -> pl.DataFrame:
         return validate_population(label, raw)
     except InputError as exc:
         raise input_problem(exc, "file") from None
+
+
+def _unreadable(label: Path, exc: Exception) -> ApiError:
+    problem = Problem(label, None, None, "", f"cannot read: {exc}")
+    return input_problem(InputError([problem]), "file")
+
+
+def _row_count(label: Path, data: bytes) -> int:
+    """Rows in a Parquet file (from its metadata) or lines after a CSV header, not decoded."""
+    if label.suffix == ".csv":
+        lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        return max(0, lines - 1)
+    try:
+        return int(pq.ParquetFile(pa.BufferReader(data)).metadata.num_rows)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise _unreadable(label, exc) from None
+
+
+SLICE_ROWS = 20_000
+
+
+def _json_stream(head: dict[str, Any], verdicts: pl.DataFrame) -> Iterator[bytes]:
+    """`head` with a `verdicts` array, written SLICE_ROWS verdicts at a time."""
+    opening = json.dumps(head, default=str)
+    yield (opening[:-1] + (', "verdicts": [' if head else '"verdicts": [')).encode()
+    for offset in range(0, verdicts.height, SLICE_ROWS):
+        chunk = verdicts.slice(offset, SLICE_ROWS).write_ndjson().rstrip("\n")
+        yield ((b"," if offset else b"") + chunk.replace("\n", ",").encode())
+    yield b"]}"
 
 
 @router.post(
@@ -235,13 +276,14 @@ def evaluate(
             media_type=PARQUET,
             headers={"Content-Disposition": 'attachment; filename="verdicts.parquet"'},
         )
-    counts = evaluation.counts()
-    return EvaluateOutput(
-        date=day,
-        persons=frame.height,
-        cases=verdicts.height,
-        counts=[
-            VerdictCount(agreement=a, verdict=Verdict(v), count=n) for a, v, n in counts.iter_rows()
-        ],
-        verdicts=[VerdictRow.model_validate(row) for row in verdicts.to_dicts()],
-    )
+    counts = [
+        VerdictCount(agreement=a, verdict=Verdict(v), count=n)
+        for a, v, n in evaluation.counts().iter_rows()
+    ]
+    head = {
+        "date": day.isoformat(),
+        "persons": frame.height,
+        "cases": verdicts.height,
+        "counts": [c.model_dump(mode="json") for c in counts],
+    }
+    return StreamingResponse(_json_stream(head, verdicts), media_type="application/json")

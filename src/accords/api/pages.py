@@ -24,6 +24,7 @@ import accords
 from accords.api import deps
 from accords.api.agreements import compare_output, filter_agreements
 from accords.api.charts import timeline_chart
+from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error
 from accords.api.runner import Overrides, RunManager, prepare_scenario
 from accords.api.settings import Settings
@@ -443,7 +444,15 @@ async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) 
                 "; ".join(errors.values()),
                 [ProblemItem(field=k, message=v, location="form") for k, v in errors.items()],
             )
-        prepared = prepare_scenario(text, overrides, settings, runs.registry, json_body=json_body)
+        prepared = await off_loop(
+            settings.parse_seconds,
+            prepare_scenario,
+            text,
+            overrides,
+            settings,
+            runs.registry,
+            json_body=json_body,
+        )
         run_id = runs.start(prepared, source="web")
     except ApiError as problem:
         context["problem"] = problem.document()

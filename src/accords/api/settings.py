@@ -36,6 +36,8 @@ class Settings:
     """Simulations this server runs at once; one more is refused with 429."""
     workers: int = 1
     """Worker processes per simulation (1: in the run's own thread)."""
+    parse_seconds: int = 10
+    """Longest a scenario or person document may take to read and check: 422 beyond it."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:

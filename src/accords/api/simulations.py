@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from accords.api import deps
+from accords.api.offloop import off_loop
 from accords.api.problems import ApiError
 from accords.api.runner import Overrides, RunManager, prepare_scenario
 from accords.api.settings import Settings
@@ -135,7 +136,9 @@ async def start_simulation(
     except UnicodeDecodeError:
         raise ApiError(422, "validation-error", "the scenario is not UTF-8 text") from None
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    prepared = prepare_scenario(
+    prepared = await off_loop(
+        settings.parse_seconds,
+        prepare_scenario,
         text,
         Overrides(replicas=replicas, seed=seed, size=size, horizon_months=horizon_months),
         settings,
