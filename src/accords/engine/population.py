@@ -84,44 +84,31 @@ def _check_codes(
     we do not know" into "no other citizenship", which can make a citizen removable.
     """
     problems = []
-    null_item = series.list.eval(pl.element().is_null()).list.any().fill_null(False)
-    if null_item.any():
-        line, rows = offending_rows(path, raw, null_item, first_row)
-        problems.append(
-            Problem(
-                path,
-                line,
-                None,
-                name,
-                "a list item is null: list every code; an unknown list is an empty cell (null), "
-                "a known empty list is '-' in CSV ([] in Parquet)",
-                rows,
-            )
-        )
-    empty_item = series.list.eval(pl.element() == "").list.any().fill_null(False)
-    if empty_item.any():
-        line, rows = offending_rows(path, raw, empty_item, first_row)
-        problems.append(
-            Problem(path, line, None, name, "a list item is empty (a stray ';'?)", rows)
-        )
+
+    def refuse(bad: pl.Series, message: str, hint: str = "") -> None:
+        if bad.any():
+            line, rows = offending_rows(path, raw, bad, first_row)
+            problems.append(Problem(path, line, None, name, message, rows + hint))
+
+    refuse(
+        series.list.eval(pl.element().is_null()).list.any().fill_null(False),
+        "a list item is null: list every code; an unknown list is an empty cell (null), "
+        "a known empty list is '-' in CSV ([] in Parquet)",
+    )
+    refuse(
+        series.list.eval(pl.element() == "").list.any().fill_null(False),
+        "a list item is empty (a stray ';'?)",
+    )
     flat = series.explode()
     bad_codes = sorted(
         {c for c in flat.drop_nulls().unique().to_list() if c != "" and not is_state(c)}
     )
     if bad_codes:
-        bad = series.list.eval(pl.element().is_in(bad_codes)).list.any().fill_null(False)
-        line, rows = offending_rows(path, raw, bad, first_row)
         upper = [c for c in bad_codes if is_state(c.upper())]
-        hint = f"; codes are upper case, e.g. {upper[0].upper()!r}" if upper else ""
-        problems.append(
-            Problem(
-                path,
-                line,
-                None,
-                name,
-                "not ISO 3166-1 alpha-3 codes: " + ", ".join(repr(c) for c in bad_codes[:5]),
-                rows + hint,
-            )
+        refuse(
+            series.list.eval(pl.element().is_in(bad_codes)).list.any().fill_null(False),
+            "not ISO 3166-1 alpha-3 codes: " + ", ".join(repr(c) for c in bad_codes[:5]),
+            f"; codes are upper case, e.g. {upper[0].upper()!r}" if upper else "",
         )
     return problems
 
