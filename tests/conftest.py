@@ -83,3 +83,18 @@ def wide_console(monkeypatch: pytest.MonkeyPatch) -> SafeConsole:
     monkeypatch.setattr(common, "console", console)
     monkeypatch.setattr(agreements_cmd, "console", console)
     return console
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    """A local Dask cluster of two worker processes, for tests that compare it with local runs."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",  # any free port: parallel test workers each start one
+        host="127.0.0.1",
+    ) as local:
+        yield local

@@ -7,7 +7,6 @@ by the client.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,18 +24,6 @@ from accords.registry.loader import Registry
 from accords.validation import InputError
 
 DAY = date(2025, 4, 1)
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",  # any free port: parallel test workers each start one
-        host="127.0.0.1",
-    ) as local:
-        yield local
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,18 +13,6 @@ from typer.testing import CliRunner
 from accords.cli import app
 from accords.registry.loader import Registry
 from accords.simulation.run import simulate
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",  # any free port: parallel test workers each start one
-        host="127.0.0.1",
-    ) as local:
-        yield local
 
 
 def test_a_cluster_run_equals_a_local_run(cluster: LocalCluster, registry: Registry) -> None:
