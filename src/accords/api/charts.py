@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 from accords.registry.models import Agreement, Status
 
 STATUS_COLOURS = {
+    Status.NEGOTIATING: "#9e9e9e",
     Status.ANNOUNCED: "#8c6d1f",
     Status.SIGNED: "#1f6f8c",
     Status.IN_FORCE: "#2e7d32",

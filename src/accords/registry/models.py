@@ -111,6 +111,9 @@ class Money(Strict):
 
 
 class Status(StrEnum):
+    """Where an arrangement stands. `negotiating`: talks reported, nothing agreed yet."""
+
+    NEGOTIATING = "negotiating"
     ANNOUNCED = "announced"
     SIGNED = "signed"
     IN_FORCE = "in_force"
