@@ -76,12 +76,21 @@ def fact_value(fact: Fact) -> str:
 
 
 def transferred_headline(agreement: Agreement) -> str | None:
-    """The latest reported total of people transferred, with every conflicting figure kept."""
-    totals = [n for n in agreement.numbers if n.metric is Metric.TRANSFERRED_TOTAL and n.people]
+    """The latest reported total of people transferred, with every conflicting figure kept.
+
+    A reported zero ("has yet to accept any") is a figure, not a gap.
+    """
+    totals = [
+        n
+        for n in agreement.numbers
+        if n.metric is Metric.TRANSFERRED_TOTAL and n.people is not None
+    ]
     if not totals:
         return None
     latest = max(n.refers_to.latest for n in totals)
-    values = sorted({int(n.people) for n in totals if n.refers_to.latest == latest and n.people})
+    values = sorted(
+        {int(n.people) for n in totals if n.refers_to.latest == latest and n.people is not None}
+    )
     return " | ".join(f"{v:,}" for v in values) + f" (to {latest.isoformat()})"
 
 
