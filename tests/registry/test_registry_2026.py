@@ -30,6 +30,8 @@ NEW_RECORDS = [
     ("usa-cmr-2026", Status.IN_FORCE, date(2026, 3, 16)),
     ("usa-lbr-2025", Status.ANNOUNCED, date(2025, 12, 22)),
     ("usa-arg-2026", Status.NEGOTIATING, date(2026, 1, 31)),
+    ("usa-grd-2026", Status.NEGOTIATING, date(2026, 1, 29)),
+    ("usa-guy-2026", Status.NEGOTIATING, date(2026, 1, 6)),
     ("usa-uzb-2025", Status.IN_FORCE, date(2025, 4, 30)),
     ("aus-nru-2025", Status.IN_FORCE, date(2025, 11, 1)),
 ]
