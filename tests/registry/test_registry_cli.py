@@ -51,7 +51,7 @@ def test_list_json_gives_every_agreement(invoke, registry: Registry, output_vali
     assert example["kind"] == "detention_outsourcing"
     assert example["status"] == "in_force"
     assert example["status_since"] == "2025-03-15"
-    assert example["transferred_people"] == "278 (to 2025-03-31)"
+    assert example["transferred_people"] == "288 (to 2025-04-30)"  # 261 + 17 + 10, to Apr 2025
 
 
 @pytest.mark.parametrize(

@@ -62,7 +62,7 @@ def test_tables_have_one_row_per_agreement_and_per_fact_source(registry: Registr
     assert (facts["quote"].str.strip_chars().str.len_chars() > 0).all()
     example = agreements.row(by_predicate=pl.col("id") == "usa-slv-2025", named=True)
     assert example["status"] == "in_force"
-    assert example["transferred_people"] == "278 (to 2025-03-31)"
+    assert example["transferred_people"] == "288 (to 2025-04-30)"  # 261 + 17 + 10, to Apr 2025
     assert example["n_sources"] == facts.filter(pl.col("agreement") == "usa-slv-2025").height
 
 
