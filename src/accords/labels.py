@@ -31,6 +31,7 @@ from accords.registry.models import (
 
 ENUM_LABELS: dict[type[StrEnum], dict[str, str]] = {
     Status: {
+        "negotiating": "in negotiation",
         "announced": "announced",
         "signed": "signed",
         "in_force": "in force",
