@@ -14,7 +14,7 @@ import pytest
 
 from accords.registry.export import iter_facts, transferred_headline
 from accords.registry.loader import Registry
-from accords.registry.models import Agreement, NationalityMode, Status
+from accords.registry.models import Agreement, Basis, CapacityKind, NationalityMode, Status
 from accords.registry.views import status_on
 
 # Issue 12's arrangements, with the status each record ends on and the day it runs to.
@@ -88,8 +88,13 @@ def test_conflicting_figures_are_kept_side_by_side(registry: Registry) -> None:
     }
     assert first_flight == {199, 231}
     ecuador = registry.get("usa-ecu-2025")
-    (quota,) = ecuador.terms.quotas
-    assert quota.people is None  # neither 300 a year nor "no specific quota" is picked
+    (cap,) = ecuador.terms.capacity
+    assert (cap.kind, cap.people, cap.period_months) == (
+        CapacityKind.TRANSFERS_PER_PERIOD,
+        None,
+        12,
+    )
+    # neither 300 a year nor "no specific quota" is picked
     quota_claims = {c.id for c in ecuador.claims if c.term == "quotas"}
     assert quota_claims == {"ecuador-up-to-300-a-year", "us-no-specific-quota"}
 
@@ -112,3 +117,10 @@ def test_every_new_record_says_what_it_infers(registry: Registry) -> None:
         first = registry.get(agreement_id).status[-1]
         assert first.status is Status.IN_FORCE
         assert first.note and "registry's reading" in first.note
+        assert first.basis is Basis.INFERRED
+
+
+def test_palau_gives_a_total_cap_and_a_group_size_each_with_its_kind(registry: Registry) -> None:
+    total, batch = registry.get("usa-plw-2025").terms.capacity
+    assert (total.kind, total.people) == (CapacityKind.TOTAL, 75)
+    assert (batch.kind, batch.people) == (CapacityKind.BATCH, 10)
