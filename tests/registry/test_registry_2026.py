@@ -2,7 +2,7 @@
 
 Each record's `as_of` is the day its newest source was published: never before a source it
 cites, and never after the last day its newest source could date from. The list shows that day
-beside each status ("record to"), so no status reads as confirmed past its record.
+beside each status ("as last confirmed on"), so no status reads as confirmed past its record.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_the_list_shows_the_day_each_record_runs_to(invoke, registry: Registry) 
     for agreement in registry:
         assert rows[agreement.id]["as_of"] == agreement.as_of.isoformat()
     text = invoke("agreements", "list", "--receiver", "VEN", expect=0).stdout
-    assert "record to" in text and "2026-02-04" in text
+    assert "last confirmed on" in text and "2026-02-04" in text
 
 
 def test_a_reported_zero_is_a_figure_not_a_gap(registry: Registry) -> None:
