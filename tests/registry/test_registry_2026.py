@@ -70,8 +70,9 @@ def test_the_list_shows_the_day_each_record_runs_to(invoke, registry: Registry) 
     rows = {row["id"]: row for row in payload["agreements"]}
     for agreement in registry:
         assert rows[agreement.id]["as_of"] == agreement.as_of.isoformat()
-    text = invoke("agreements", "list", "--receiver", "VEN", expect=0).stdout
-    assert "last confirmed on" in text and "2026-02-04" in text
+    venezuela = rows["usa-ven-2025"]
+    assert venezuela["status_as_of"] == "2026-02-04"
+    assert venezuela["status_text"] == "in force as last confirmed on 2026-02-04"
 
 
 def test_a_reported_zero_is_a_figure_not_a_gap(registry: Registry) -> None:
