@@ -33,8 +33,10 @@ from accords.api.problems import (
     problem_response,
 )
 from accords.api.runner import RunManager
+from accords.api.security import SameOriginMiddleware
 from accords.api.settings import Settings
 from accords.registry.loader import load_registry
+from accords.report.plotly_css import plotly_css
 
 STATIC_DIR = Path(str(resources.files("accords.api") / "static"))
 
@@ -193,6 +195,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.registry = registry
     app.state.runs = runs
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(SameOriginMiddleware, allowed_hosts=settings.allowed_hosts)
     _install_handlers(app)
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
@@ -200,6 +203,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(
             plotly_js(),
             media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    @app.get("/static/plotly.css", include_in_schema=False)
+    def plotly_styles() -> Response:
+        return Response(
+            plotly_css(),
+            media_type="text/css; charset=utf-8",
             headers={"Cache-Control": "public, max-age=86400"},
         )
 

@@ -1,12 +1,15 @@
 """Charts for the pages, drawn by plotly.js served from this server (never a CDN).
 
-Each chart is a cartesian plotly figure rendered as a `<div>` plus its script; the page loads
-`/static/plotly.min.js` once. Every chart has a table beside it with the same data, so a reader
+Each chart is a cartesian plotly figure given to the page as JSON in a `<div>`'s
+`data-figure` attribute; `/static/charts.js` draws every such `<div>` with plotly.js from
+`/static/plotly.min.js`. No inline script: the pages' Content-Security-Policy runs scripts
+from this server's files only. Every chart has a table beside it with the same data, so a reader
 without JavaScript loses nothing but the picture.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from functools import cache
 
@@ -48,8 +51,8 @@ def status_segments(agreement: Agreement, end: date) -> list[tuple[Status, date,
     return out
 
 
-def timeline_chart(agreement: Agreement, end: date, element_id: str = "timeline-chart") -> str:
-    """The agreement's status over time, one coloured band per status, as an HTML fragment."""
+def timeline_chart(agreement: Agreement, end: date) -> str:
+    """The agreement's status over time, one coloured band per status, as figure JSON."""
     fig = go.Figure()
     seen: set[Status] = set()
     for status, start, stop, label in status_segments(agreement, end):
@@ -81,7 +84,6 @@ def timeline_chart(agreement: Agreement, end: date, element_id: str = "timeline-
         legend={"orientation": "h", "y": -0.25},
         template="plotly_white",
     )
-    html: str = fig.to_html(
-        full_html=False, include_plotlyjs=False, div_id=element_id, config=CONFIG
-    )
-    return html
+    figure = json.loads(fig.to_json())
+    figure["config"] = CONFIG
+    return json.dumps(figure, separators=(",", ":"))

@@ -27,6 +27,7 @@ from accords.api.charts import timeline_chart
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error
 from accords.api.runner import Overrides, RunManager, prepare_scenario
+from accords.api.security import inline_policy
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
 from accords.commands.render_agreement import claim_threads, money
@@ -469,4 +470,5 @@ def run_page(request: Request, run_id: str, runs: RunsDep) -> HTMLResponse:
 
 @router.get("/runs/{run_id}/report", response_class=HTMLResponse)
 def run_report_page(run_id: str, runs: RunsDep) -> HTMLResponse:
-    return HTMLResponse(report_html(runs, run_id))
+    html = report_html(runs, run_id)
+    return HTMLResponse(html, headers={"Content-Security-Policy": inline_policy(html)})

@@ -47,6 +47,15 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         "Unsupported media type",
         "The upload is not in a format this endpoint reads (CSV or Parquet; YAML or JSON).",
     ),
+    "bad-host": (
+        "Unknown host",
+        "The request's Host header names a host this server does not answer for "
+        "(setting allowed_hosts).",
+    ),
+    "cross-site": (
+        "Cross-site request",
+        "A request sent from another site's page may not change anything on this server.",
+    ),
     "run-not-finished": (
         "Run not finished",
         "The run has no results yet (still running) or none at all (it failed).",

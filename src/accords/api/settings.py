@@ -36,6 +36,9 @@ class Settings:
     """Simulations this server runs at once; one more is refused with 429."""
     workers: int = 1
     """Worker processes per simulation (1: in the run's own thread)."""
+    allowed_hosts: tuple[str, ...] | None = None
+    """Host names this server answers for (400 for others); None: any (`accords serve` sets
+    them from the address it binds, so a rebinding DNS name cannot reach it)."""
     parse_seconds: int = 10
     """Longest a scenario or person document may take to read and check: 422 beyond it."""
 
@@ -48,6 +51,9 @@ class Settings:
             if raw is None or f.name in ("db", "registry"):
                 continue
             name = ENV_PREFIX + f.name.upper()
+            if f.name == "allowed_hosts":
+                values[f.name] = tuple(h.strip() for h in raw.split(",") if h.strip())
+                continue
             try:
                 number = int(raw)
             except ValueError:

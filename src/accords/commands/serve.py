@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +24,14 @@ def serve(
         ),
     ] = None,
     registry: RegistryOption = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="Another host name the server answers for (repeatable; e.g. behind a proxy). "
+            "It always answers for the address it listens on and for localhost.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the API (/api, schema at /openapi.json) and the pages (agreements, checker, runs).
 
@@ -35,8 +45,26 @@ def serve(
 
     try:
         settings = Settings.from_env(db=db, registry=registry)
+        settings = replace(
+            settings,
+            allowed_hosts=allowed_hosts(
+                host, [*(settings.allowed_hosts or ()), *(allowed_host or [])]
+            ),
+        )
         app = create_app(settings)
     except (ValueError, InputError) as exc:
         fail(str(exc))
     console.print(f"accords: serving on http://{host}:{port}/ (Ctrl-C stops)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+def allowed_hosts(bound: str, extra: list[str]) -> tuple[str, ...]:
+    """The Host names to answer for: the bound address, this machine's names, and `extra`.
+
+    A request naming any other host is refused, so a page whose DNS name is rebound to this
+    address cannot read what the server answers.
+    """
+    names = {bound, "localhost", "127.0.0.1", "::1", *extra}
+    if bound in ("0.0.0.0", "::"):
+        names |= {socket.gethostname(), socket.getfqdn()}
+    return tuple(sorted(n.lower() for n in names if n))
