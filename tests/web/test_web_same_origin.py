@@ -96,3 +96,14 @@ def test_a_self_contained_report_is_allowed_only_its_own_inline_parts() -> None:
     policy = inline_policy(html)
     assert "'unsafe-inline'" not in policy and policy.count("'sha256-") == 3
     assert "script-src 'sha256-" in policy and "'unsafe-hashes'" in policy
+
+
+def test_plotly_styles_are_files_under_the_ids_plotly_checks(guarded: TestClient) -> None:
+    """plotly.js skips a style element whose id is in the page; each one it would insert is here."""
+    page = guarded.get("/agreements/usa-slv-2025").text
+    ids = re.findall(r'<link id="([^"]+)" class="no-inline-styles" rel="stylesheet"', page)
+    assert "plotly.js-style-global" in ids and len(ids) >= 2
+    for element_id in ids:
+        sheet = guarded.get(f"/static/plotly-styles/{element_id}.css")
+        assert sheet.status_code == 200 and "{" in sheet.text, element_id
+    assert guarded.get("/static/plotly-styles/nothing.css").status_code == 404

@@ -36,7 +36,7 @@ from accords.api.runner import RunManager
 from accords.api.security import SameOriginMiddleware
 from accords.api.settings import Settings
 from accords.registry.loader import load_registry
-from accords.report.plotly_css import plotly_css
+from accords.report.plotly_css import plotly_styles
 
 STATIC_DIR = Path(str(resources.files("accords.api") / "static"))
 
@@ -206,10 +206,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    @app.get("/static/plotly.css", include_in_schema=False)
-    def plotly_styles() -> Response:
+    @app.get("/static/plotly-styles/{element_id}.css", include_in_schema=False)
+    def plotly_stylesheet(element_id: str) -> Response:
+        css = plotly_styles().get(element_id)
+        if css is None:
+            raise ApiError(404, "not-found", f"plotly.js inserts no style {element_id!r}")
         return Response(
-            plotly_css(),
+            css,
             media_type="text/css; charset=utf-8",
             headers={"Cache-Control": "public, max-age=86400"},
         )

@@ -48,6 +48,7 @@ from accords.registry.models import (
     Status,
 )
 from accords.registry.outputs import view_agreement
+from accords.report.plotly_css import plotly_styles
 from accords.simulation.scenario import default_scenario_path
 from accords.visible import visible
 
@@ -88,7 +89,12 @@ def _inert(value: object) -> object:
 
 templates.env.finalize = _inert
 templates.env.globals.update(
-    party=party, money=money, version=accords.__version__, fmt=_fmt, section=None
+    party=party,
+    money=money,
+    version=accords.__version__,
+    fmt=_fmt,
+    section=None,
+    plotly_style_ids=tuple(plotly_styles()),
 )
 templates.env.filters["quoted"] = _quoted
 templates.env.filters["plain"] = plain

@@ -7,8 +7,10 @@ Three guards, one middleware, before any route runs:
   that resolves to this server (DNS rebinding) cannot read its answers.
 * **Cross-site writes.** A POST (or PUT, PATCH, DELETE) whose `Origin` (or, without one, whose
   `Referer`) is another site is refused with 403, and one to the JSON API must be JSON, YAML or
-  multipart (415 otherwise): a cross-site form or `text/plain` POST cannot start a run. Clients
-  that send neither header (curl, scripts) are not browsers acting for someone else.
+  multipart (415 for any other declared type): a cross-site form or `text/plain` POST cannot
+  start a run. A body with no declared type is read as YAML, as the API documents: a browser
+  always sends `Origin` with such a request, so it is judged by the origin check. Clients that
+  send neither header (curl, scripts) are not browsers acting for someone else.
 * **Content-Security-Policy.** Every page may load scripts, styles and images only from this
   server: no inline script or style runs, so text that slipped into a page could not either.
 """
@@ -111,12 +113,17 @@ class SameOriginMiddleware:
         path = str(scope.get("path", ""))
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         has_body = headers.get("content-length", "0") != "0" or "transfer-encoding" in headers
-        if path.startswith("/api/") and has_body and content_type not in API_BODY_TYPES:
+        if (
+            path.startswith("/api/")
+            and has_body
+            and content_type
+            and content_type not in API_BODY_TYPES
+        ):
             return ApiError(
                 415,
                 "unsupported-media-type",
-                f"a body of type {content_type or 'unknown'!r} is not accepted here; send "
-                "JSON, YAML or multipart/form-data",
+                f"a body of type {content_type!r} is not accepted here; send JSON, YAML or "
+                "multipart/form-data (curl: -H 'content-type: application/yaml')",
             )
         return None
 

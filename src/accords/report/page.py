@@ -24,7 +24,7 @@ from accords.engine.reasons import REASONS, Group
 from accords.labels import plain, plain_reason
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
-from accords.report.plotly_css import plotly_css
+from accords.report.plotly_css import plotly_styles
 from accords.simulation.plan import INA_OWN_COUNTRY_QUOTE, INA_OWN_COUNTRY_URL, registry_version
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
@@ -511,8 +511,11 @@ def render_report(
         f"<title>{e(record.scenario_name)} — accords run {e(record.id)}</title>"
         f"<style>{CSS}</style>"
         # plotly.js's rules given here: under the server's hashed CSP it cannot insert them.
-        f'<style id="plotly.js-style-global" class="no-inline-styles">{plotly_css()}</style>'
-        f'<script type="text/javascript">{get_plotlyjs()}</script>'
+        + "".join(
+            f'<style id="{style_id}" class="no-inline-styles">{css}</style>'
+            for style_id, css in plotly_styles().items()
+        )
+        + f'<script type="text/javascript">{get_plotlyjs()}</script>'
         "</head><body>"
         f"<header><h1>{e(record.scenario_name)}{badge}</h1>"
         + (f'<p class="lede">{e(description)}</p>' if description else "")
