@@ -1,7 +1,13 @@
-"""Published figures reproduced from the registry's price schedules, and cost arithmetic."""
+"""Published figures reproduced from the registry's price schedules, and cost arithmetic.
+
+Each figure is reproduced twice: by the model's own `Ledger` charging the price schedule
+through the `CHARGES` table on a few events (so the arithmetic is the model's, not the test's),
+and by a whole run of the monthly model.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -9,7 +15,8 @@ import pytest
 from simhelpers import scenario
 
 from accords.registry.loader import Registry
-from accords.simulation.costs import agreement_lines, schedule_total
+from accords.registry.models import PriceKind
+from accords.simulation.costs import CHARGES, CostKind, CostLine, Ledger, agreement_lines
 from accords.simulation.run import simulate
 from accords.simulation.scenario import Scenario
 
@@ -45,6 +52,29 @@ def three_hundred_at_once(
         replicas=1,
     )
 
+
+def charged(
+    lines: list[CostLine], *, transferred: int, month_ends_held: int = 0
+) -> dict[str, float]:
+    """What the model's Ledger charges for `transferred` persons sent in the first month and
+    held by the receiver for `month_ends_held` month-ends, the agreement in force throughout."""
+    months = max(1, month_ends_held)
+    ledger = Ledger([(0, line) for line in lines], 1, months, days_per_month=30)
+    ledger.on_transfer(0, transferred, 0)
+    for m in range(months):
+        held = transferred if m < month_ends_held else 0
+        ledger.on_month_end(m, 0, np.array([held]), np.array([True]))
+    return ledger.totals()
+
+
+def test_every_kind_of_cost_has_one_row_saying_when_and_on_what_it_is_charged() -> None:
+    assert {k.value for k in PriceKind} <= {k.value for k in CostKind}
+    assert set(CHARGES) == set(CostKind)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text()
+    for kind, charge in CHARGES.items():
+        assert f"| `{kind.value}` | {charge.words} |" in docs, kind
+
+
 def test_el_salvador_300_people_for_a_year_cost_6_million(registry: Registry) -> None:
     """300 people held 12 months at usa-slv-2025's per-person-year price cost $6m.
 
@@ -57,7 +87,7 @@ def test_el_salvador_300_people_for_a_year_cost_6_million(registry: Registry) ->
     venezuelan-migrants/amp).
     """
     lines = agreement_lines(registry.get("usa-slv-2025"))
-    assert schedule_total(lines, transferred=300, person_months_held=300 * 12) == {
+    assert charged(lines, transferred=300, month_ends_held=12) == {
         "USD": pytest.approx(6_000_000)
     }
 
@@ -86,9 +116,10 @@ def test_uk_rwanda_300_relocated_costs_496m_before_processing(registry: Registry
     """
     lines = [
         line for line in agreement_lines(registry.get("gbr-rwa-2022"))
-        if line.kind in ("lump_sum", "per_person_transferred", "threshold_payment")
+        if line.kind
+        in (CostKind.LUMP_SUM, CostKind.PER_PERSON_TRANSFERRED, CostKind.THRESHOLD_PAYMENT)
     ]
-    assert schedule_total(lines, transferred=300, person_months_held=0) == {
+    assert charged(lines, transferred=300) == {
         "GBP": pytest.approx(496_000_000)
     }
 
@@ -107,9 +138,9 @@ def test_uk_rwanda_with_processing_matches_the_guardians_541m(registry: Registry
     """
     lines = [
         line for line in agreement_lines(registry.get("gbr-rwa-2022"))
-        if line.kind != "per_person_departure"
+        if line.kind is not CostKind.PER_PERSON_DEPARTURE
     ]
-    total = schedule_total(lines, transferred=300, person_months_held=0)["GBP"]
+    total = charged(lines, transferred=300)["GBP"]
     assert total == pytest.approx(541_262_200)
     assert round(total / 1e6) == 541
     assert round(total / 1e5) != 5768  # not LBC's £576.8m

@@ -1,24 +1,17 @@
-"""Money: agreements' price schedules and the sender's own costs, per currency.
+"""Money: agreements' price schedules and the sender's own costs, charged by one table.
 
 An amount is never converted: every cost line keeps its currency, and totals are reported per
-currency. How each price kind is charged, in one line each:
-
-- `lump_sum`: once, in the first simulated month the agreement is in force.
-- `per_person_transferred`: at each transfer.
-- `per_person_year` / `per_person_month`: on the persons held at the end of each month (1/12 of
-  the yearly price, or the monthly price).
-- `threshold_payment`: once, in the month cumulative transfers reach `threshold_people`.
-- `per_person_processing`: at each transfer, in full. Where the schedule says "up to" this is a
-  ceiling, so the total is an upper bound (the run says so).
-- `per_person_departure`: at each release from the receiver's custody (end of stay).
-- sender detention: per person-day in the sender's custody (end-of-month count × days).
-- transport: per person transferred, to any destination.
+currency. `CostKind` names every kind of cost a run charges (an agreement's price kinds and the
+sender's own), and `CHARGES` says, for each, when it is charged and on what; the monthly model
+(through `Ledger`), the published-figure tests and the documentation all read that one table.
+A sender's own line applies to every destination.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -27,12 +20,101 @@ from accords.registry.models import Agreement, PriceItem, PriceKind
 from accords.simulation.scenario import AgreementUse, Costs
 
 
+class CostKind(StrEnum):
+    """Every kind of cost a run charges: each `PriceKind` of the registry, and the sender's own."""
+
+    LUMP_SUM = PriceKind.LUMP_SUM.value
+    PER_PERSON_TRANSFERRED = PriceKind.PER_PERSON_TRANSFERRED.value
+    PER_PERSON_YEAR = PriceKind.PER_PERSON_YEAR.value
+    PER_PERSON_MONTH = PriceKind.PER_PERSON_MONTH.value
+    THRESHOLD_PAYMENT = PriceKind.THRESHOLD_PAYMENT.value
+    PER_PERSON_PROCESSING = PriceKind.PER_PERSON_PROCESSING.value
+    PER_PERSON_DEPARTURE = PriceKind.PER_PERSON_DEPARTURE.value
+    DETENTION_PER_DAY = "detention_per_day"
+    TRANSPORT_PER_PERSON = "transport_per_person"
+
+
+class Event(StrEnum):
+    """When the model charges a cost."""
+
+    TRANSFER = "at each transfer"
+    RELEASE = "at each release from the receiver's custody"
+    MONTH_END = "at each month's end"
+
+
+class Basis(StrEnum):
+    """What a cost is charged on, at its event."""
+
+    PERSONS = "persons transferred or released"
+    HELD = "persons the receiver holds"
+    CUSTODY_DAYS = "person-days in the sender's custody"
+    FIRST_MONTH_IN_FORCE = "once, when the agreement is first in force"
+    THRESHOLD = "once, when cumulative transfers reach the threshold"
+
+
+@dataclass(frozen=True)
+class Charge:
+    """When a kind of cost is charged, on what, and for how many units its amount is."""
+
+    event: Event
+    basis: Basis
+    words: str
+    units: float = 1.0  # the amount is for this many units of the basis (12 month-ends a year)
+
+
+CHARGES: dict[CostKind, Charge] = {
+    CostKind.LUMP_SUM: Charge(
+        Event.MONTH_END,
+        Basis.FIRST_MONTH_IN_FORCE,
+        "once, in the first simulated month the agreement is in force",
+    ),
+    CostKind.PER_PERSON_TRANSFERRED: Charge(
+        Event.TRANSFER, Basis.PERSONS, "at each transfer, per person"
+    ),
+    CostKind.PER_PERSON_YEAR: Charge(
+        Event.MONTH_END,
+        Basis.HELD,
+        "each month, 1/12 of the price per person the receiver holds at the month's end",
+        units=12,
+    ),
+    CostKind.PER_PERSON_MONTH: Charge(
+        Event.MONTH_END,
+        Basis.HELD,
+        "each month, per person the receiver holds at the month's end",
+    ),
+    CostKind.THRESHOLD_PAYMENT: Charge(
+        Event.TRANSFER,
+        Basis.THRESHOLD,
+        "once, in the month cumulative transfers to the destination reach the threshold",
+    ),
+    CostKind.PER_PERSON_PROCESSING: Charge(
+        Event.TRANSFER,
+        Basis.PERSONS,
+        "at each transfer, per person, in full: where the schedule says 'up to' this is a "
+        "ceiling, so the total is an upper bound (the run says so)",
+    ),
+    CostKind.PER_PERSON_DEPARTURE: Charge(
+        Event.RELEASE,
+        Basis.PERSONS,
+        "at each release from the receiver's custody (end of stay or of the agreement), per person",
+    ),
+    CostKind.DETENTION_PER_DAY: Charge(
+        Event.MONTH_END,
+        Basis.CUSTODY_DAYS,
+        "each month, per person-day in the sender's custody (the month-end count × days per month)",
+    ),
+    CostKind.TRANSPORT_PER_PERSON: Charge(
+        Event.TRANSFER, Basis.PERSONS, "at each transfer to any destination, per person"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class CostLine:
-    """One priced item: what it is, how it is charged, and its source."""
+    """One priced item: what it is, how it is charged (`CHARGES[kind]`), and its source."""
 
     key: str  # e.g. "usa-slv-2025:slv-per-person-year", "sender:detention"
-    kind: str  # a PriceKind value, or "detention_per_day", "transport_per_person"
+    kind: CostKind
     amount: float
     currency: str
     label: str
@@ -40,22 +122,26 @@ class CostLine:
     up_to: bool = False
     source: str | None = None
 
+    @property
+    def charge(self) -> Charge:
+        return CHARGES[self.kind]
+
 
 def agreement_lines(agreement: Agreement, use: AgreementUse | None = None) -> list[CostLine]:
     """The agreement's price schedule, with the scenario's overrides replacing like items."""
     items: list[PriceItem] = list(agreement.terms.price_schedule)
-    overrides: dict[PriceKind, CostLine] = {}
+    overrides: dict[CostKind, CostLine] = {}
     if use is not None:
         for money, kind, slug, what in (
             (
                 use.price_per_person_year,
-                PriceKind.PER_PERSON_YEAR,
+                CostKind.PER_PERSON_YEAR,
                 "per-person-year",
                 "per person-year",
             ),
             (
                 use.price_per_transfer,
-                PriceKind.PER_PERSON_TRANSFERRED,
+                CostKind.PER_PERSON_TRANSFERRED,
                 "per-transfer",
                 "per person transferred",
             ),
@@ -63,7 +149,7 @@ def agreement_lines(agreement: Agreement, use: AgreementUse | None = None) -> li
             if money is not None and money.amount is not None:
                 overrides[kind] = CostLine(
                     f"{agreement.id}:override-{slug}",
-                    kind.value,
+                    kind,
                     money.amount,
                     money.currency,
                     f"{what} (scenario override)",
@@ -72,7 +158,7 @@ def agreement_lines(agreement: Agreement, use: AgreementUse | None = None) -> li
     lines = [
         CostLine(
             key=f"{agreement.id}:{item.id}",
-            kind=item.kind.value,
+            kind=CostKind(item.kind.value),
             amount=item.money.amount,
             currency=item.money.currency,
             label=item.label,
@@ -81,84 +167,38 @@ def agreement_lines(agreement: Agreement, use: AgreementUse | None = None) -> li
             source=item.sources[0].url,
         )
         for item in items
-        if item.money.amount is not None and item.kind not in overrides
+        if item.money.amount is not None and CostKind(item.kind.value) not in overrides
     ]
     return lines + list(overrides.values())
 
 
 def sender_lines(costs: Costs) -> list[CostLine]:
+    """The sender's own costs (they apply to every destination)."""
     lines = []
-    if costs.detention_per_day is not None and costs.detention_per_day.amount is not None:
-        m = costs.detention_per_day
-        lines.append(
-            CostLine(
-                "sender:detention",
-                "detention_per_day",
-                m.amount or 0.0,
-                m.currency,
-                "sender detention per person-day",
-            )
-        )
-    if costs.transport_per_person is not None and costs.transport_per_person.amount is not None:
-        m = costs.transport_per_person
-        lines.append(
-            CostLine(
-                "sender:transport",
-                "transport_per_person",
-                m.amount or 0.0,
-                m.currency,
-                "transport per person transferred",
-            )
-        )
+    for key, kind, money, label in (
+        (
+            "sender:detention",
+            CostKind.DETENTION_PER_DAY,
+            costs.detention_per_day,
+            "sender detention per person-day",
+        ),
+        (
+            "sender:transport",
+            CostKind.TRANSPORT_PER_PERSON,
+            costs.transport_per_person,
+            "transport per person transferred",
+        ),
+    ):
+        if money is not None and money.amount is not None:
+            lines.append(CostLine(key, kind, money.amount, money.currency, label))
     return lines
 
 
-def schedule_total(
-    lines: Sequence[CostLine],
-    transferred: int,
-    person_months_held: float,
-    departures: int = 0,
-    *,
-    in_force: bool = True,
-) -> dict[str, float]:
-    """The price schedule's total per currency for aggregate quantities.
-
-    The same arithmetic the monthly model applies month by month; used to check it and to
-    reproduce published figures (e.g. 300 people held 12 months in El Salvador).
-    """
-    totals: dict[str, float] = {}
-    for line in lines:
-        kind = line.kind
-        value = 0.0
-        if kind == PriceKind.LUMP_SUM.value:
-            value = line.amount if in_force else 0.0
-        elif kind in (
-            PriceKind.PER_PERSON_TRANSFERRED.value,
-            PriceKind.PER_PERSON_PROCESSING.value,
-        ):
-            value = line.amount * transferred
-        elif kind == PriceKind.PER_PERSON_YEAR.value:
-            value = line.amount / 12.0 * person_months_held
-        elif kind == PriceKind.PER_PERSON_MONTH.value:
-            value = line.amount * person_months_held
-        elif kind == PriceKind.THRESHOLD_PAYMENT.value:
-            value = (
-                line.amount
-                if line.threshold_people is not None and transferred >= line.threshold_people
-                else 0.0
-            )
-        elif kind == PriceKind.PER_PERSON_DEPARTURE.value:
-            value = line.amount * departures
-        else:
-            continue
-        totals[line.currency] = totals.get(line.currency, 0.0) + value
-    return totals
-
-
 class Ledger:
-    """Each cost line's amount per month, charged as the model's events happen.
+    """Each cost line's amount per month, charged by `CHARGES` as the model's events happen.
 
-    `lines` are the plan's cost lines with their destination index (None for the sender's own).
+    `lines` are the plan's cost lines with their destination index (None for the sender's own,
+    which apply to every destination).
     """
 
     def __init__(
@@ -171,39 +211,49 @@ class Ledger:
         self.lines = list(lines)
         self.amounts = np.zeros((len(self.lines), horizon))
         self.days_per_month = days_per_month
-        self.of_destination: list[list[int]] = [[] for _ in range(destinations)]
-        for i, (d, _) in enumerate(self.lines):
-            if d is not None:
-                self.of_destination[d].append(i)
-        self.transport = [i for i, (_, c) in enumerate(self.lines) if c.key == "sender:transport"]
+        # per event and destination: the lines it charges (a sender's line under every one)
+        self.charged: dict[Event, list[list[int]]] = {
+            event: [
+                [
+                    i
+                    for i, (at, line) in enumerate(self.lines)
+                    if line.charge.event is event and at in (d, None)
+                ]
+                for d in range(destinations)
+            ]
+            for event in Event
+        }
+        self.month_end = [
+            i for i, (_, c) in enumerate(self.lines) if c.charge.event is Event.MONTH_END
+        ]
         self.transferred = np.zeros(destinations, dtype=np.int64)
         self.paid_once: set[int] = set()
+
+    def _add(self, i: int, month: int, quantity: float) -> None:
+        line = self.lines[i][1]
+        self.amounts[i, month] += line.amount / line.charge.units * quantity
 
     def on_transfer(self, destination: int, k: int, month: int) -> None:
         """`k` persons transferred to the destination in `month`."""
         before = int(self.transferred[destination])
         self.transferred[destination] += k
-        for i in self.of_destination[destination]:
+        for i in self.charged[Event.TRANSFER][destination]:
             line = self.lines[i][1]
-            if line.kind in (PriceKind.PER_PERSON_TRANSFERRED, PriceKind.PER_PERSON_PROCESSING):
-                self.amounts[i, month] += line.amount * k
+            if line.charge.basis is Basis.PERSONS:
+                self._add(i, month, k)
             elif (
-                line.kind == PriceKind.THRESHOLD_PAYMENT
+                line.charge.basis is Basis.THRESHOLD
                 and line.threshold_people is not None
                 and before < line.threshold_people <= before + k
                 and i not in self.paid_once
             ):
                 self.paid_once.add(i)
-                self.amounts[i, month] += line.amount
-        for i in self.transport:
-            self.amounts[i, month] += self.lines[i][1].amount * k
+                self._add(i, month, 1)
 
     def on_release(self, destination: int, k: int, month: int) -> None:
         """`k` persons leave the receiver's custody in `month`."""
-        for i in self.of_destination[destination]:
-            line = self.lines[i][1]
-            if line.kind == PriceKind.PER_PERSON_DEPARTURE:
-                self.amounts[i, month] += line.amount * k
+        for i in self.charged[Event.RELEASE][destination]:
+            self._add(i, month, k)
 
     def on_month_end(
         self,
@@ -213,15 +263,22 @@ class Ledger:
         in_force: npt.NDArray[np.bool_],
     ) -> None:
         """The month's charges on stocks: the sender's custody, each receiver's holdings."""
-        for i, (d, line) in enumerate(self.lines):
-            if line.kind == "detention_per_day":
-                self.amounts[i, month] += line.amount * self.days_per_month * custody
-            if d is None:
+        for i in self.month_end:
+            d, line = self.lines[i]
+            basis = line.charge.basis
+            if basis is Basis.CUSTODY_DAYS:
+                self._add(i, month, self.days_per_month * custody)
+            elif d is None:
                 continue
-            if line.kind == PriceKind.PER_PERSON_YEAR:
-                self.amounts[i, month] += line.amount / 12.0 * stock[d]
-            elif line.kind == PriceKind.PER_PERSON_MONTH:
-                self.amounts[i, month] += line.amount * stock[d]
-            elif line.kind == PriceKind.LUMP_SUM and in_force[d] and i not in self.paid_once:
+            elif basis is Basis.HELD:
+                self._add(i, month, stock[d])
+            elif basis is Basis.FIRST_MONTH_IN_FORCE and in_force[d] and i not in self.paid_once:
                 self.paid_once.add(i)
-                self.amounts[i, month] += line.amount
+                self._add(i, month, 1)
+
+    def totals(self) -> dict[str, float]:
+        """Everything charged so far, per currency."""
+        out: dict[str, float] = {}
+        for i, (_, line) in enumerate(self.lines):
+            out[line.currency] = out.get(line.currency, 0.0) + float(self.amounts[i].sum())
+        return out
