@@ -12,9 +12,9 @@ from collections.abc import Iterator, Sequence
 
 from distributed import Client, as_completed
 
+from accords.simulation.backends import Job
 from accords.simulation.model import ReplicaResult, run_replica
 from accords.simulation.plan import Plan
-from accords.simulation.run import Job
 
 
 class DaskBackend:

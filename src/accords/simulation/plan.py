@@ -1,13 +1,12 @@
 """Resolving a scenario against the registry: destinations, their limits, prices and dates.
 
 The plan is built once, in the parent process, and shipped to every replica: replicas never
-read the registry or the scenario file themselves, so every backend (local processes today, a
-Dask cluster later) runs exactly the same inputs.
+read the registry or the scenario file themselves, so every backend (this process, local worker
+processes or a Dask cluster) runs exactly the same inputs.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,7 +25,7 @@ from accords.registry.models import (
 )
 from accords.simulation.costs import CostLine, agreement_lines, sender_lines
 from accords.simulation.population import read_population_file
-from accords.simulation.scenario import AgreementUse, Scenario, StayDistribution
+from accords.simulation.scenario import AgreementUse, Distribution, Scenario
 
 # 8 U.S.C. 1231(b)(2)(D), as quoted in the project's facts: removal to the person's own country,
 # which needs no agreement. It is the cited basis of US "ordinary returns" in a scenario.
@@ -86,10 +85,6 @@ def month_days(start: date, horizon: int) -> tuple[date, ...]:
         year, month = divmod(start.month - 1 + m, 12)
         out.append(date(start.year + year, month + 1, 15))
     return tuple(out)
-
-
-def month_end(day: date) -> date:
-    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
 def is_return(agreement: Agreement) -> bool:
@@ -231,7 +226,7 @@ def build_plan(scenario: Scenario, registry: Registry) -> Plan:
                 places=_places(agreement, use),
                 per_month=_per_month(agreement, use),
                 stay_months=_stay(agreement, use),
-                stay_geometric=use.stay_distribution is StayDistribution.GEOMETRIC,
+                stay_geometric=use.stay_distribution is Distribution.GEOMETRIC,
                 cost_lines=tuple(agreement_lines(agreement, use)),
             )
         )

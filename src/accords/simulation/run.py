@@ -2,64 +2,27 @@
 
 Replica i is seeded with `SeedSequence(seed).spawn(replicas)[i]`, whatever backend or number
 of workers runs it, and results are ordered by replica index before anything is summarised:
-so the same seed gives the same results with 1 worker, 16, or a Dask cluster. A backend is
-anything that runs a plan's replicas (`Backend`): in this process, in local worker processes,
-or on a cluster (`accords.simulation.cluster`).
+so the same seed gives the same results with 1 worker, 16, or a Dask cluster. Where replicas
+run is a `Backend` (`accords.simulation.backends`; the cluster's in `accords.simulation.cluster`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from accords.registry.loader import Registry, load_registry
-from accords.simulation.model import ReplicaResult, run_replica
-from accords.simulation.plan import Plan, build_plan
+from accords.simulation.backends import Backend, ProcessBackend, SerialBackend
+from accords.simulation.model import ReplicaResult
+from accords.simulation.plan import build_plan
 from accords.simulation.result import RunResult, summarise
 from accords.simulation.scenario import Scenario, load_scenario
 
 
 def replica_seeds(seed: int, replicas: int) -> list[np.random.SeedSequence]:
     return list(np.random.SeedSequence(seed).spawn(replicas))
-
-
-Job = tuple[int, np.random.SeedSequence]
-
-
-class Backend(Protocol):
-    """Runs a plan's replicas (index and seed each) and yields results as they finish."""
-
-    def run(self, plan: Plan, jobs: Sequence[Job]) -> Iterator[ReplicaResult]: ...
-
-
-class SerialBackend:
-    def run(self, plan: Plan, jobs: Sequence[Job]) -> Iterator[ReplicaResult]:
-        for replica, seed in jobs:
-            yield run_replica(plan, replica, seed)
-
-
-class ProcessBackend:
-    """Local worker processes (concurrent.futures); the plan is pickled once per job.
-
-    Workers are spawned, never forked: polars runs a thread pool, and a forked child can
-    inherit one of its locks held and hang.
-    """
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-
-    def run(self, plan: Plan, jobs: Sequence[Job]) -> Iterator[ReplicaResult]:
-        with ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")
-        ) as pool:
-            futures = [pool.submit(run_replica, plan, replica, seed) for replica, seed in jobs]
-            for future in as_completed(futures):
-                yield future.result()
 
 
 def backend_for(workers: int, cluster: str | None = None) -> Backend:

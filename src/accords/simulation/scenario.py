@@ -118,7 +118,9 @@ class PopulationSpec(Strict):
         return self
 
 
-class StayDistribution(StrEnum):
+class Distribution(StrEnum):
+    """How a duration in months is drawn around its mean: exactly it, or geometric."""
+
     FIXED = "fixed"
     GEOMETRIC = "geometric"
 
@@ -133,7 +135,7 @@ class AgreementUse(Strict):
     )
     transfers_per_month: int | None = Field(default=None, ge=0)
     stay_months: float | None = Field(default=None, ge=1, description="How long a person is held.")
-    stay_distribution: StayDistribution = StayDistribution.FIXED
+    stay_distribution: Distribution = Distribution.FIXED
     price_per_person_year: Money | None = None
     price_per_transfer: Money | None = None
     in_force_from: date | None = None
@@ -163,11 +165,6 @@ class OrdinaryReturns(Strict):
         if (self.source_url is None) != (self.source_quote is None):
             raise ValueError("give both 'source_url' and 'source_quote', or neither")
         return self
-
-
-class Distribution(StrEnum):
-    FIXED = "fixed"
-    GEOMETRIC = "geometric"
 
 
 class Pipeline(Strict):
