@@ -34,6 +34,7 @@ from accords.commands.render_agreement import claim_threads, money
 from accords.engine.check import check
 from accords.engine.person import AsylumClaim, Person, Sex
 from accords.labels import plain, plain_list
+from accords.numbers import figure
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
 from accords.registry.describe import nationality_text, party, period_text
@@ -72,10 +73,6 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "—"
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:,.2f}"
-
-
 def _inert(value: object) -> object:
     """Every value a template prints: user text with its control characters made visible.
 
@@ -92,7 +89,7 @@ templates.env.globals.update(
     party=party,
     money=money,
     version=accords.__version__,
-    fmt=_fmt,
+    fmt=figure,
     section=None,
     plotly_style_ids=tuple(plotly_styles()),
 )

@@ -22,6 +22,7 @@ from accords.commands.common import (
     open_registry,
     shown,
 )
+from accords.commands.run_summary import summary_table
 from accords.store import RunRecord, RunStore, StoreError, assumptions
 
 app = typer.Typer(
@@ -129,8 +130,6 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
 ) -> None:
     """Show one run: provenance, status, and its summary once done."""
-    from accords.commands.simulate import summary_table_for
-
     store = open_store(db)
     record = find(store, run_id)
     if as_json:
@@ -160,7 +159,7 @@ def show_command(
         meta.add_row("error", f"[red]{shown(record.error)}[/]")
     console.print(meta)
     if record.summary is not None:
-        console.print(summary_table_for(record.summary))
+        console.print(summary_table(record.summary))
         for note in record.summary.get("notes", []):
             console.print(f"note: {note}", highlight=False)
 

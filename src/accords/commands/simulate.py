@@ -11,11 +11,10 @@ import os
 import signal
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from accords.atomic import write_text_atomic
 from accords.commands.common import (
@@ -29,58 +28,13 @@ from accords.commands.common import (
     open_registry,
     shown,
 )
+from accords.commands.run_summary import summary_table
 from accords.commands.runs import DbOption, open_store
 from accords.simulation.plan import PlanError
-from accords.simulation.result import RunResult
 from accords.simulation.run import simulate as run_simulation
 from accords.simulation.scenario import default_scenario_path, example_text, load_scenario
 from accords.store import RunStore, StoreError
 from accords.validation import InputError
-
-
-def _fmt(value: float) -> str:
-    """Whole numbers as such; small fractions (percentiles, capacity shares) to two places."""
-    if value == int(value) or abs(value) >= 10:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
-def summary_table(result: RunResult) -> Table:
-    return summary_table_for(result.summary)
-
-
-def summary_table_for(s: dict[str, Any]) -> Table:
-    """The key totals of a run's summary (also shown by `accords runs show`)."""
-    table = Table(
-        title=f"{shown(s['scenario'])} — {s['replicas']} replicas, seed {s['seed']}, "
-        f"{s['horizon_months']} months from {s['start']} ({shown(s['population']['label'])})",
-        title_justify="left",
-    )
-    table.add_column("total over the horizon (or at its end)")
-    for name in ("p5", "p50", "p95"):
-        table.add_column(name, justify="right")
-    wanted = [
-        "entries",
-        "decided",
-        "transfers[all]",
-        *[k for k in s["totals"] if k.startswith("transfers[") and k != "transfers[all]"],
-        "blocked",
-        "court_blocked",
-        "wrongful",
-        "wrongful_citizen",
-        "wrongful_protected",
-        *[k for k in s["totals"] if k.startswith(("stock_peak[", "capacity_use_peak["))],
-        "queue_end",
-        "custody_end",
-        "person_months",
-        *[k for k in s["totals"] if k.startswith("cost_total[")],
-    ]
-    for key in wanted:
-        stats = s["totals"].get(key)
-        if stats is None:
-            continue
-        table.add_row(shown(key), *(_fmt(stats[p]) for p in ("p5", "p50", "p95")))
-    return table
 
 
 def simulate(
@@ -214,7 +168,7 @@ def simulate(
     if as_json:
         emit_json({**result.summary, "run_id": run_id})
         return
-    console.print(summary_table(result))
+    console.print(summary_table(result.summary))
     for note in result.summary["notes"]:
         console.print(f"note: {note}", highlight=False)
     console.print(f"wrote {folder}/summary.json, monthly.parquet, scenario.yaml", highlight=False)

@@ -18,6 +18,8 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from accords.numbers import figure
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = (
     "#0072B2",
@@ -51,10 +53,6 @@ class Chart:
 def rgba(colour: str, alpha: float) -> str:
     r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{value:,.2f}"
 
 
 def full_grid(monthly: pl.DataFrame, series: str) -> pl.DataFrame:
@@ -217,8 +215,8 @@ def transfers_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart |
     top = totals.row(0, named=True)
     label = (
         f"Line chart of monthly transfers for {len(keep)} destinations. The largest is "
-        f"{labels.get(top['key'], top['key'])}, with a median of {fmt(top['p50'])} over the "
-        f"horizon (5–95%: {fmt(top['p5'])}–{fmt(top['p95'])})."
+        f"{labels.get(top['key'], top['key'])}, with a median of {figure(top['p50'])} over the "
+        f"horizon (5–95%: {figure(top['p5'])}–{figure(top['p95'])})."
     )
     return Chart(fig, label, height)
 
@@ -273,8 +271,8 @@ def capacity_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | 
             peak = max(held["p50"].to_list())
             cap_max = max(cap["p50"].to_list())
             parts.append(
-                f"{destination_label(key, receivers)} holds at most {fmt(peak)} "
-                f"(median) of {fmt(cap_max)} places"
+                f"{destination_label(key, receivers)} holds at most {figure(peak)} "
+                f"(median) of {figure(cap_max)} places"
             )
     _layout(fig, "persons")
     fig.update_yaxes(title_text="persons")
@@ -305,7 +303,8 @@ def cost_chart(monthly: pl.DataFrame) -> Chart | None:
         fig.update_yaxes(title_text=currency, row=row, col=1)
         end = frame.row(-1, named=True)
         parts.append(
-            f"{fmt(end['p50'])} {currency} by the end (5–95%: {fmt(end['p5'])}–{fmt(end['p95'])})"
+            f"{figure(end['p50'])} {currency} by the end "
+            f"(5–95%: {figure(end['p5'])}–{figure(end['p95'])})"
         )
     _layout(fig, "")
     for row, currency in enumerate(currencies, start=1):
@@ -371,7 +370,7 @@ def blocked_chart(
     top = rows[0]
     label = (
         f"Bar chart of blocked cases by reason over the horizon; the most frequent is {top[0]} "
-        f"with a median of {fmt(top[3])} (5–95%: {fmt(top[2])}–{fmt(top[4])})."
+        f"with a median of {figure(top[3])} (5–95%: {figure(top[2])}–{figure(top[4])})."
     )
     return Chart(fig, label, height)
 
@@ -399,7 +398,8 @@ def wrongful_chart(monthly: pl.DataFrame) -> Chart | None:
         add_band(fig, frame, name=label, colour=PALETTE[3 if i == 0 else 4])
         end = frame.row(-1, named=True)
         parts.append(
-            f"{label}: median {fmt(end['p50'])} (5–95%: {fmt(end['p5'])}–{fmt(end['p95'])})"
+            f"{label}: median {figure(end['p50'])} "
+            f"(5–95%: {figure(end['p5'])}–{figure(end['p95'])})"
         )
     height = 380
     _layout(fig, "wrongful transfers (cumulative)")

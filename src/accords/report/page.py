@@ -22,6 +22,7 @@ from ruamel.yaml.error import YAMLError
 import accords
 from accords.engine.reasons import REASONS, Group
 from accords.labels import plain, plain_reason
+from accords.numbers import figure
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
 from accords.report.plotly_css import plotly_styles
@@ -38,7 +39,6 @@ from .charts import (
     chart_html,
     cost_chart,
     destination_label,
-    fmt,
     transfers_chart,
     wrongful_chart,
 )
@@ -164,7 +164,7 @@ def _stats_rows(totals: dict[str, dict[str, float]], keys: Iterable[tuple[str, s
     for key, label in keys:
         stats = totals.get(key)
         if stats is not None:
-            rows.append([e(label), *(fmt(stats[p]) for p in ("p5", "p50", "p95"))])
+            rows.append([e(label), *(figure(stats[p]) for p in ("p5", "p50", "p95"))])
     return rows
 
 
@@ -249,7 +249,7 @@ def _agreement_block(dest: dict[str, Any], agreement: Agreement | None) -> str:
             items = "".join(
                 f"<li>{e(f.name)}{' (' + e(f.location) + ')' if f.location else ''}"
                 + (
-                    f": {e(fmt(f.agreed_places.value))} agreed places"
+                    f": {e(figure(f.agreed_places.value))} agreed places"
                     if f.agreed_places is not None and f.agreed_places.value is not None
                     else ""
                 )
@@ -261,7 +261,7 @@ def _agreement_block(dest: dict[str, Any], agreement: Agreement | None) -> str:
     if prices:
         items = "".join(
             f"<li>{e(plain(p['kind'], 'price_kind'))}: {'up to ' if p.get('up_to') else ''}"
-            f"{e(fmt(p['amount']))} {e(p['currency'])}"
+            f"{e(figure(p['amount']))} {e(p['currency'])}"
             + (
                 f' — <a href="{e(p["source"])}" rel="noopener noreferrer">source</a>'
                 if p.get("source", "") and str(p["source"]).startswith("http")
@@ -393,7 +393,7 @@ def render_report(
                 [
                     e(destination_label(d["key"], receivers)),
                     e(d["places"] if d["places"] is not None else "no limit"),
-                    *(fmt(peak[p]) for p in ("p5", "p50", "p95")),
+                    *(figure(peak[p]) for p in ("p5", "p50", "p95")),
                 ]
             )
     sections.append(
@@ -451,7 +451,7 @@ def render_report(
                 "No case was blocked in any replica.",
                 _table(
                     ("reason", "kind", "p5", "p50 (median)", "p95"),
-                    [[e(r[0]), e(r[1]), fmt(r[2]), fmt(r[3]), fmt(r[4])] for r in blocked],
+                    [[e(r[0]), e(r[1]), figure(r[2]), figure(r[3]), figure(r[4])] for r in blocked],
                     numeric_from=2,
                 ),
             ),
@@ -578,7 +578,7 @@ def _assumptions(
         rows = [
             [
                 e(row["quantity"]) + (f" <code>{e(row['key'])}</code>" if row.get("key") else ""),
-                e(fmt(float(row["value"]))) + (f" {e(row['unit'])}" if row.get("unit") else ""),
+                e(figure(float(row["value"]))) + (f" {e(row['unit'])}" if row.get("unit") else ""),
                 e(row.get("date") or ""),
                 f'<a href="{e(row["source_url"])}" rel="noopener noreferrer">source</a> '
                 f'<span class="quote">“{e(row.get("quote") or "")}”</span>',
