@@ -26,7 +26,7 @@ from accords.api.agreements import compare_output, filter_agreements
 from accords.api.charts import timeline_chart
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error
-from accords.api.runner import Overrides, RunManager, prepare_scenario
+from accords.api.runner import RunManager, prepare_scenario
 from accords.api.security import inline_policy
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
@@ -50,7 +50,7 @@ from accords.registry.models import (
 )
 from accords.registry.outputs import view_agreement
 from accords.report.plotly_css import plotly_styles
-from accords.simulation.scenario import default_scenario_path
+from accords.simulation.scenario import Overrides, default_scenario_path
 from accords.visible import visible
 
 router = APIRouter(include_in_schema=False)

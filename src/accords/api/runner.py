@@ -17,7 +17,6 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -26,21 +25,17 @@ from accords.api.settings import Settings
 from accords.registry.loader import Registry
 from accords.simulation.plan import PlanError, build_plan
 from accords.simulation.run import simulate
-from accords.simulation.scenario import Scenario, default_scenario_path, load_scenario
+from accords.simulation.scenario import (
+    OverrideError,
+    Overrides,
+    Scenario,
+    default_scenario_path,
+    load_scenario,
+)
 from accords.store import RunStore
 from accords.validation import InputError
 
 log = logging.getLogger("accords.api")
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """The main parameters a form or query may change without editing the scenario."""
-
-    replicas: int | None = None
-    seed: int | None = None
-    size: int | None = None
-    horizon_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -141,26 +136,15 @@ def prepare_scenario(
 
 def apply_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:
     """The scenario with the overrides, validated again (so a bad value is a 422, not a run)."""
-    if overrides == Overrides():
-        return scenario
-    data: dict[str, Any] = scenario.model_dump(mode="json")
-    if overrides.replicas is not None:
-        data["replicas"] = overrides.replicas
-    if overrides.seed is not None:
-        data["seed"] = overrides.seed
-    if overrides.horizon_months is not None:
-        data["horizon_months"] = overrides.horizon_months
-    if overrides.size is not None:
-        if data["population"].get("synthetic") is None:
-            raise ApiError(
-                422,
-                "validation-error",
-                "size applies to a synthetic population only",
-                [ProblemItem(field="size", message="the scenario has no synthetic population")],
-            )
-        data["population"]["synthetic"]["size"] = overrides.size
     try:
-        return Scenario.model_validate(data)
+        return overrides.apply(scenario)
+    except OverrideError as exc:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"{exc.field} applies to a synthetic population only",
+            [ProblemItem(field=exc.field, message=str(exc))],
+        ) from None
     except ValidationError as exc:
         raise from_validation_error(exc, "scenario") from None
 
@@ -216,28 +200,17 @@ class RunManager:
         return run_id
 
     def _run(self, run_id: str, scenario: Scenario) -> None:
-        done = 0
-        total = scenario.replicas
-
-        def advance(_: object) -> None:
-            nonlocal done
-            done += 1
-            self.store.progress(run_id, done, total)
-
         try:
-            result = simulate(
-                scenario,
-                workers=max(1, min(self.settings.workers, total)),
-                registry=self.registry,
-                on_replica=advance,
-            )
-            self.store.complete(run_id, result)
-        except Exception as exc:  # any failure of a run is recorded on the run itself
+            with self.store.recording(run_id, scenario.replicas) as run:
+                result = simulate(
+                    scenario,
+                    workers=max(1, min(self.settings.workers, scenario.replicas)),
+                    registry=self.registry,
+                    on_replica=run.advance,
+                )
+                run.complete(result)
+        except Exception:  # recorded on the run itself; the server goes on
             log.exception("run %s failed", run_id)
-            try:
-                self.store.fail(run_id, f"{type(exc).__name__}: {exc}")
-            except Exception:
-                log.exception("run %s: could not record the failure", run_id)
         finally:
             with self._lock:
                 self._active.pop(run_id, None)

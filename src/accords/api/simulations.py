@@ -18,9 +18,10 @@ from pydantic import BaseModel, Field
 from accords.api import deps
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError
-from accords.api.runner import Overrides, RunManager, prepare_scenario
+from accords.api.runner import RunManager, prepare_scenario
 from accords.api.settings import Settings
 from accords.report import render_report
+from accords.simulation.scenario import Overrides
 from accords.store import RunRecord, StoreError
 
 router = APIRouter(prefix="/api", tags=["simulations"])

@@ -9,7 +9,6 @@ characters visible in anything else they print and never crash on markup they ca
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -129,6 +128,3 @@ def emit_json(payload: BaseModel | dict[str, Any] | list[Any]) -> None:
     data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
-
-def data_dir() -> Path:
-    return Path(os.environ.get("ACCORDS_HOME", Path.home() / ".local" / "share" / "accords"))

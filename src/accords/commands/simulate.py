@@ -1,26 +1,26 @@
-"""`accords simulate [SCENARIO]`: run a scenario's replicas, print a summary, write the run.
+"""`accords simulate [SCENARIO]`: run a scenario's replicas, print a summary, record the run.
 
-Every run is recorded in the run store (`--db`): created before the first replica, its progress
-updated as replicas finish, then completed with its results, or marked failed with the error
-(Ctrl-C included), so `accords runs list` never shows a run that silently vanished.
+Every run is recorded in exactly one run store (`--db`, else $ACCORDS_DB, else the default):
+created before the first replica, its progress updated as replicas finish, then completed with
+its results, or marked failed with the error (Ctrl-C included), so `accords runs list` never
+shows a run that silently vanished (`RunStore.recording`). `--out DIR` also writes the run's
+files to a folder of your choosing; nothing else is written.
 """
 
 from __future__ import annotations
 
 import os
-import signal
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from accords.atomic import write_text_atomic
 from accords.commands.common import (
     RegistryOption,
     console,
-    data_dir,
     emit_json,
     errors,
     fail,
@@ -32,8 +32,13 @@ from accords.commands.run_summary import summary_table
 from accords.commands.runs import DbOption, open_store
 from accords.simulation.plan import PlanError
 from accords.simulation.run import simulate as run_simulation
-from accords.simulation.scenario import default_scenario_path, example_text, load_scenario
-from accords.store import RunStore, StoreError
+from accords.simulation.scenario import (
+    Overrides,
+    default_scenario_path,
+    example_text,
+    load_scenario,
+)
+from accords.store import StoreError
 from accords.validation import InputError
 
 
@@ -85,79 +90,52 @@ def simulate(
         fail_input(exc)
     reg = open_registry(registry)
     # Overrides are applied before the run is recorded, so the store holds what actually runs.
-    updates = {k: v for k, v in (("replicas", replicas), ("seed", seed)) if v is not None}
-    if updates:
-        loaded = loaded.model_copy(update=updates)
-    total = loaded.replicas
+    try:
+        loaded = Overrides(replicas=replicas, seed=seed).apply(loaded)
+    except ValidationError as exc:
+        fail(f"--replicas/--seed: {exc.errors()[0]['msg']}")
     store = open_store(db)
+    origin = scenario or default_scenario_path()
     try:
-        run_id = store.create(
-            loaded, source="cli", scenario_path=scenario or default_scenario_path(), registry=reg
-        )
-    except StoreError as exc:
-        fail(str(exc))
-    with Progress(
-        TextColumn("[bold]simulating[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json,
-    ) as progress:
-        task = progress.add_task("replicas", total=total)
-        finished = 0
+        run_id = store.create(loaded, source="cli", scenario_path=origin, registry=reg)
+        with (
+            store.recording(run_id, loaded.replicas, on_store_error=_store_error) as run,
+            Progress(
+                TextColumn("[bold]simulating[/bold]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+                disable=as_json,
+            ) as progress,
+        ):
+            task = progress.add_task("replicas", total=loaded.replicas)
 
-        def on_replica(_: object) -> None:
-            nonlocal finished
-            finished += 1
-            progress.advance(task)
-            store.progress(run_id, finished, total)
+            def on_replica(result: object) -> None:
+                progress.advance(task)
+                run.advance(result)
 
-        try:
-            result = run_simulation(
-                loaded,
-                workers=workers,
-                cluster=cluster,
-                registry=reg,
-                on_replica=on_replica,
-            )
-        except PlanError as exc:
-            message = f"{scenario or default_scenario_path()}: {exc.field}: {exc}"
-            _record_failure(store, run_id, message)
-            fail(message)
-        except InputError as exc:  # the scenario's population file
-            _record_failure(store, run_id, str(exc))
-            fail_input(exc)
-        except (OSError, TimeoutError) as exc:
-            _record_failure(store, run_id, f"{type(exc).__name__}: {exc}")
-            if cluster is None:
-                raise
-            fail(f"--cluster {cluster}: cannot reach the Dask scheduler ({exc})")
-        except KeyboardInterrupt:
-            # One Ctrl-C can surface twice: native code (polars) raises KeyboardInterrupt while
-            # Python's own handler is still pending and fires at the next call. So the record
-            # is made again if that second one cuts it short (no call may come before the try).
             try:
-                _record_interrupted(store, run_id)
-            except KeyboardInterrupt:
-                _record_interrupted(store, run_id)
-            raise
-        except BaseException as exc:
-            _record_failure(store, run_id, f"{type(exc).__name__}: {exc}")
-            raise
-    try:
-        store.complete(run_id, result)
+                result = run_simulation(
+                    loaded, workers=workers, cluster=cluster, registry=reg, on_replica=on_replica
+                )
+            except PlanError as exc:
+                run.fail(f"{origin}: {exc.field}: {exc}")
+                fail(f"{origin}: {exc.field}: {exc}")
+            except InputError as exc:  # the scenario's population file
+                run.fail(str(exc))
+                fail_input(exc)
+            except (OSError, TimeoutError) as exc:
+                run.fail(f"{type(exc).__name__}: {exc}")
+                if cluster is None:
+                    raise
+                fail(f"--cluster {cluster}: cannot reach the Dask scheduler ({exc})")
+            run.complete(result)
     except StoreError as exc:
-        _record_failure(store, run_id, str(exc))
         fail(str(exc))
-    except BaseException as exc:
-        _record_failure(store, run_id, f"{type(exc).__name__}: {exc}")
-        raise
-    folder = out or data_dir() / "runs" / (
-        f"{datetime.now():%Y%m%d-%H%M%S}-{result.summary['scenario_hash'][:8]}"
-    )
-    result.write(folder)
+    if out is not None:
+        result.write(out)
     if report is not None:
         from accords.report import render_report, write_report
 
@@ -171,24 +149,12 @@ def simulate(
     console.print(summary_table(result.summary))
     for note in result.summary["notes"]:
         console.print(f"note: {note}", highlight=False)
-    console.print(f"wrote {folder}/summary.json, monthly.parquet, scenario.yaml", highlight=False)
     console.print(f"recorded run {run_id} in {store.path}", highlight=False)
+    if out is not None:
+        console.print(f"wrote {out}/summary.json, monthly.parquet, scenario.yaml", highlight=False)
     if report is not None:
         console.print(f"wrote the report to {report}", highlight=False)
 
 
-def _record_interrupted(store: RunStore, run_id: str) -> None:
-    """Record a Ctrl-C; further Ctrl-Cs are ignored for the moment the write takes."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        _record_failure(store, run_id, "interrupted by the user (Ctrl-C)")
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _record_failure(store: RunStore, run_id: str, error: str) -> None:
-    """Mark the run failed, without letting a store problem hide the error that ended it."""
-    try:
-        store.fail(run_id, error)
-    except (StoreError, KeyError) as store_exc:
-        errors.print(f"[red]error:[/red] could not record the failure: {shown(store_exc)}")
+def _store_error(message: str) -> None:
+    errors.print(f"[red]error:[/red] {shown(message)}")

@@ -18,7 +18,7 @@ from accords.simulation.backends import Backend, ProcessBackend, SerialBackend
 from accords.simulation.model import ReplicaResult
 from accords.simulation.plan import build_plan
 from accords.simulation.result import RunResult, summarise
-from accords.simulation.scenario import Scenario, load_scenario
+from accords.simulation.scenario import Overrides, Scenario, load_scenario
 
 
 def replica_seeds(seed: int, replicas: int) -> list[np.random.SeedSequence]:
@@ -48,13 +48,7 @@ def simulate(
     """Run a scenario (the default one when none is given) and summarise its replicas."""
     if scenario is None or isinstance(scenario, str | Path):
         scenario = load_scenario(Path(scenario) if scenario is not None else None)
-    updates: dict[str, int] = {}
-    if replicas is not None:
-        updates["replicas"] = replicas
-    if seed is not None:
-        updates["seed"] = seed
-    if updates:
-        scenario = scenario.model_copy(update=updates)
+    scenario = Overrides(replicas=replicas, seed=seed).apply(scenario)
     plan = build_plan(scenario, registry or load_registry())
     seeds = replica_seeds(scenario.seed, scenario.replicas)
     jobs = list(enumerate(seeds))

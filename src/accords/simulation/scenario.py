@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -235,6 +236,47 @@ class Scenario(Strict):
         """A stable hash of the resolved scenario, for provenance."""
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+class OverrideError(ValueError):
+    """An override that does not apply to this scenario (field, message)."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        self.field = field_name
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The parameters a command line, a form or a query may change without editing a scenario.
+
+    Applied in one place (`apply`), by `accords simulate`, the HTTP API and `accords.simulate`
+    alike, so the run store records exactly what runs.
+    """
+
+    replicas: int | None = None
+    seed: int | None = None
+    size: int | None = None
+    horizon_months: int | None = None
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """The scenario with these values, validated again.
+
+        Raises pydantic's ValidationError for a value out of range, and `OverrideError` for a
+        population size given to a scenario whose population is a file.
+        """
+        if self == Overrides():
+            return scenario
+        data: dict[str, Any] = scenario.model_dump(mode="json")
+        for name in ("replicas", "seed", "horizon_months"):
+            value = getattr(self, name)
+            if value is not None:
+                data[name] = value
+        if self.size is not None:
+            if data["population"].get("synthetic") is None:
+                raise OverrideError("size", "the scenario has no synthetic population")
+            data["population"]["synthetic"]["size"] = self.size
+        return Scenario.model_validate(data)
 
 
 def default_scenario_path() -> Path:

@@ -25,14 +25,16 @@ from __future__ import annotations
 import builtins
 import contextlib
 import json
+import logging
 import os
 import random
 import re
 import secrets
 import shutil
+import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -51,6 +53,8 @@ from accords.store import liveness
 from accords.store.records import STATUSES, RunRecord, Status
 from accords.store.scenario_text import resolved_yaml
 from accords.version import data_digest
+
+log = logging.getLogger("accords.store")
 
 SOURCES = ("cli", "api", "web")
 SCHEMA_VERSION = "1"
@@ -424,6 +428,39 @@ class RunStore:
             shutil.rmtree(target.parent, ignore_errors=True)
             raise
 
+    @contextlib.contextmanager
+    def recording(
+        self,
+        run_id: str,
+        total: int,
+        *,
+        on_store_error: Callable[[str], None] | None = None,
+    ) -> Iterator[Recording]:
+        """The lifecycle of a created run, the same for the CLI and the API.
+
+        Inside the block the caller runs the simulation, calling `advance` after each replica
+        and `complete` with the result (or `fail` with its own words for the error). Any
+        exception that leaves the block unrecorded, Ctrl-C included, marks the run failed with
+        it, and goes on. A store problem while recording a failure never hides the error that
+        caused it: it goes to `on_store_error` (else the log).
+        """
+        run = Recording(self, run_id, total, on_store_error)
+        try:
+            yield run
+        except KeyboardInterrupt:
+            # One Ctrl-C can surface twice: native code (polars) raises KeyboardInterrupt while
+            # Python's own handler is still pending and fires at the next call. So the record
+            # is made again if that second one cuts it short.
+            try:
+                run.interrupted()
+            except KeyboardInterrupt:
+                run.interrupted()
+            raise
+        except BaseException as exc:
+            if not run.recorded:
+                run.fail(f"{type(exc).__name__}: {exc}")
+            raise
+
     def fail(self, run_id: str, error: str) -> None:
         """Mark a running run failed with `error`, and remove any files it had started.
 
@@ -532,3 +569,53 @@ def _record(row: tuple[Any, ...]) -> RunRecord:
         summary=json.loads(summary) if summary is not None else None,
         pid=None if pid is None else int(pid),
     )
+
+
+class Recording:
+    """A run being recorded (see `RunStore.recording`)."""
+
+    def __init__(
+        self,
+        store: RunStore,
+        run_id: str,
+        total: int,
+        on_store_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.total = total
+        self.done = 0
+        self.recorded = False
+        self._on_store_error = on_store_error
+
+    def advance(self, _: object = None) -> None:
+        """One more replica finished (the store's progress is advisory)."""
+        self.done += 1
+        self.store.progress(self.run_id, self.done, self.total)
+
+    def complete(self, result: RunResult) -> None:
+        self.store.complete(self.run_id, result)
+        self.recorded = True
+
+    def fail(self, error: str) -> None:
+        """Mark the run failed with `error`, without letting a store problem hide it."""
+        self.recorded = True
+        try:
+            self.store.fail(self.run_id, error)
+        except (StoreError, KeyError) as exc:
+            message = f"could not record the failure of run {self.run_id}: {exc}"
+            if self._on_store_error is not None:
+                self._on_store_error(message)
+            else:
+                log.error("%s", message)
+
+    def interrupted(self) -> None:
+        """Record a Ctrl-C; further Ctrl-Cs are ignored for the moment the write takes."""
+        if threading.current_thread() is not threading.main_thread():
+            self.fail("interrupted by the user (Ctrl-C)")
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            self.fail("interrupted by the user (Ctrl-C)")
+        finally:
+            signal.signal(signal.SIGINT, previous)
