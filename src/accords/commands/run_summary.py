@@ -8,6 +8,7 @@ from rich.table import Table
 
 from accords.commands.common import shown
 from accords.numbers import figure
+from accords.simulation.series import TotalKey
 
 
 def summary_table(s: dict[str, Any]) -> Table:
@@ -20,21 +21,29 @@ def summary_table(s: dict[str, Any]) -> Table:
     table.add_column("total over the horizon (or at its end)")
     for name in ("p5", "p50", "p95"):
         table.add_column(name, justify="right")
+    def keyed(*names: str) -> list[str]:
+        """The summary's totals of these names that carry a key, in the summary's order."""
+        return [
+            label
+            for label in s["totals"]
+            if (t := TotalKey.parse(label)).name in names and t.key and t.key != "all"
+        ]
+
     wanted = [
         "entries",
         "decided",
-        "transfers[all]",
-        *[k for k in s["totals"] if k.startswith("transfers[") and k != "transfers[all]"],
+        TotalKey("transfers", "all").label,
+        *keyed("transfers"),
         "blocked",
         "court_blocked",
         "wrongful",
         "wrongful_citizen",
         "wrongful_protected",
-        *[k for k in s["totals"] if k.startswith(("stock_peak[", "capacity_use_peak["))],
+        *keyed("stock_peak", "capacity_use_peak"),
         "queue_end",
         "custody_end",
         "person_months",
-        *[k for k in s["totals"] if k.startswith("cost_total[")],
+        *keyed("cost_total"),
     ]
     for key in wanted:
         stats = s["totals"].get(key)

@@ -27,6 +27,7 @@ from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.plan import INA_OWN_COUNTRY_QUOTE, INA_OWN_COUNTRY_URL, registry_version
+from accords.simulation.series import TotalKey
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
 from accords.validation import InputError
@@ -297,9 +298,10 @@ BlockedRow = tuple[str, str, float, float, float]
 def _blocked_rows(totals: dict[str, dict[str, float]]) -> list[BlockedRow]:
     rows = []
     for label, stats in totals.items():
-        if not label.startswith("blocked_by_reason["):
+        total = TotalKey.parse(label)
+        if total.name != "blocked_by_reason":
             continue
-        code = label[len("blocked_by_reason[") : -1]
+        code = total.key
         base = code.removesuffix("_unknown")
         spec = REASONS.get(base)
         group = {Group.LAW: "law", Group.COVERAGE: "coverage", Group.STATUS: "status"}.get(
@@ -352,7 +354,7 @@ def render_report(
     # At a glance
     glance_rows = _stats_rows(totals, HEADLINE)
     glance_rows += _stats_rows(
-        totals, [(f"cost_total[{c}]", f"Total cost, {c}") for c in s["currencies"]]
+        totals, [(TotalKey("cost_total", c).label, f"Total cost, {c}") for c in s["currencies"]]
     )
     sections.append(
         '<section id="glance" aria-labelledby="h-glance"><h2 id="h-glance">At a glance</h2>'
@@ -365,9 +367,9 @@ def render_report(
     transfer_rows = _stats_rows(
         totals,
         [
-            (label, destination_label(label[len("transfers[") : -1], receivers))
+            (label, destination_label(total.key, receivers))
             for label in totals
-            if label.startswith("transfers[") and label != "transfers[all]"
+            if (total := TotalKey.parse(label)).name == "transfers" and total.key not in ("", "all")
         ],
     )
     sections.append(
@@ -387,7 +389,7 @@ def render_report(
 
     cap_rows = []
     for d in s["destinations"]:
-        peak = totals.get(f"stock_peak[{d['key']}]")
+        peak = totals.get(TotalKey("stock_peak", d["key"]).label)
         if peak is not None:
             cap_rows.append(
                 [
@@ -416,11 +418,11 @@ def render_report(
 
     cost_rows = _stats_rows(
         totals,
-        [(f"cost_total[{c}]", f"Total, {c}") for c in s["currencies"]]
+        [(TotalKey("cost_total", c).label, f"Total, {c}") for c in s["currencies"]]
         + [
-            (label, label[len("cost_item[") : -1].replace("|", ", "))
+            (label, total.key.replace("|", ", "))
             for label in totals
-            if label.startswith("cost_item[")
+            if (total := TotalKey.parse(label)).name == "cost_item"
         ],
     )
     sections.append(

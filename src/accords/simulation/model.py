@@ -54,6 +54,7 @@ from accords.simulation.population import (
     from_frame,
     synthesize,
 )
+from accords.simulation.series import SERIES, KeyKind
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -147,20 +148,9 @@ def monthly_verdicts(plan: Plan, population: Population) -> Iterator[MonthVerdic
         yield by_signature[key]
 
 
-# Counts of one value per month, in the order the result lists them.
-MONTH_COUNTS = (
-    "entries",
-    "decided",
-    "blocked",
-    "court_blocked",
-    "court_challenged",
-    "queue",
-    "in_court",
-    "custody",
-    "wrongful",
-    "wrongful_citizen",
-    "wrongful_protected",
-    "requeued",
+# The series of one value per month that the steps count (see `accords.simulation.series`).
+MONTH_COUNTS = tuple(
+    s.name for s in SERIES.values() if s.key is KeyKind.NONE and s.same_as is None
 )
 
 
@@ -549,5 +539,7 @@ def series(
         for c in currencies
     }
     out["cost_cum"] = {c: np.cumsum(v) for c, v in out["cost_month"].items()}
-    out["person_months"] = {"": tally.counts["custody"].copy()}
-    return out
+    for name, spec in SERIES.items():
+        if spec.same_as is not None:
+            out[name] = {k: v.copy() for k, v in out[spec.same_as].items()}
+    return {name: out[name] for name in SERIES}  # every declared series, in declared order

@@ -24,30 +24,9 @@ import accords
 from accords.simulation import calibration
 from accords.simulation.model import ReplicaResult
 from accords.simulation.plan import Plan, describe
+from accords.simulation.series import SERIES, Measure, TotalKey
 
 PERCENTILES = (5, 50, 95)
-
-# Series summed over the horizon; the others are read at the end (or at their peak).
-FLOWS = {
-    "entries",
-    "decided",
-    "blocked",
-    "court_blocked",
-    "court_challenged",
-    "wrongful",
-    "wrongful_citizen",
-    "wrongful_protected",
-    "requeued",
-    "transfers",
-    "transfers_by_nationality",
-    "released_stay",
-    "released_agreement_end",
-    "blocked_by_reason",
-    "cost_item",
-    "cost_month",
-    "person_months",
-}
-STOCKS = {"queue", "in_court", "custody", "stock"}
 
 
 @dataclass
@@ -59,7 +38,7 @@ class RunResult:
 
     def total(self, name: str, key: str = "") -> dict[str, float]:
         """The percentiles of one total (e.g. `total("transfers", "usa-slv-2025")`)."""
-        label = f"{name}[{key}]" if key else name
+        label = TotalKey(name, key).label
         out: dict[str, float] = self.summary["totals"].get(
             label, {"p5": 0.0, "p50": 0.0, "p95": 0.0, "mean": 0.0}
         )
@@ -67,7 +46,8 @@ class RunResult:
 
     def per_replica(self, name: str, key: str = "") -> list[float]:
         """A total per replica, in replica order."""
-        return [_total(name, r.series.get(name, {}).get(key)) for r in self.replicas]
+        measures = SERIES[name].measures or (Measure.END,)
+        return [_measure(measures[0], r.series.get(name, {}).get(key)) for r in self.replicas]
 
     def write(self, folder: Path) -> Path:
         """Write the three files; a reader never sees a half-written folder or file."""
@@ -90,12 +70,13 @@ class RunResult:
         return folder
 
 
-def _total(name: str, values: np.ndarray | None) -> float:
+def _measure(measure: Measure, values: np.ndarray | None) -> float:
+    """One replica's total of one series (0 where the replica has no such key)."""
     if values is None:
         return 0.0
-    if name in FLOWS:
+    if measure is Measure.SUM:
         return float(values.sum())
-    if name in ("capacity_use",):
+    if measure is Measure.PEAK:
         return float(values.max())
     return float(values[-1])
 
@@ -164,20 +145,10 @@ def totals(results: list[ReplicaResult]) -> dict[str, dict[str, float]]:
                 labels[(name, key)] = None
     out: dict[str, dict[str, float]] = {}
     for name, key in labels:
-        if name == "places" or name == "cost_cum":
-            continue
-        label = f"{name}[{key}]" if key else name
-        suffix = "_end" if name in STOCKS else ("_peak" if name == "capacity_use" else "")
-        shown = "cost_total" if name == "cost_month" else name + suffix
-        out[label.replace(name, shown, 1)] = _stats(
-            [_total(name, r.series.get(name, {}).get(key)) for r in results]
-        )
-        if name == "stock":
-            out[f"stock_peak[{key}]"] = _stats(
-                [
-                    float(r.series["stock"][key].max()) if key in r.series.get("stock", {}) else 0.0
-                    for r in results
-                ]
+        spec = SERIES[name]
+        for measure in spec.measures:
+            out[TotalKey(spec.total(measure), key).label] = _stats(
+                [_measure(measure, r.series.get(name, {}).get(key)) for r in results]
             )
     return dict(sorted(out.items()))
 

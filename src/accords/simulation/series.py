@@ -1,0 +1,119 @@
+"""Every monthly series a run produces, declared once: name, key, unit, words, how summarised.
+
+The model writes these series (in this order), the result summarises each as its row says, and
+the terminal summary, the report and the web read totals through `TotalKey` rather than by
+slicing labels apart. A total's label in `summary.json` is `name` or `name[key]` (for example
+`transfers[usa-slv-2025]`, `stock_peak[usa-slv-2025]`, `cost_total[USD]`); `TotalKey` is the
+one place that writes and reads that form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class KeyKind(StrEnum):
+    """What a series' key names."""
+
+    NONE = "none"  # one value per month, key ""
+    DESTINATION = "destination"  # a destination's key ("usa-slv-2025", "return:MEX"; "all")
+    NATIONALITY = "nationality"  # a recorded nationality code
+    REASON = "reason"  # a reason code, or CODE_unknown
+    CURRENCY = "currency"  # an ISO 4217 code
+    COST_ITEM = "cost item"  # "LINE_KEY|CURRENCY"
+
+
+class Unit(StrEnum):
+    PERSONS = "persons"
+    PERSON_MONTHS = "person-months"
+    SHARE = "share"
+    MONEY = "money, in the key's currency"
+
+
+class Measure(StrEnum):
+    """How a series becomes a total across the horizon."""
+
+    SUM = "sum over the months"
+    END = "value at the last month"
+    PEAK = "largest monthly value"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    key: KeyKind
+    unit: Unit
+    label: str
+    measures: tuple[Measure, ...]  # totals made from it (none: shown only month by month)
+    total_name: str | None = None  # the SUM total's name, where it is not the series' own
+    same_as: str | None = None  # another series' values under this name
+
+    def total(self, measure: Measure) -> str:
+        """The name of this series' total under `measure` (`stock_end`, `cost_total`, ...)."""
+        if measure is Measure.SUM:
+            return self.total_name or self.name
+        return f"{self.name}_{'end' if measure is Measure.END else 'peak'}"
+
+
+_SUM, _END, _PEAK = (Measure.SUM,), (Measure.END,), (Measure.PEAK,)
+P, D = Unit.PERSONS, KeyKind.DESTINATION
+
+SERIES: dict[str, Series] = {
+    s.name: s
+    for s in (
+        Series("entries", KeyKind.NONE, P, "entered the sender's custody", _SUM),
+        Series("decided", KeyKind.NONE, P, "final orders", _SUM),
+        Series("blocked", KeyKind.NONE, P, "blocked: no destination permits the case", _SUM),
+        Series("court_blocked", KeyKind.NONE, P, "blocked by a court", _SUM),
+        Series("court_challenged", KeyKind.NONE, P, "challenged in court", _SUM),
+        Series("queue", KeyKind.NONE, P, "waiting for a destination", _END),
+        Series("in_court", KeyKind.NONE, P, "in court", _END),
+        Series("custody", KeyKind.NONE, P, "in the sender's custody", _END),
+        Series("wrongful", KeyKind.NONE, P, "wrongful transfers", _SUM),
+        Series("wrongful_citizen", KeyKind.NONE, P, "citizens of the sender transferred", _SUM),
+        Series("wrongful_protected", KeyKind.NONE, P, "protected persons transferred", _SUM),
+        Series("requeued", KeyKind.NONE, P, "back in the queue after court", _SUM),
+        Series("transfers", D, P, "transferred", _SUM),
+        Series(
+            "transfers_by_nationality", KeyKind.NATIONALITY, P, "transferred, by nationality", _SUM
+        ),
+        Series("stock", D, P, "held by the receiver", (Measure.END, Measure.PEAK)),
+        Series("places", D, P, "places", ()),
+        Series("capacity_use", D, Unit.SHARE, "share of places in use", _PEAK),
+        Series("released_stay", D, P, "released at the end of their stay", _SUM),
+        Series("released_agreement_end", D, P, "released when the agreement ended", _SUM),
+        Series("blocked_by_reason", KeyKind.REASON, P, "blocked, by reason", _SUM),
+        Series("cost_item", KeyKind.COST_ITEM, Unit.MONEY, "cost, by item", _SUM),
+        Series("cost_month", KeyKind.CURRENCY, Unit.MONEY, "cost", _SUM, total_name="cost_total"),
+        Series("cost_cum", KeyKind.CURRENCY, Unit.MONEY, "cumulative cost", ()),
+        # the custody series again, under the unit of work's name (the anchor benchmarks' own)
+        Series(
+            "person_months",
+            KeyKind.NONE,
+            Unit.PERSON_MONTHS,
+            "person-months in custody",
+            _SUM,
+            same_as="custody",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class TotalKey:
+    """One total of a run's summary: its name (`transfers`, `stock_peak`, ...) and key."""
+
+    name: str
+    key: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}[{self.key}]" if self.key else self.name
+
+    @classmethod
+    def parse(cls, label: str) -> TotalKey:
+        if label.endswith("]") and "[" in label:
+            name, key = label[:-1].split("[", 1)
+            return cls(name, key)
+        return cls(label)

@@ -1,0 +1,25 @@
+"""Every series a run produces is declared once, and every total in a summary comes from one."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from simhelpers import scenario
+
+from accords.simulation.run import simulate
+from accords.simulation.series import SERIES, TotalKey
+
+
+def test_a_run_has_exactly_the_declared_series_in_their_order_and_totals_from_them() -> None:
+    result = simulate(scenario(replicas=1, horizon_months=3))
+    assert list(result.replicas[0].series) == list(SERIES)
+    names = {spec.total(m) for spec in SERIES.values() for m in spec.measures}
+    labels = result.summary["totals"]
+    assert labels and all(TotalKey.parse(label).name in names for label in labels)
+    assert "transfers[all]" in labels and "stock_peak[usa-slv-2025]" in labels
+    assert "cost_total[USD]" in labels and "queue_end" in labels
+
+
+@given(st.sampled_from(sorted(SERIES)), st.text(alphabet="abc-:|[]XYZ", max_size=12))
+def test_a_total_label_reads_back_as_its_name_and_key(name: str, key: str) -> None:
+    assert TotalKey.parse(TotalKey(name, key).label) == TotalKey(name, key)
