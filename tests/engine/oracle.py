@@ -1,6 +1,7 @@
 """A reference evaluator for one person, written straight from the law and the registry terms.
 
-It shares no code with `accords.engine.compile` or `accords.engine.evaluate`: every check is
+It shares no code with `accords.engine.compile`, `accords.engine.rules` or `evaluate` (only the
+list of codes per group, from the declarations): every check is
 plain Python over a `Person`, in three-valued logic (True / False / None for unknown) with
 Kleene's and/or/not written out by hand below. It reads the registry only through its views
 (`status_change_on`, `valid_on`, `ruling_binds_on`) and the law only through `accords.law`
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from accords.engine.person import AsylumClaim, Person
+from accords.engine.reasons import REASONS, Group
 from accords.law import requires_decided_claim, requires_final_order, rules_for
 from accords.registry.models import (
     Agreement,
@@ -43,28 +45,10 @@ Tri = bool | None
 ANY_NATIONALITY_UNKNOWN_IS_NOT_COVERED = "any_nationality_unknown_is_not_covered"
 KNOWN_QUIRKS = frozenset({ANY_NATIONALITY_UNKNOWN_IS_NOT_COVERED})
 
-STATUS_CODES = ("not_yet_in_force", "ended", "suspended")
-LAW_CODES = (
-    "citizen_of_sender",
-    "non_refoulement",
-    "protected_status",
-    "pending_protection_claim",
-    "no_final_order",
-    "receiving_state_unsafe",
-    "court_order",
-)
-COVERAGE_CODES = (
-    "not_in_sending_state",
-    "nationality_not_covered",
-    "category_not_covered",
-    "excluded_minor",
-    "excluded_unaccompanied_minor",
-    "excluded_sex",
-    "excluded_vulnerable",
-    "excluded_family",
-    "excluded_convicted",
-    "arrival_not_covered",
-)
+# The code lists come from the declarations (one place per code); the checks below do not.
+STATUS_CODES = tuple(c for c, s in REASONS.items() if s.group is Group.STATUS)
+LAW_CODES = tuple(c for c, s in REASONS.items() if s.group is Group.LAW)
+COVERAGE_CODES = tuple(c for c, s in REASONS.items() if s.group is Group.COVERAGE)
 
 IRREGULAR_MODES = frozenset(
     {ArrivalMode.LAND_IRREGULAR, ArrivalMode.SEA_IRREGULAR, ArrivalMode.INTERCEPTED_AT_SEA}

@@ -14,15 +14,10 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from accords.engine.compile import CompiledAgreement, compile_agreement, helper_columns
-from accords.engine.reasons import (
-    COVERAGE_BITS,
-    LAW_BITS,
-    REASONS,
-    STATUS_BITS,
-    VERDICTS,
-    Verdict,
-)
+from accords.engine.compile import CompiledAgreement, compile_agreement
+from accords.engine.expressions import helper_columns
+from accords.engine.reasons import PRECEDENCE, REASONS, VERDICTS, precedence_bits
+from accords.engine.spec import OTHERWISE
 from accords.labels import plain
 from accords.law.rules import Citation
 from accords.registry.models import Agreement
@@ -31,24 +26,13 @@ VERDICT_TYPE = pl.Enum(VERDICTS)
 
 
 def verdict_expr() -> pl.Expr:
-    fail = pl.col("fail_mask")
-
-    def has(bits: int) -> pl.Expr:
-        return (fail & pl.lit(bits, dtype=pl.UInt32)) != 0
-
-    return (
-        pl.when(has(STATUS_BITS))
-        .then(pl.lit(Verdict.NOT_IN_FORCE.value))
-        .when(has(LAW_BITS))
-        .then(pl.lit(Verdict.BARRED.value))
-        .when(has(COVERAGE_BITS))
-        .then(pl.lit(Verdict.NOT_COVERED.value))
-        .when(pl.col("unknown_mask") != 0)
-        .then(pl.lit(Verdict.UNDETERMINED.value))
-        .otherwise(pl.lit(Verdict.PERMITTED.value))
-        .cast(VERDICT_TYPE)
-        .alias("verdict")
-    )
+    """The verdict column from the masks: the precedence table's first matching row wins."""
+    expr = pl.lit(OTHERWISE.value)
+    for row in reversed(PRECEDENCE):
+        mask = pl.col("fail_mask") if row.group is not None else pl.col("unknown_mask")
+        hit = (mask & pl.lit(precedence_bits(row), dtype=pl.UInt32)) != 0
+        expr = pl.when(hit).then(pl.lit(row.verdict.value)).otherwise(expr)
+    return expr.cast(VERDICT_TYPE).alias("verdict")
 
 
 @dataclass

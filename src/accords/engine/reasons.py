@@ -1,170 +1,34 @@
-"""The stable reason codes, their bits in the reason masks, and the verdict they lead to.
+"""The stable reason codes, their fixed bits in the reason masks, and the verdict they lead to.
 
 Each check sets its bit in `fail_mask` when it fails and in `unknown_mask` when the person's
-facts cannot decide it. The verdict follows the design's precedence: not in force, then law
-(barred), then coverage (not covered); a case with no failure but an unknown is `undetermined`,
-never `permitted`.
+facts cannot decide it. The codes are declared in `accords.engine.rules` (one `ReasonSpec` each,
+with a bit fixed for good: files already written decode the same); the verdict follows the
+`PRECEDENCE` table: not in force, then law (barred), then coverage (not covered); a case with no
+failure but an unknown is `undetermined`, never `permitted`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import IntEnum, StrEnum
+from accords.engine.rules import SPECS
+from accords.engine.spec import OTHERWISE, PRECEDENCE, Group, Precedence, ReasonSpec, Verdict
+from accords.engine.spec import VERDICTS as VERDICTS
 
 
-class Group(IntEnum):
-    STATUS = 0
-    LAW = 1
-    COVERAGE = 2
+def _index(specs: list[ReasonSpec]) -> dict[str, ReasonSpec]:
+    """The declarations by code, refusing a repeated code or bit, or a bit that is not one bit."""
+    out: dict[str, ReasonSpec] = {}
+    bits: set[int] = set()
+    for spec in specs:
+        if spec.code in out or spec.bit in bits or spec.bit.bit_count() != 1 or spec.bit >= 1 << 32:
+            raise ValueError(
+                f"reason code {spec.code!r}: repeated code, or bit {spec.bit} not free"
+            )
+        out[spec.code] = spec
+        bits.add(spec.bit)
+    return out
 
 
-class Verdict(StrEnum):
-    PERMITTED = "permitted"
-    UNDETERMINED = "undetermined"
-    NOT_COVERED = "not_covered"
-    BARRED = "barred"
-    NOT_IN_FORCE = "not_in_force"
-
-
-VERDICTS = [v.value for v in Verdict]
-
-
-@dataclass(frozen=True)
-class ReasonSpec:
-    code: str
-    group: Group
-    bit: int
-    fails: str
-    unknown: str
-
-    @property
-    def unknown_code(self) -> str:
-        return f"{self.code}_unknown"
-
-
-_SPECS: list[tuple[str, Group, str, str]] = [
-    (
-        "not_yet_in_force",
-        Group.STATUS,
-        "The agreement was not yet in force on {day} ({status}).",
-        "",
-    ),
-    ("ended", Group.STATUS, "The agreement had ended by {day}.", ""),
-    ("suspended", Group.STATUS, "The agreement was suspended on {day}.", ""),
-    (
-        "citizen_of_sender",
-        Group.LAW,
-        "The person is a citizen of {sender}, the sending state; a state does not remove its own "
-        "citizens.",
-        "The person's citizenship is unknown; if they are a citizen of {sender}, removal is "
-        "barred.",
-    ),
-    (
-        "non_refoulement",
-        Group.LAW,
-        "The person holds protection against return to {receiver} (non-refoulement).",
-        "It is unknown whether the person holds protection against {receiver}; if they do, "
-        "transfer there is barred.",
-    ),
-    (
-        "protected_status",
-        Group.LAW,
-        "The person has been granted refugee or asylee status in {sender}.",
-        "The person's asylum status is unknown; if it was granted, removal is barred.",
-    ),
-    (
-        "pending_protection_claim",
-        Group.LAW,
-        "The person's protection claim is pending, and a {kind} agreement requires it to be "
-        "decided first.",
-        "It is unknown whether the person has a pending protection claim; if so, it must be "
-        "decided first.",
-    ),
-    (
-        "no_final_order",
-        Group.LAW,
-        "The person has no final removal order, which a {kind} agreement requires.",
-        "It is unknown whether the person has a final removal order; without one, removal is "
-        "barred.",
-    ),
-    (
-        "receiving_state_unsafe",
-        Group.LAW,
-        "A ruling in force on {day} holds that {receiver} is not a safe country for this transfer.",
-        "",
-    ),
-    (
-        "court_order",
-        Group.LAW,
-        "A court order in force on {day} bars the removal of a class the person belongs to.",
-        "It is unknown whether the person belongs to a class a court order in force protects.",
-    ),
-    (
-        "not_in_sending_state",
-        Group.COVERAGE,
-        "The person is in {present_in}, not in {sender}, which sends under this agreement.",
-        "",
-    ),
-    (
-        "nationality_not_covered",
-        Group.COVERAGE,
-        "The agreement does not cover the person's nationality.",
-        "The person's nationality, or the agreement's nationality term on {day}, is unknown.",
-    ),
-    (
-        "category_not_covered",
-        Group.COVERAGE,
-        "The person is in none of the categories the agreement covers.",
-        "Facts needed to place the person in a covered category are unknown.",
-    ),
-    (
-        "excluded_minor",
-        Group.COVERAGE,
-        "The agreement excludes minors, and the person is under 18.",
-        "The person's age is unknown; the agreement excludes minors.",
-    ),
-    (
-        "excluded_unaccompanied_minor",
-        Group.COVERAGE,
-        "The agreement excludes unaccompanied minors, and the person is one.",
-        "It is unknown whether the person is an unaccompanied minor, whom the agreement excludes.",
-    ),
-    (
-        "excluded_sex",
-        Group.COVERAGE,
-        "The agreement covers men only.",
-        "The person's sex is unknown; the agreement covers men only.",
-    ),
-    (
-        "excluded_vulnerable",
-        Group.COVERAGE,
-        "The agreement excludes vulnerable people.",
-        "It is unknown whether the person is vulnerable; the agreement excludes vulnerable people.",
-    ),
-    (
-        "excluded_family",
-        Group.COVERAGE,
-        "The agreement excludes families.",
-        "It is unknown whether the person is part of a family unit, which the agreement excludes.",
-    ),
-    (
-        "excluded_convicted",
-        Group.COVERAGE,
-        "The agreement excludes people with criminal convictions.",
-        "It is unknown whether the person has a conviction; the agreement excludes them.",
-    ),
-    (
-        "arrival_not_covered",
-        Group.COVERAGE,
-        "The person's arrival (how or when) is not one the agreement covers.",
-        "The person's arrival mode or date is unknown; the agreement covers only some arrivals.",
-    ),
-]
-
-REASONS: dict[str, ReasonSpec] = {
-    code: ReasonSpec(code, group, 1 << i, fails, unknown)
-    for i, (code, group, fails, unknown) in enumerate(_SPECS)
-}
+REASONS: dict[str, ReasonSpec] = _index(SPECS)
 CODES = list(REASONS)
 
 
@@ -175,3 +39,49 @@ def group_mask(group: Group) -> int:
 STATUS_BITS = group_mask(Group.STATUS)
 LAW_BITS = group_mask(Group.LAW)
 COVERAGE_BITS = group_mask(Group.COVERAGE)
+
+
+def precedence_bits(row: Precedence) -> int:
+    """The bits a precedence row looks at: its group's, or every bit for the unknown row."""
+    return group_mask(row.group) if row.group is not None else sum(s.bit for s in SPECS)
+
+
+def verdict_of(fail_mask: int, unknown_mask: int) -> Verdict:
+    """The verdict a pair of masks means, by the precedence table."""
+    for row in PRECEDENCE:
+        mask = fail_mask if row.group is not None else unknown_mask
+        if mask & precedence_bits(row):
+            return row.verdict
+    return OTHERWISE
+
+
+
+
+def docs_table() -> str:
+    """The reason-code table of docs/engine.md, as Markdown (a test keeps the docs equal to it)."""
+    rows = [
+        "| group | code | bit | fails when | cited from |",
+        "|---|---|---|---|---|",
+    ]
+    rows += [
+        f"| {s.group.name.lower()} | `{s.code}` | {s.bit} | {s.when} | {s.cited_from.value} |"
+        for s in REASONS.values()
+    ]
+    return "\n".join(rows) + "\n"
+
+
+__all__ = [
+    "CODES",
+    "COVERAGE_BITS",
+    "LAW_BITS",
+    "PRECEDENCE",
+    "REASONS",
+    "STATUS_BITS",
+    "VERDICTS",
+    "Group",
+    "ReasonSpec",
+    "Verdict",
+    "docs_table",
+    "group_mask",
+    "verdict_of",
+]

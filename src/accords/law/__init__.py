@@ -14,16 +14,6 @@ from accords.law import international, national
 from accords.law.rules import Citation, LawRule
 from accords.registry.models import Kind
 
-SAFE_THIRD_COUNTRY_STANDARD = Citation(
-    label="8 U.S.C. 1158(a)(2)(A) safe third country standard",
-    url="https://backend.hrw.org/report/2020/05/19/deportation-layover/failure-protection-under-us-guatemala-asylum-cooperative",
-    date="2020-05-19",
-    quote=(
-        "“access to a full and fair procedure for determining a claim to asylum or equivalent "
-        "temporary protection.”"
-    ),
-)
-
 # Kinds that transfer a person whose protection claim is to be heard in the receiving state.
 CLAIM_HEARD_ELSEWHERE = frozenset({Kind.SAFE_THIRD_COUNTRY, Kind.OFFSHORE_PROCESSING})
 
@@ -46,7 +36,6 @@ def rules_for(state: str, day: date) -> dict[str, list[LawRule]]:
 
 
 __all__ = [
-    "SAFE_THIRD_COUNTRY_STANDARD",
     "Citation",
     "LawRule",
     "requires_decided_claim",

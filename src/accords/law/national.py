@@ -96,6 +96,12 @@ RULES: dict[str, list[LawRule]] = {
             INA_REMOVAL_COUNTRIES,
             in_force_from=date(1996, 9, 30),
             exempt_removal_basis=("alien_enemies_act",),
+            reading=(
+                "8 U.S.C. 1231(b)(2) says to which countries an alien ordered removed may be "
+                "removed; that a {kind} transfer needs a final removal order is the registry's "
+                "reading of it: the quoted text does not state it, and no source in the registry "
+                "states it for this kind of agreement"
+            ),
         ),
     ],
     "GBR": [

@@ -31,6 +31,9 @@ class LawRule:
     in_force_from: date | None = None
     in_force_to: date | None = None
     exempt_removal_basis: tuple[str, ...] = field(default=())
+    # The rule in words where the cited text does not itself state it: what the registry reads
+    # from the text, said as a reading (a `{kind}` placeholder names the agreement's kind).
+    reading: str | None = None
 
     def in_force_on(self, day: date) -> bool:
         if self.in_force_from is not None and day < self.in_force_from:
