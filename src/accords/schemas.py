@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from accords.atomic import write_text_atomic
+from accords.engine.check import CheckOutput
 from accords.registry.outputs import CompareOutput, ListOutput, ShowOutput, ValidateOutput
 
 OUTPUTS: dict[str, type[BaseModel]] = {
@@ -20,6 +21,7 @@ OUTPUTS: dict[str, type[BaseModel]] = {
     "agreements-show": ShowOutput,
     "agreements-compare": CompareOutput,
     "agreements-validate": ValidateOutput,
+    "check": CheckOutput,
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import jsonschema
 import polars as pl
 import pytest
 from engine_oracle import KNOWN_QUIRKS, oracle
@@ -22,6 +23,7 @@ from accords.engine.evaluate import REASON_CODE_TYPE
 from accords.engine.person import Person
 from accords.engine.population import read_population
 from accords.registry.loader import Registry
+from accords.schemas import shipped
 
 DAY = date(2025, 4, 1)
 
@@ -374,11 +376,26 @@ criminal_conviction: true
 
 
 def _assert_check_shape(payload: dict[str, object]) -> None:
+    jsonschema.validate(payload, shipped("check"))  # the shipped schema of `check --json`
     assert set(payload) == {"person", "date", "results"}
     results = payload["results"]
     assert isinstance(results, list) and results
     for result in results:
-        assert set(result) == {"agreement", "sender", "receiver", "verdict", "reasons"}
+        assert set(result) == {
+            "agreement",
+            "title",
+            "kind",
+            "sender",
+            "receiver",
+            "verdict",
+            "decisive",
+            "reasons",
+            "trace",
+            "assumptions",
+        }
+        assert {s["outcome"] for s in result["trace"]} <= {"passes", "fails", "unknown"}
+        failing = [s["check"] for s in result["trace"] if s["outcome"] != "passes"]
+        assert [r["code"].removesuffix("_unknown") for r in result["reasons"]] == failing
         assert result["verdict"] in {
             "permitted",
             "undetermined",
@@ -427,8 +444,9 @@ def test_check_json_reasons_carry_message_and_citation(
     (slv,) = payload["results"]
     assert slv["verdict"] == "barred"
     (reason,) = [r for r in slv["reasons"] if r["code"] == "citizen_of_sender"]
-    assert "USA" in reason["message"]
+    assert "United States" in reason["message"]
     assert "Afroyim" in reason["citation"]["label"]
+    assert slv["decisive"] == "citizen_of_sender"
 
 
 def test_check_reads_the_person_from_stdin_with_a_dash(

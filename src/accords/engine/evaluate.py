@@ -18,8 +18,6 @@ from accords.engine.compile import CompiledAgreement, compile_agreement
 from accords.engine.expressions import helper_columns
 from accords.engine.reasons import PRECEDENCE, REASONS, VERDICTS, precedence_bits
 from accords.engine.spec import OTHERWISE
-from accords.labels import plain
-from accords.law.rules import Citation
 from accords.registry.models import Agreement
 
 VERDICT_TYPE = pl.Enum(VERDICTS)
@@ -150,42 +148,3 @@ def evaluate_frame(
     if with_reasons:
         verdicts = with_reason_codes(verdicts)
     return Evaluation(day, compiled, verdicts)
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    message: str
-    citation: Citation | None
-    also: tuple[Citation, ...] = ()
-
-
-def explain(
-    compiled: CompiledAgreement, fail_mask: int, unknown_mask: int, present_in: str
-) -> list[Reason]:
-    """Every failing and every undecidable check, as sentences with their citations."""
-    agreement = compiled.agreement
-    values = {
-        "day": compiled.day.isoformat(),
-        "sender": agreement.sending_state,
-        "receiver": agreement.receiver,
-        "kind": plain(agreement.kind),
-        "present_in": present_in,
-        "status": compiled.status_text,
-    }
-    reasons = []
-    for code, spec in REASONS.items():
-        unknown = bool(unknown_mask & spec.bit)
-        if not (fail_mask & spec.bit or unknown):
-            continue
-        cites = compiled.citations(code)
-        template = spec.unknown if unknown else spec.fails
-        reasons.append(
-            Reason(
-                code=spec.unknown_code if unknown else code,
-                message=template.format(**values),
-                citation=cites[0] if cites else None,
-                also=tuple(cites[1:]),
-            )
-        )
-    return reasons

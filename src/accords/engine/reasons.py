@@ -55,8 +55,6 @@ def verdict_of(fail_mask: int, unknown_mask: int) -> Verdict:
     return OTHERWISE
 
 
-
-
 def docs_table() -> str:
     """The reason-code table of docs/engine.md, as Markdown (a test keeps the docs equal to it)."""
     rows = [

@@ -24,7 +24,9 @@ NON_STATE_PARTIES: dict[str, str] = {
 
 @cache
 def _iso_names() -> dict[str, str]:
-    names = {c.alpha_3: c.name for c in pycountry.countries}
+    # The name people use ("Venezuela", not "Venezuela, Bolivarian Republic of") where ISO
+    # gives one.
+    names = {c.alpha_3: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
     names.update({code: text.split(" (")[0] for code, text in EXTRA_STATES.items()})
     return names
 

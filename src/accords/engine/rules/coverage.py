@@ -28,7 +28,7 @@ from accords.engine.spec import (
 from accords.law.rules import Citation
 from accords.registry.countries import country_name
 from accords.registry.describe import nationality_text, period_text
-from accords.registry.models import Exclusion, ExclusionTerm
+from accords.registry.models import Category, Exclusion, ExclusionTerm
 from accords.registry.views import valid_on
 
 
@@ -74,7 +74,8 @@ def category_not_covered(ctx: Context) -> Applied | None:
     wanted = sorted({c for t in terms for c in t.any_of}, key=lambda c: c.value)
     return Applied(
         ~any_of([category_matches(c) for c in wanted]),
-        "covers " + ", ".join(c.value.replace("_", " ") for c in wanted),
+        "covers "
+        + ", ".join("anyone" if c is Category.ANY else c.value.replace("_", " ") for c in wanted),
         [
             fact_citation(t, f"{agreement.id}: categories ({', '.join(c.value for c in t.any_of)})")
             for t in terms

@@ -101,7 +101,8 @@ def no_final_order(ctx: Context) -> Applied | None:
     words = _law_words(ctx, "no_final_order", "a removal needs a final removal order").format(
         kind=kind.value.replace("_", " ")
     )
-    exempt_words = f" (except a removal under: {', '.join(e.replace('_', ' ') for e in exempt)})"
+    bases = " or ".join(e.replace("_", " ").title() for e in exempt)
+    exempt_words = f" (no order is needed for a removal under the {bases})"
     return Applied(
         needs_order & ~col("final_removal_order"),
         words + (exempt_words if exempt else ""),

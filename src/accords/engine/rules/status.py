@@ -22,9 +22,10 @@ def _suspending(ctx: Context) -> list[Ruling]:
     ]
 
 
-def _entry(ctx: Context, change: StatusChange) -> Citation:
-    status = change.status.value
-    return fact_citation(change, f"{ctx.agreement.id}: {status} ({change.date})")
+def _entry(ctx: Context, change: StatusChange, first: bool = False) -> Citation:
+    status = change.status.value.replace("_", " ")
+    said = "first recorded status, " if first else "status "
+    return fact_citation(change, f"{ctx.agreement.id}: {said}{status} ({change.date})")
 
 
 def status_text(ctx: Context) -> str:
@@ -53,7 +54,7 @@ def not_yet_in_force(ctx: Context) -> Applied:
                 else "; the record has no status entry"
             )
             + " (the registry reads an agreement with no recorded status as not in force)",
-            [_entry(ctx, first)] if first else [],
+            [_entry(ctx, first, first=True)] if first else [],
             fact=status_text(ctx),
         )
     fails = change.status not in (Status.IN_FORCE, Status.SUSPENDED, Status.ENDED) and not (
