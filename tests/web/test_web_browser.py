@@ -127,18 +127,49 @@ def test_case_checker_explains_a_us_citizen(tab: Tab, artifacts: Path) -> None:
     page = tab.page
     page.get_by_label("Present in (sending state)").select_option("USA")
     page.get_by_label("Date", exact=True).fill("2025-04-01")
-    page.get_by_label("Agreement", exact=True).select_option("usa-slv-2025")
     page.get_by_label("Citizenships").fill("USA")
     page.get_by_label("Serving a sentence").select_option("true")
     page.get_by_label("Criminal conviction").select_option("true")
     page.get_by_role("button", name="Check").click()
-    result = page.locator("article.verdict-card").first
-    expect(result).to_contain_text("usa-slv-2025")
-    expect(result.locator(".badge")).to_have_text("barred")
-    reason = result.locator("li", has_text="citizen_of_sender")
-    expect(reason).to_be_visible()
-    expect(reason).to_contain_text("a state does not remove its own citizens")
+    expect(page).to_have_url(re.compile(r"/check\?.*present_in=USA.*citizenships=USA"))
+    row = page.locator("table.overview tr", has_text="usa-slv-2025")
+    expect(row.locator(".badge")).to_have_text("barred")
+    expect(row).to_contain_text("citizen of the sending state")
+    why = page.locator("#why-usa-slv-2025")
+    why.locator("summary").click()
+    expect(why.locator("li.outcome-fails").first).to_contain_text(
+        "a state does not remove its own citizens"
+    )
+    expect(why.locator("li.outcome-passes").first).to_be_visible()  # passing checks too
     page.screenshot(path=str(artifacts / "check-us-citizen.png"), full_page=True)
+    # The address is the permalink: loading it again gives the same overview.
+    rows = page.locator("table.overview tbody tr").all_inner_texts()
+    page.goto(page.url)
+    assert page.locator("table.overview tbody tr").all_inner_texts() == rows
+
+
+PERMALINK = "/check?present_in=USA&citizenships=USA&age=35&date=2025-04-01"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 900), (390, 844)])
+def test_checker_overview_is_in_the_first_viewport(
+    browser: object, live_server: str, artifacts: Path, width: int, height: int
+) -> None:
+    tab = Tab(browser, live_server, width=width)
+    try:
+        tab.page.set_viewport_size({"width": width, "height": height})
+        tab.goto(PERMALINK)
+        page = tab.page
+        first_row = page.locator("table.overview tbody tr").first
+        expect(first_row).to_be_in_viewport()
+        assert page.locator("#results-h").bounding_box()["y"] < height / 4  # type: ignore[index]
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"the result scrolls sideways by {overflow}px at {width}px"
+        page.screenshot(path=str(artifacts / f"check-permalink-{width}x{height}.png"))
+    finally:
+        tab.close()
 
 
 def test_small_scenario_runs_and_its_charts_are_drawn(tab: Tab, artifacts: Path) -> None:

@@ -110,10 +110,10 @@ def test_compare_page(client: TestClient) -> None:
 def test_case_checker_explains_with_citations(client: TestClient) -> None:
     form = client.get("/check").text
     assert_accessible(form)
-    html = client.post(
+    assert 'method="get" action="/check"' in form  # the address bar is the permalink
+    response = client.get(
         "/check",
-        data={
-            "id": "case-1",
+        params={
             "present_in": "USA",
             "date": "2025-04-01",
             "agreement": "usa-slv-2025",
@@ -121,19 +121,43 @@ def test_case_checker_explains_with_citations(client: TestClient) -> None:
             "serving_sentence": "true",
             "age": "34",
         },
-    ).text
-    assert "citizen_of_sender" in html
+    )
+    html = response.text
+    assert_accessible(html)
+    assert "citizen of the sending state" in html  # the decisive reason in words
+    assert 'title="citizen_of_sender"' in html  # the code kept for those who script
     assert "verdict-barred" in html
     assert "a state does not remove its own citizens" in html
+    assert "Afroyim v. Rusk" in html
+    # The result comes first, the form after it (folded).
+    assert html.index('class="overview"') < html.index('<form class="case"')
+    assert 'id="permalink"' in html and "/check.json?" in html and "/check.csv?" in html
+
+
+def test_a_posted_form_is_answered_at_its_permalink(client: TestClient) -> None:
+    response = client.post(
+        "/check",
+        data={"id": "c", "present_in": "USA", "citizenships": "USA, VEN", "age": "34", "sex": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/check?id=c&present_in=USA&citizenships=USA;VEN&age=34"
 
 
 def test_case_checker_shows_errors_beside_the_form(client: TestClient) -> None:
-    response = client.post(
-        "/check", data={"id": "c", "present_in": "USA", "citizenships": "XYZ", "age": "old"}
+    response = client.get(
+        "/check", params={"id": "c", "present_in": "USA", "citizenships": "XYZ", "age": "old"}
     )
     assert response.status_code == 422
     assert "citizenships[0]" in response.text and "age" in response.text
     assert 'value="XYZ"' in response.text  # what was typed is kept
+
+
+def test_case_checker_refuses_an_unknown_parameter(client: TestClient) -> None:
+    response = client.get("/check", params={"present_in": "USA", "citizenship": "USA"})
+    assert response.status_code == 422
+    assert "citizenship" in response.text and "not a field of the case" in response.text
+    assert client.get("/check.json", params={"present_in": "USA", "colour": "x"}).status_code == 422
 
 
 def test_runner_starts_a_run_and_lands_on_its_page(client: TestClient) -> None:

@@ -7,6 +7,8 @@ Errors on a page are the JSON API's problems (`ApiError`), shown beside the form
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -31,7 +33,13 @@ from accords.api.security import inline_policy
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
 from accords.commands.render_agreement import claim_threads, money
-from accords.engine.check import check
+from accords.engine.check import (
+    CheckOutput,
+    CitationNumbers,
+    check,
+    decisive_step,
+    overview_order,
+)
 from accords.engine.person import AsylumClaim, Person, Sex
 from accords.labels import plain, plain_list
 from accords.numbers import figure
@@ -337,6 +345,62 @@ def person_from_form(form: dict[str, str]) -> Person:
     return Person.model_validate(data)
 
 
+CASE_FIELDS = frozenset({"id", "present_in", *LIST_FIELDS, *OPTIONAL_FIELDS})
+CHECK_PARAMS = CASE_FIELDS | {"date", "agreement"}
+
+
+def case_form(request: Request) -> dict[str, str]:
+    """The checker's fields from the query string: a list field may repeat or use `;`/`,`.
+
+    An unknown parameter is an error, not ignored: `citizenship=USA` (a typo) must not check
+    a person of unknown citizenship and look like an answer.
+    """
+    params = request.query_params
+    unknown = sorted(set(params) - CHECK_PARAMS)
+    if unknown:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"unknown parameter(s): {', '.join(unknown)}",
+            [
+                ProblemItem(
+                    field=name,
+                    message="not a field of the case; expected one of "
+                    + ", ".join(sorted(CHECK_PARAMS)),
+                    location="query",
+                )
+                for name in unknown
+            ],
+        )
+    form = {name: ",".join(params.getlist(name)) for name in params}
+    form.setdefault("id", "case-1")
+    return form
+
+
+def check_query(form: dict[str, str]) -> str:
+    """The permalink query of a case: only the fields given, list fields `;`-separated."""
+    pairs = []
+    for name in ("id", "present_in", "date", "agreement", *LIST_FIELDS, *OPTIONAL_FIELDS):
+        value = form.get(name, "").strip()
+        if value:
+            pairs.append(
+                (name, value.replace(",", ";").replace(" ", "") if name in LIST_FIELDS else value)
+            )
+    return urlencode(pairs, safe=";")
+
+
+def run_case(reg: Registry, form: dict[str, str]) -> CheckOutput:
+    """The check the form asks for (raises the API's problems, so every route words them alike)."""
+    try:
+        day = _optional_day(form.get("date"), "date") or date.today()
+        person = person_from_form(form)
+    except ValidationError as exc:
+        raise from_validation_error(exc, "query") from None
+    agreement = form.get("agreement") or None
+    chosen = deps.known_ids(reg, agreement.split(",") if agreement else None, "agreement")
+    return check(person, date=day, agreements=chosen, registry=reg)
+
+
 def _check_context(reg: Registry, form: dict[str, str]) -> dict[str, Any]:
     return {
         "section": "check",
@@ -352,29 +416,80 @@ def _check_context(reg: Registry, form: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/check", response_class=HTMLResponse)
-def check_form(request: Request, reg: RegistryDep) -> HTMLResponse:
-    form = {"id": "case-1", "present_in": "USA", "date": date.today().isoformat()}
-    return render(request, "check.html", _check_context(reg, form))
-
-
-@router.post("/check", response_class=HTMLResponse)
-async def check_submit(request: Request, reg: RegistryDep) -> HTMLResponse:
-    raw = await request.form()
-    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+def check_page(request: Request, reg: RegistryDep) -> HTMLResponse:
+    """The case checker; with `present_in` in the query, the verdicts too (the URL is the
+    permalink: the form submits by GET)."""
+    try:
+        form = case_form(request)
+    except ApiError as problem:
+        context = _check_context(reg, {"id": "case-1", "present_in": "USA"})
+        context["problem"] = problem.document()
+        return render(request, "check.html", context, status_code=problem.status)
+    if "present_in" not in form:
+        form = {"id": "case-1", "present_in": "USA", "date": date.today().isoformat()}
+        return render(request, "check.html", _check_context(reg, form))
     context = _check_context(reg, form)
     try:
-        day = _optional_day(form.get("date"), "date") or date.today()
-        person = person_from_form(form)
-        agreement = form.get("agreement") or None
-        chosen = deps.known_ids(reg, [agreement] if agreement else None, "agreement")
-    except ValidationError as exc:
-        context["problem"] = from_validation_error(exc, "form").document()
-        return render(request, "check.html", context, status_code=422)
+        result = run_case(reg, form)
     except ApiError as problem:
         context["problem"] = problem.document()
         return render(request, "check.html", context, status_code=problem.status)
-    context["result"] = check(person, date=day, agreements=chosen, registry=reg)
+    query = check_query(form | {"date": result.date.isoformat()})
+    notes = CitationNumbers()
+    context.update(
+        result=result,
+        overview=overview_order(result.results),
+        decisive_step=decisive_step,
+        country_name=country_name,
+        notes=notes,
+        query=query,
+        permalink=str(request.url.replace(query=query)),
+    )
     return render(request, "check.html", context)
+
+
+@router.post("/check")
+async def check_submit(request: Request) -> RedirectResponse:
+    """A form posted to the old address: answered at its permalink (303 to the GET URL)."""
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    return RedirectResponse(f"/check?{check_query(form)}", status_code=303)
+
+
+@router.get("/check.json")
+def check_json(request: Request, reg: RegistryDep) -> CheckOutput:
+    """The case of the permalink as JSON: what `POST /api/check` and `check --json` answer."""
+    return run_case(reg, case_form(request))
+
+
+CSV_COLUMNS = ("agreement", "receiver", "verdict", "decisive", "reasons", "title")
+
+
+@router.get("/check.csv")
+def check_csv(request: Request, reg: RegistryDep) -> Response:
+    """The case of the permalink as CSV: one row per agreement, reasons `;`-separated."""
+    result = run_case(reg, case_form(request))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["person", "date", *CSV_COLUMNS])
+    for r in overview_order(result.results):
+        writer.writerow(
+            [
+                result.person,
+                result.date.isoformat(),
+                r.agreement,
+                r.receiver,
+                r.verdict.value,
+                r.decisive or "",
+                ";".join(x.code for x in r.reasons),
+                r.title,
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="check-{result.date}.csv"'},
+    )
 
 
 @router.get("/runs", response_class=HTMLResponse)

@@ -15,7 +15,6 @@ from rich.table import Table
 
 from accords.commands.common import (
     RegistryOption,
-    TextTable,
     console,
     emit_json,
     fail,
@@ -24,20 +23,13 @@ from accords.commands.common import (
     parse_day,
     shown,
 )
-from accords.engine.check import CheckOutput, check, load_person
+from accords.commands.render_check import VERDICT_STYLE, render_check
+from accords.engine.check import check, load_person
 from accords.engine.reasons import Verdict
 from accords.engine.stream import count_rows, evaluate_files, population_files
 from accords.engine.writers import check_output
 from accords.registry.loader import Registry
 from accords.validation import InputError
-
-VERDICT_STYLE = {
-    Verdict.PERMITTED: "bold green",
-    Verdict.UNDETERMINED: "bold yellow",
-    Verdict.NOT_COVERED: "cyan",
-    Verdict.BARRED: "bold red",
-    Verdict.NOT_IN_FORCE: "dim",
-}
 
 DateOption = Annotated[
     str | None, typer.Option("--date", help="Day to evaluate (YYYY-MM-DD; default today).")
@@ -60,42 +52,31 @@ def _select(reg: Registry, ids: list[str] | None) -> list[str] | None:
     return ids
 
 
-def render_check(result: CheckOutput) -> None:
-    console.print(f"[bold]Case {shown(result.person)}[/bold] on {result.date}")
-    for r in result.results:
-        table = TextTable(
-            title=f"{shown(r.agreement)}: {r.sender} → {r.receiver} — "
-            f"[{VERDICT_STYLE[r.verdict]}]{r.verdict.value}[/]",
-            show_lines=True,
-            expand=True,
-            title_justify="left",
-        )
-        table.add_column("reason", style="bold", no_wrap=True)
-        table.add_column("why")
-        table.add_column("citation")
-        for reason in r.reasons:
-            cite = reason.citation
-            text = ""
-            if cite is not None:
-                text = cite.label + (f"\n“{cite.quote}”" if cite.quote else "")
-                if cite.also:
-                    text += "\nalso: " + "; ".join(c.label for c in cite.also)
-            table.add_row(reason.code, reason.message, text)
-        if not r.reasons:
-            table.add_row("—", "Every check passes: the agreement could be used on this date.", "")
-        console.print(table)
-
-
 def check_command(
     person_file: Annotated[
         str, typer.Argument(metavar="PERSON_FILE", help="YAML or JSON person; '-' for stdin.")
     ],
     on: DateOption = None,
     agreement: AgreementOption = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Show every agreement's reasons below the table.")
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Show every check evaluated (passing ones too), what it read, the rule it "
+            "applied and its citation, and what a permitted verdict rests on.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     registry: RegistryOption = None,
 ) -> None:
-    """Could this person be sent under each agreement on that date, and why or why not?"""
+    """Could this person be sent under each agreement on that date, and why or why not?
+
+    Prints one row per agreement first (permitted and undetermined first); details follow for
+    the agreements named with --agreement, or for all with --details or --explain.
+    """
     reg = open_registry(registry)
     day = parse_day(on, "--date") if on else date.today()
     try:
@@ -108,8 +89,9 @@ def check_command(
     result = check(person, date=day, agreements=_select(reg, agreement), registry=reg)
     if as_json:
         emit_json(result)
-    else:
-        render_check(result)
+        return
+    detailed = {r.agreement for r in result.results} if details or explain or agreement else set()
+    render_check(console, result, detailed, explain=explain)
 
 
 def evaluate_command(
