@@ -127,9 +127,11 @@ def render_citations(console: Console, notes: CitationNumbers, quotes: bool) -> 
         line = f"[{n}] {shown(c.label)}" + (f", {shown(c.date)}" if c.date else "")
         console.print(line, highlight=False)
         if quotes and c.quote:
-            console.print(f"    “{shown(c.quote)}”", highlight=False, style="italic")
+            quote = c.quote.strip()
+            quote = quote if quote[:1] in "“\"'" else f"“{quote}”"
+            _indented(console, f"[italic]{shown(quote)}[/]", 4)
         if c.url:
-            console.print(f"    {shown(c.url)}", highlight=False, overflow="fold")
+            _indented(console, shown(c.url), 4)
 
 
 def render_check(

@@ -32,6 +32,10 @@ from accords.registry.models import Category, Exclusion, ExclusionTerm
 from accords.registry.views import valid_on
 
 
+def _words(codes: list[Category]) -> str:
+    return ", ".join(c.value.replace("_", " ") for c in codes)
+
+
 # not_in_sending_state: an agreement sends people from its sending state only.
 def not_in_sending_state(ctx: Context) -> Applied:
     agreement = ctx.agreement
@@ -60,7 +64,10 @@ def nationality_not_covered(ctx: Context) -> Applied:
             f"covers {nationality_text(t, agreement.receiver)}{period_text(t)}" for t in terms
         )
         or "no nationality term holds on the day (the record does not say whom it covers)",
-        [fact_citation(t, f"{agreement.id}: nationalities ({t.mode.value})") for t in terms],
+        [
+            fact_citation(t, f"{agreement.id}: nationalities ({t.mode.value.replace('_', ' ')})")
+            for t in terms
+        ],
         reads=("citizenships",),
     )
 
@@ -76,10 +83,7 @@ def category_not_covered(ctx: Context) -> Applied | None:
         ~any_of([category_matches(c) for c in wanted]),
         "covers "
         + ", ".join("anyone" if c is Category.ANY else c.value.replace("_", " ") for c in wanted),
-        [
-            fact_citation(t, f"{agreement.id}: categories ({', '.join(c.value for c in t.any_of)})")
-            for t in terms
-        ],
+        [fact_citation(t, f"{agreement.id}: categories ({_words(t.any_of)})") for t in terms],
         reads=tuple(sorted({f for c in wanted for f in CATEGORY_READS[c]})),
     )
 
@@ -97,7 +101,10 @@ def _exclusion(excludes: Exclusion, fails: pl.Expr, reads: tuple[str, ...]) -> C
         return Applied(
             fails,
             f"excludes {excludes.value.replace('_', ' ')}",
-            [fact_citation(t, f"{ctx.agreement.id}: excludes {excludes.value}") for t in terms],
+            [
+                fact_citation(t, f"{ctx.agreement.id}: excludes {excludes.value.replace('_', ' ')}")
+                for t in terms
+            ],
             reads=reads,
         )
 
