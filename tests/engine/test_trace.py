@@ -16,6 +16,7 @@ from accords.engine.explain import Outcome, trace
 from accords.engine.person import AsylumClaim, Person, Sex, persons_frame
 from accords.engine.reasons import Verdict
 from accords.registry.loader import Registry
+from accords.registry.models import Basis
 
 DAY = date(2025, 7, 1)
 VENEZUELAN: dict[str, object] = {
@@ -160,3 +161,23 @@ def test_a_case_alone_has_the_trace_it_has_in_a_population_of_ten_thousand(
         assert [(s.check, s.outcome.value, s.fact, s.rule, s.message) for s in steps] == [
             (s.check, s.outcome.value, s.fact, s.rule, s.message) for s in mine.trace
         ]
+
+
+def test_an_inferred_term_is_explained_as_the_registrys_reading(
+    shipped_registry: Registry,
+) -> None:
+    """Where a term is the registry's reading, the rule and the citation say what it is read
+    from, never presenting the reading as the source's words."""
+    slv = shipped_registry.get("usa-slv-2025")
+    term = slv.terms.nationalities[0].model_copy(
+        update={"basis": Basis.INFERRED, "note": "who was sent in March 2025"}
+    )
+    inferred = slv.model_copy(
+        update={"terms": slv.terms.model_copy(update={"nationalities": [term]})}
+    )
+    compiled = compile_agreement(inferred, DAY)
+    (step,) = [c for c in compiled.checks if c.code == "nationality_not_covered"]
+    assert step.applied.rule.endswith("(inferred from who was sent in March 2025)")
+    (cite,) = step.citations
+    assert (cite.basis, cite.inferred_from) == ("inferred", "who was sent in March 2025")
+    assert "inferred from" in cite.label

@@ -19,7 +19,7 @@ import polars as pl
 
 from accords.law import rules_for
 from accords.law.rules import Citation, LawRule
-from accords.registry.models import Agreement, Fact, StatusChange
+from accords.registry.models import Agreement, Basis, Fact, StatusChange
 from accords.registry.views import status_change_on
 
 
@@ -129,13 +129,28 @@ class ReasonSpec:
         return f"{self.code}_unknown"
 
 
+def how_known(fact: Fact) -> str:
+    """' (inferred from …)' or ' (reported practice …)' after a rule's words; '' when stated.
+
+    An explanation never presents the registry's reading as a source's words.
+    """
+    if fact.basis is Basis.INFERRED:
+        return f" (inferred from {fact.note})"
+    if fact.basis is Basis.REPORTED_PRACTICE:
+        return " (reported practice: what was done, not what was agreed)"
+    return ""
+
+
 def fact_citation(fact: Fact, label: str) -> Citation:
-    """A registry fact cited by its first source."""
+    """A registry fact cited by its first source, saying how the fact is known."""
     source = fact.sources[0]
+    inferred = fact.basis is Basis.INFERRED
     return Citation(
-        label=label,
+        label=label + how_known(fact),
         url=source.url,
         publisher=source.publisher,
         date=source.date.text if source.date else None,
         quote=source.quote,
+        basis=fact.basis.value,
+        inferred_from=fact.note if inferred else None,
     )

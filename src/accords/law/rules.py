@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Citation(BaseModel):
@@ -21,6 +21,14 @@ class Citation(BaseModel):
     publisher: str | None = None
     date: str | None = None
     quote: str | None = None
+    basis: str | None = Field(
+        default=None,
+        description="For a registry fact: stated (the quote states it), inferred (the "
+        "registry's reading, see `inferred_from`) or reported_practice; null for law texts.",
+    )
+    inferred_from: str | None = Field(
+        default=None, description="For an inferred fact: what the registry reads it from."
+    )
 
 
 @dataclass(frozen=True)

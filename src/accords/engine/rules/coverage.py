@@ -24,6 +24,7 @@ from accords.engine.spec import (
     Group,
     ReasonSpec,
     fact_citation,
+    how_known,
 )
 from accords.law.rules import Citation
 from accords.registry.countries import country_name
@@ -61,7 +62,8 @@ def nationality_not_covered(ctx: Context) -> Applied:
     return Applied(
         ~covered,
         "; ".join(
-            f"covers {nationality_text(t, agreement.receiver)}{period_text(t)}" for t in terms
+            f"covers {nationality_text(t, agreement.receiver)}{period_text(t)}{how_known(t)}"
+            for t in terms
         )
         or "no nationality term holds on the day (the record does not say whom it covers)",
         [
@@ -82,7 +84,8 @@ def category_not_covered(ctx: Context) -> Applied | None:
     return Applied(
         ~any_of([category_matches(c) for c in wanted]),
         "covers "
-        + ", ".join("anyone" if c is Category.ANY else c.value.replace("_", " ") for c in wanted),
+        + ", ".join("anyone" if c is Category.ANY else c.value.replace("_", " ") for c in wanted)
+        + "".join(dict.fromkeys(how_known(t) for t in terms)),
         [fact_citation(t, f"{agreement.id}: categories ({_words(t.any_of)})") for t in terms],
         reads=tuple(sorted({f for c in wanted for f in CATEGORY_READS[c]})),
     )
@@ -100,7 +103,8 @@ def _exclusion(excludes: Exclusion, fails: pl.Expr, reads: tuple[str, ...]) -> C
             return None
         return Applied(
             fails,
-            f"excludes {excludes.value.replace('_', ' ')}",
+            f"excludes {excludes.value.replace('_', ' ')}"
+            + "".join(dict.fromkeys(how_known(t) for t in terms)),
             [
                 fact_citation(t, f"{ctx.agreement.id}: excludes {excludes.value.replace('_', ' ')}")
                 for t in terms
