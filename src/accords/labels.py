@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from accords.engine.person import AsylumClaim, Sex
-from accords.engine.reasons import REASONS, Verdict
+from accords.engine.spec import Verdict
 from accords.registry.models import (
     ArrivalMode,
     Category,
@@ -227,6 +227,10 @@ def plain(value: StrEnum | str | None, domain: str | None = None) -> str:
 
 def plain_reason(code: str) -> str:
     """A reason code in a few words; `X_unknown` reads "X (unknown)"."""
+    # Imported here, not above: the rules (`accords.engine.rules`) word their enums with
+    # `plain`, and REASONS is built from those rules.
+    from accords.engine.reasons import REASONS
+
     if code in REASON_LABELS:
         return REASON_LABELS[code]
     base = code.removesuffix("_unknown")

@@ -82,6 +82,6 @@ def test_details_show_the_reasons_of_every_agreement_without_passing_checks() ->
         "2025-04-01",
         "--details",
     )
-    assert "✗ The person is a citizen of United States" in out
+    assert "✗ The person is a citizen of the United States" in out
     assert "✓" not in out
     assert "“Held: Congress has no power" in out  # quotes come with the details

@@ -24,7 +24,7 @@ from accords.engine.check import (
 from accords.engine.explain import Outcome
 from accords.engine.reasons import Verdict
 from accords.labels import plain, plain_reason
-from accords.registry.countries import country_name
+from accords.registry.countries import country_in_text, country_name
 
 VERDICT_STYLE = {
     Verdict.PERMITTED: "bold green",
@@ -51,20 +51,19 @@ def _verdict(verdict: Verdict) -> str:
 
 def render_overview(console: Console, result: CheckOutput, notes: CitationNumbers) -> None:
     senders = sorted({r.sender for r in result.results})
-    where = " and ".join(country_name(s) for s in senders) or "no sending state"
-    console.print(
+    where = " and ".join(country_in_text(s) for s in senders) or "no sending state"
+    _indented(
+        console,
         f"[bold]Case {shown(result.person)}[/bold] on {result.date}: "
         f"{len(result.results)} agreement{'s' if len(result.results) != 1 else ''} of "
-        f"{shown(where)}"
+        f"{shown(where)}",
+        2,
+        first=False,
     )
-    wide = console.width >= WIDE
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
-    table.add_column("agreement", no_wrap=True)
-    if wide:
-        table.add_column("kind")
-    table.add_column("to")
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("decisive reason")
+    if not result.results:
+        console.print("No agreement in the registry has this sending state.")
+        return
+    rows = []
     for r in overview_order(result.results):
         step = decisive_step(r)
         why = (
@@ -72,11 +71,22 @@ def render_overview(console: Console, result: CheckOutput, notes: CitationNumber
             if step is None
             else plain_reason(r.decisive or "") + _refs(notes, step.citation)
         )
+        rows.append((r, why))
+    wide = console.width >= WIDE
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True)
+    table.add_column("agreement", no_wrap=True)
+    if wide:
+        table.add_column("kind")
+    # The reason keeps its line (with its citation number) where it can: a long country name
+    # wraps instead, so a row stays one line for the usual reasons.
+    reason = min(max(len(why) for _, why in rows), console.width * 2 // 5)
+    fixed = max(len(r.agreement) for r, _ in rows) + max(len(plain(r.verdict)) for r, _ in rows)
+    table.add_column("to", max_width=None if wide else max(console.width - fixed - reason - 6, 8))
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("decisive reason")
+    for r, why in rows:
         kind = [plain(r.kind, "kind")] if wide else []
         table.add_row(shown(r.agreement), *kind, country_name(r.receiver), _verdict(r.verdict), why)
-    if not result.results:
-        console.print("No agreement in the registry has this sending state.")
-        return
     console.print(table)
 
 
@@ -95,9 +105,12 @@ def render_details(
     """The reasons (or, with `explain`, the whole trace) of the agreements in `ids`."""
     for r in overview_order([r for r in result.results if r.agreement in ids]):
         console.print()
-        console.print(
+        _indented(
+            console,
             f"[bold]{shown(r.agreement)}[/bold] to {country_name(r.receiver)}: "
-            f"{_verdict(r.verdict)} — {shown(r.title)}"
+            f"{_verdict(r.verdict)} — {shown(r.title)}",
+            2,
+            first=False,
         )
         steps = r.trace if explain else [s for s in r.trace if s.outcome is not Outcome.PASSES]
         if not steps:
@@ -111,11 +124,14 @@ def render_details(
                 _indented(console, f"[dim]rule:[/] {shown(s.rule)}", 3)
         if explain and r.assumptions:
             console.print("  [bold]Holds only if the record is right:[/bold]")
+            # One line per recorded fact, naming every check that rests on it.
+            rests: dict[str, list[str]] = {}
             for a in r.assumptions:
-                console.print(
-                    f"  - {shown(a.fact)}; if not: {shown(plain_reason(a.check))}",
-                    highlight=False,
-                )
+                rests.setdefault(a.fact, []).append(plain_reason(a.check))
+            for fact, checks in rests.items():
+                said = f"{shown(fact)} — if wrong: {shown('; '.join(checks))}"
+                console.print("  -", end=" ")
+                _indented(console, said, 4, first=False)
 
 
 def render_citations(console: Console, notes: CitationNumbers, quotes: bool) -> None:
@@ -125,7 +141,7 @@ def render_citations(console: Console, notes: CitationNumbers, quotes: bool) -> 
     console.print("[bold]Citations[/bold]")
     for n, c in enumerate(notes.cited, start=1):
         line = f"[{n}] {shown(c.label)}" + (f", {shown(c.date)}" if c.date else "")
-        console.print(line, highlight=False)
+        _indented(console, line, 4, first=False)
         if quotes and c.quote:
             quote = c.quote.strip()
             quote = quote if quote[:1] in "“\"'" else f"“{quote}”"

@@ -16,10 +16,11 @@ from enum import StrEnum
 from typing import Any
 
 from accords.engine.compile import Check, CompiledAgreement
+from accords.engine.expressions import READ_AS
 from accords.engine.reasons import PRECEDENCE, REASONS, Verdict
 from accords.labels import plain
 from accords.law.rules import Citation
-from accords.registry.countries import country_name
+from accords.registry.countries import country_in_text
 
 
 class Outcome(StrEnum):
@@ -76,7 +77,13 @@ def facts_text(reads: tuple[str, ...], facts: Mapping[str, Any]) -> str:
         reads = tuple(r for r in reads if r != "birth_date")
     if not reads:
         return "nothing from the person's record (the rule covers anyone)"
-    return "; ".join(f"{name} = {_value(facts.get(name))}" for name in reads)
+    return "; ".join(_read(name, facts.get(name)) for name in reads)
+
+
+def _read(name: str, value: Any) -> str:
+    if value is None and name in READ_AS:
+        return f"{name} not recorded (read as {plain(READ_AS[name])})"
+    return f"{name} = {_value(value)}"
 
 
 def _outcome(check: Check, fail_mask: int, unknown_mask: int) -> Outcome:
@@ -97,10 +104,10 @@ def trace(
     agreement = compiled.agreement
     values = {
         "day": compiled.day.isoformat(),
-        "sender": country_name(agreement.sending_state),
-        "receiver": country_name(agreement.receiver),
+        "sender": country_in_text(agreement.sending_state),
+        "receiver": country_in_text(agreement.receiver),
         "kind": plain(agreement.kind),
-        "present_in": country_name(str(facts.get("present_in"))),
+        "present_in": country_in_text(str(facts.get("present_in"))),
         "status": compiled.status_text,
     }
     steps = []

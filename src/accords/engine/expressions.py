@@ -12,10 +12,18 @@ from datetime import date
 import polars as pl
 
 from accords.registry.countries import all_state_codes
-from accords.registry.models import ArrivalMode, Category, Nationalities, NationalityMode
+from accords.registry.models import (
+    ArrivalMode,
+    Category,
+    Nationalities,
+    NationalityMode,
+    RemovalBasis,
+)
 
 col = pl.col
 IRREGULAR = [ArrivalMode.LAND_IRREGULAR, ArrivalMode.SEA_IRREGULAR, ArrivalMode.INTERCEPTED_AT_SEA]
+# Person fields an empty value is read as (not unknown): no recorded basis is ordinary removal.
+READ_AS = {"removal_basis": RemovalBasis.ORDINARY}
 
 
 def helper_columns(day: date) -> list[pl.Expr]:
@@ -32,7 +40,7 @@ def helper_columns(day: date) -> list[pl.Expr]:
     return [
         pl.coalesce(col("age").cast(pl.Int32), age_from_birth).alias("_age"),
         known_mode.alias("_mode"),
-        col("removal_basis").cast(pl.String).fill_null("ordinary").alias("_basis"),
+        col("removal_basis").cast(pl.String).fill_null(READ_AS["removal_basis"].value).alias("_basis"),
         col("asylum_claim").cast(pl.String).alias("_claim"),
         *_code_slots("citizenships"),
         *_code_slots("protection_against"),

@@ -129,16 +129,30 @@ class ReasonSpec:
         return f"{self.code}_unknown"
 
 
-def how_known(fact: Fact) -> str:
-    """' (inferred from …)' or ' (reported practice …)' after a rule's words; '' when stated.
+READING = "The registry's reading: "
 
-    An explanation never presents the registry's reading as a source's words.
+
+def how_known(fact: Fact) -> str:
+    """' (inferred by the registry from its sources: …)' or ' (reported practice …)' after a
+    rule's words; '' when stated.
+
+    An explanation never presents the registry's reading as a source's words. The note says in
+    a sentence what the reading rests on; its opening "The registry's reading:" is dropped,
+    as the words before it already say so.
     """
     if fact.basis is Basis.INFERRED:
-        return f" (inferred from {fact.note})"
+        note = (fact.note or "").removeprefix(READING)
+        return f" (inferred by the registry from its sources: {note})"
     if fact.basis is Basis.REPORTED_PRACTICE:
         return " (reported practice: what was done, not what was agreed)"
     return ""
+
+
+# After a citation's label: how its fact is known, briefly (the rule's words say it in full).
+SHORT_BASIS = {
+    Basis.INFERRED: " (inferred from this source)",
+    Basis.REPORTED_PRACTICE: " (reported practice)",
+}
 
 
 def fact_citation(fact: Fact, label: str) -> Citation:
@@ -146,7 +160,7 @@ def fact_citation(fact: Fact, label: str) -> Citation:
     source = fact.sources[0]
     inferred = fact.basis is Basis.INFERRED
     return Citation(
-        label=label + how_known(fact),
+        label=label + SHORT_BASIS.get(fact.basis, ""),
         url=source.url,
         publisher=source.publisher,
         date=source.date.text if source.date else None,

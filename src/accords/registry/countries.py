@@ -8,6 +8,7 @@ with a non-state party name the member state that actually sends (`acting_sender
 from __future__ import annotations
 
 import difflib
+import re
 from functools import cache
 
 import pycountry
@@ -45,6 +46,20 @@ def is_party(code: str) -> bool:
 
 def country_name(code: str) -> str:
     return _iso_names().get(code) or NON_STATE_PARTIES.get(code, code)
+
+
+# Names English writes with "the" in running text: plural names and those that name a form of
+# state ("the United States", "the Dominican Republic", "the Bahamas").
+_WITH_ARTICLE = re.compile(
+    r"^(United |European )|(Republic|Kingdom|Islands|Emirates|Federation)$|"
+    r"^(Bahamas|Comoros|Gambia|Holy See|Maldives|Netherlands|Philippines)$"
+)
+
+
+def country_in_text(code: str) -> str:
+    """The country's name as it reads inside a sentence: "a citizen of the United States"."""
+    name = country_name(code)
+    return f"the {name}" if "," not in name and _WITH_ARTICLE.search(name) else name
 
 
 def suggest(code: str, *, allow_non_state: bool = True) -> list[str]:

@@ -26,15 +26,12 @@ from accords.engine.spec import (
     fact_citation,
     how_known,
 )
+from accords.labels import plain, plain_list
 from accords.law.rules import Citation
-from accords.registry.countries import country_name
+from accords.registry.countries import country_in_text
 from accords.registry.describe import nationality_text, period_text
 from accords.registry.models import Category, Exclusion, ExclusionTerm
 from accords.registry.views import valid_on
-
-
-def _words(codes: list[Category]) -> str:
-    return ", ".join(c.value.replace("_", " ") for c in codes)
 
 
 # not_in_sending_state: an agreement sends people from its sending state only.
@@ -43,7 +40,7 @@ def not_in_sending_state(ctx: Context) -> Applied:
     sender = agreement.sending_state
     return Applied(
         col("present_in") != sender,
-        f"the agreement sends people from {country_name(sender)} only",
+        f"the agreement sends people from {country_in_text(sender)} only",
         [Citation(label=f"{agreement.id}: sending state {sender}")],
         reads=("present_in",),
     )
@@ -67,7 +64,7 @@ def nationality_not_covered(ctx: Context) -> Applied:
         )
         or "no nationality term holds on the day (the record does not say whom it covers)",
         [
-            fact_citation(t, f"{agreement.id}: nationalities ({t.mode.value.replace('_', ' ')})")
+            fact_citation(t, f"{agreement.id}: nationalities ({plain(t.mode)})")
             for t in terms
         ],
         reads=("citizenships",),
@@ -83,10 +80,9 @@ def category_not_covered(ctx: Context) -> Applied | None:
     wanted = sorted({c for t in terms for c in t.any_of}, key=lambda c: c.value)
     return Applied(
         ~any_of([category_matches(c) for c in wanted]),
-        "covers "
-        + ", ".join("anyone" if c is Category.ANY else c.value.replace("_", " ") for c in wanted)
+        ("covers anyone" if Category.ANY in wanted else "covers any of: " + plain_list(wanted))
         + "".join(dict.fromkeys(how_known(t) for t in terms)),
-        [fact_citation(t, f"{agreement.id}: categories ({_words(t.any_of)})") for t in terms],
+        [fact_citation(t, f"{agreement.id}: categories ({plain_list(t.any_of)})") for t in terms],
         reads=tuple(sorted({f for c in wanted for f in CATEGORY_READS[c]})),
     )
 
@@ -103,10 +99,10 @@ def _exclusion(excludes: Exclusion, fails: pl.Expr, reads: tuple[str, ...]) -> C
             return None
         return Applied(
             fails,
-            f"excludes {excludes.value.replace('_', ' ')}"
+            f"excludes {plain(excludes)}"
             + "".join(dict.fromkeys(how_known(t) for t in terms)),
             [
-                fact_citation(t, f"{ctx.agreement.id}: excludes {excludes.value.replace('_', ' ')}")
+                fact_citation(t, f"{ctx.agreement.id}: excludes {plain(excludes)}")
                 for t in terms
             ],
             reads=reads,
@@ -127,7 +123,7 @@ def arrival_not_covered(ctx: Context) -> Applied | None:
         parts, said = [], []
         if arrival.modes:
             parts.append(col("_mode").is_in([m.value for m in arrival.modes]))
-            said.append("by " + " or ".join(m.value.replace("_", " ") for m in arrival.modes))
+            said.append(" or ".join(plain(m) for m in arrival.modes))
         if arrival.on_or_after is not None:
             parts.append(col("arrival_date") >= pl.lit(arrival.on_or_after.latest))
             said.append(f"on or after {arrival.on_or_after}")

@@ -20,9 +20,10 @@ from accords.engine.expressions import (
     member,
 )
 from accords.engine.spec import Applied, CitedFrom, Context, Group, ReasonSpec, fact_citation
+from accords.labels import plain
 from accords.law import requires_decided_claim, requires_final_order
 from accords.law.rules import Citation
-from accords.registry.countries import country_name
+from accords.registry.countries import country_in_text
 from accords.registry.models import RulingEffect
 from accords.registry.views import ruling_binds_on
 
@@ -43,7 +44,7 @@ def citizen_of_sender(ctx: Context) -> Applied:
     sender = ctx.agreement.sending_state
     return Applied(
         holds_any([sender]),
-        f"a state does not remove its own citizens: a citizen of {country_name(sender)} "
+        f"a state does not remove its own citizens: a citizen of {country_in_text(sender)} "
         "cannot be sent",
         _cites(ctx, "citizen_of_sender"),
         reads=("citizenships",),
@@ -56,7 +57,7 @@ def non_refoulement(ctx: Context) -> Applied:
     receiver = ctx.agreement.receiver
     return Applied(
         member("protection_against", [receiver]),
-        f"no one protected against return to {country_name(receiver)} may be sent there",
+        f"no one protected against return to {country_in_text(receiver)} may be sent there",
         _cites(ctx, "non_refoulement"),
         reads=("protection_against",),
     )
@@ -81,7 +82,7 @@ def pending_protection_claim(ctx: Context) -> Applied | None:
         return None
     return Applied(
         col("_claim") == "pending",
-        f"a {kind.value.replace('_', ' ')} agreement does not hear protection claims: a pending "
+        f"a {plain(kind)} agreement does not hear protection claims: a pending "
         "claim must be decided before the transfer",
         _cites(ctx, "pending_protection_claim"),
         reads=("asylum_claim",),
@@ -99,9 +100,9 @@ def no_final_order(ctx: Context) -> Applied | None:
     exempt = sorted({b for r in rules for b in r.exempt_removal_basis})
     needs_order = ~col("_basis").is_in(exempt) if exempt else pl.lit(True)
     words = _law_words(ctx, "no_final_order", "a removal needs a final removal order").format(
-        kind=kind.value.replace("_", " ")
+        kind=plain(kind)
     )
-    bases = " or ".join(e.replace("_", " ").title() for e in exempt)
+    bases = " or ".join(plain(e, "removal_basis") for e in exempt)
     exempt_words = f" (no order is needed for a removal under the {bases})"
     return Applied(
         needs_order & ~col("final_removal_order"),
@@ -119,7 +120,7 @@ def receiving_state_unsafe(ctx: Context) -> Applied:
         for r in ctx.agreement.rulings
         if r.effect is RulingEffect.RECEIVING_STATE_UNSAFE and ruling_binds_on(r, ctx.day)
     ]
-    receiver = country_name(ctx.agreement.receiver)
+    receiver = country_in_text(ctx.agreement.receiver)
     if not unsafe:
         return Applied(
             False,

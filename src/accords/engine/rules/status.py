@@ -9,6 +9,7 @@ when it is, each saying which entry of the record it read.
 from __future__ import annotations
 
 from accords.engine.spec import Applied, CitedFrom, Context, Group, ReasonSpec, fact_citation
+from accords.labels import plain
 from accords.law.rules import Citation
 from accords.registry.models import Ruling, RulingEffect, Status, StatusChange
 from accords.registry.views import ruling_binds_on
@@ -23,19 +24,22 @@ def _suspending(ctx: Context) -> list[Ruling]:
 
 
 def _entry(ctx: Context, change: StatusChange, first: bool = False) -> Citation:
-    status = change.status.value.replace("_", " ")
+    status = plain(change.status)
     said = "first recorded status, " if first else "status "
     return fact_citation(change, f"{ctx.agreement.id}: {said}{status} ({change.date})")
 
 
 def status_text(ctx: Context) -> str:
-    """The agreement's status on the day in words, as the record gives it."""
+    """The agreement's status on the day in words, as the record gives it: never past the
+    record's end (a later day reads "as last confirmed on" the record's last day)."""
     change = ctx.status
     if change is None:
         return "not yet announced"
     if _suspending(ctx):
         return "suspended by a court"
-    return f"{change.status.value.replace('_', ' ')} since {change.date}"
+    if ctx.day > ctx.agreement.as_of:
+        return f"{plain(change.status)} as last confirmed on {ctx.agreement.as_of}"
+    return f"{plain(change.status)} since {change.date}"
 
 
 # not_yet_in_force: the record's entry in effect on the day is announced or signed, or no
@@ -49,7 +53,7 @@ def not_yet_in_force(ctx: Context) -> Applied:
             True,
             "no status is recorded before this day"
             + (
-                f"; the record begins with {first.status.value.replace('_', ' ')} on {first.date}"
+                f"; the record begins with {plain(first.status)} on {first.date}"
                 if first
                 else "; the record has no status entry"
             )
@@ -111,8 +115,9 @@ SPECS = [
         group=Group.STATUS,
         fails="The agreement was not yet in force on {day} ({status}).",
         unknown="",
-        passes="The agreement was in force on {day} ({status}).",
-        when="the agreement's status on the day is announced or signed, or nothing is recorded",
+        passes="The agreement counts as in force on {day} ({status}).",
+        when="the agreement's status on the day is in negotiation, announced or signed, or "
+        "nothing is recorded",
         cited_from=CitedFrom.STATUS,
         condition=not_yet_in_force,
     ),
@@ -122,7 +127,7 @@ SPECS = [
         group=Group.STATUS,
         fails="The agreement had ended by {day}.",
         unknown="",
-        passes="The agreement had not ended by {day}.",
+        passes="No end of the agreement is recorded by {day}.",
         when="the agreement's status on the day is ended",
         cited_from=CitedFrom.STATUS,
         condition=ended,
