@@ -184,3 +184,42 @@ def test_an_inferred_term_is_explained_as_the_registrys_reading(
     assert cite.basis == "inferred"
     assert cite.inferred_from == "The registry's reading: who was sent in March."
     assert cite.label.endswith("(inferred from this source)")
+
+
+def test_status_words_come_from_the_labels_and_stop_at_the_record(
+    shipped_registry: Registry,
+) -> None:
+    """A negotiating record reads 'in negotiation'; a day after the record's end reads 'as last
+    confirmed on' that end, never as if the record went on."""
+    grd = shipped_registry.get("usa-grd-2026")
+    (talks,) = _one(VENEZUELAN, "usa-grd-2026", grd.as_of, shipped_registry).results
+    steps = {s.check: s for s in talks.trace}
+    assert talks.verdict is Verdict.NOT_IN_FORCE
+    assert steps["not_yet_in_force"].fact.startswith("in negotiation since ")
+    assert "negotiating" not in steps["not_yet_in_force"].citation.label  # type: ignore[union-attr]
+    slv = shipped_registry.get("usa-slv-2025")
+    later = date(slv.as_of.year + 1, 1, 1)
+    (result,) = _one(VENEZUELAN, "usa-slv-2025", later, shipped_registry).results
+    status = next(s for s in result.trace if s.check == "not_yet_in_force")
+    assert status.fact == f"in force as last confirmed on {slv.as_of}"
+    assert "since" not in status.message
+
+
+def test_a_removal_basis_not_recorded_reads_as_the_engine_reads_it(
+    shipped_registry: Registry,
+) -> None:
+    (result,) = _one(
+        {**VENEZUELAN, "removal_basis": None}, "usa-slv-2025", DAY, shipped_registry
+    ).results
+    order = next(s for s in result.trace if s.check == "no_final_order")
+    assert order.outcome is Outcome.PASSES
+    assert "removal_basis not recorded (read as ordinary removal)" in order.fact
+
+
+def test_sentences_name_countries_as_english_does(shipped_registry: Registry) -> None:
+    (result,) = _one(
+        {**VENEZUELAN, "citizenships": ["USA"]}, "usa-slv-2025", DAY, shipped_registry
+    ).results
+    citizen = next(s for s in result.trace if s.check == "citizen_of_sender")
+    assert "citizen of the United States" in citizen.message
+    assert "to El Salvador" in next(s for s in result.trace if s.check == "non_refoulement").rule
