@@ -15,12 +15,14 @@ from pydantic import BaseModel
 from accords.atomic import write_text_atomic
 from accords.engine.check import CheckOutput
 from accords.registry.outputs import CompareOutput, ListOutput, ShowOutput, ValidateOutput
+from accords.registry.search import SearchOutput
 
 OUTPUTS: dict[str, type[BaseModel]] = {
     "agreements-list": ListOutput,
     "agreements-show": ShowOutput,
     "agreements-compare": CompareOutput,
     "agreements-validate": ValidateOutput,
+    "agreements-search": SearchOutput,
     "check": CheckOutput,
 }
 

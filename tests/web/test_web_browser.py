@@ -90,7 +90,7 @@ def test_agreement_list_and_the_us_el_salvador_page(tab: Tab, artifacts: Path) -
     page.screenshot(path=str(artifacts / "agreements.png"), full_page=True)
 
     page.get_by_label("Receiving state").select_option("SLV")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Search").click()
     expect(page.locator("table.list tbody tr")).to_have_count(1)
     page.get_by_role("link", name=re.compile("El Salvador")).first.click()
     expect(page).to_have_url(re.compile(r"/agreements/usa-slv-2025$"))
@@ -191,3 +191,35 @@ def test_small_scenario_runs_and_its_charts_are_drawn(tab: Tab, artifacts: Path)
     expect(page.get_by_text("transfers[all]")).to_be_visible()
     tab.goto("/runs")
     expect(page.locator("table.list tbody tr").first).to_contain_text("done")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (390, 844)])
+def test_search_finds_el_salvador_by_name(
+    browser: object, live_server: str, artifacts: Path, width: int, height: int
+) -> None:
+    tab = Tab(browser, live_server, width=width)
+    page = tab.page
+    page.set_viewport_size({"width": width, "height": height})
+    tab.goto("/agreements")
+    page.get_by_role("searchbox", name="Search").fill("El Salvador")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"/agreements\?.*q=El\+Salvador"))
+    first = page.locator("table.list tbody tr").first
+    expect(first).to_contain_text("usa-slv-2025")
+    expect(first.locator("ul.matches")).to_contain_text("parties: El Salvador (SLV)")
+    expect(page.get_by_role("link", name="CSV").first).to_have_attribute(
+        "href", re.compile(r"/agreements\.csv\?.*q=El\+Salvador")
+    )
+    page.get_by_role("link", name=re.compile("^Kind")).click()
+    expect(page).to_have_url(re.compile(r"sort=kind"))
+    expect(page.locator("table.list tbody tr").first).to_be_visible()
+    page.screenshot(path=str(artifacts / f"agreements-search-{width}.png"), full_page=False)
+    tab.close()
+
+
+def test_api_docs_load_offline(tab: Tab, artifacts: Path) -> None:
+    tab.goto("/agreements")
+    tab.page.get_by_role("link", name="API docs").click()
+    expect(tab.page).to_have_url(re.compile(r"/docs$"))
+    expect(tab.page.locator(".swagger-ui .opblock").first).to_be_visible()
+    tab.page.screenshot(path=str(artifacts / "api-docs.png"), full_page=False)

@@ -21,15 +21,15 @@ from accords.registry.export import facts_path
 from accords.registry.loader import Registry
 from accords.registry.models import Kind, Status, StatusChange
 from accords.registry.outputs import (
-    AgreementSummary,
     CompareOutput,
     ListOutput,
     ShowOutput,
     View,
     compare_rows,
+    filter_agreements,
     view_agreement,
 )
-from accords.registry.views import in_force_on, status_on
+from accords.registry.views import in_force_on
 
 router = APIRouter(prefix="/api", tags=["agreements"])
 
@@ -51,39 +51,31 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def filter_agreements(
-    reg: Registry,
-    day: date,
-    sender: str | None = None,
-    receiver: str | None = None,
-    kind: Kind | None = None,
-    status: Status | None = None,
-) -> list[AgreementSummary]:
-    """The list's rows, filtered as `accords agreements list` filters them (plus status)."""
-    chosen = [
-        a
-        for a in reg
-        if (not sender or sender.upper() in {a.sender, a.sending_state})
-        and (not receiver or a.receiver == receiver.upper())
-        and (kind is None or a.kind is kind)
-        and (status is None or status_on(a, day) is status)
-    ]
-    return [AgreementSummary.of(a, day) for a in chosen]
-
-
 @router.get("/agreements", response_model=ListOutput, summary="List agreements")
 def list_agreements(
     reg: RegistryDep,
     on: OnQuery = None,
-    sender: Annotated[str | None, Query(description="Sending state (alpha-3).")] = None,
-    receiver: Annotated[str | None, Query(description="Receiving state (alpha-3).")] = None,
+    sender: Annotated[
+        str | None, Query(description="Sending state: alpha-3 code or English name.")
+    ] = None,
+    receiver: Annotated[
+        str | None, Query(description="Receiving state: alpha-3 code or English name.")
+    ] = None,
     kind: Annotated[Kind | None, Query(description="Kind of agreement.")] = None,
     status: Annotated[Status | None, Query(description="Status on `on` (or today).")] = None,
 ) -> ListOutput:
     """Every agreement (or those matching the filters) with its status on a day."""
     day = on or date.today()
     return ListOutput(
-        on=day, agreements=filter_agreements(reg, day, sender, receiver, kind, status)
+        on=day,
+        agreements=filter_agreements(
+            reg,
+            day,
+            deps.party_param(sender, "sender"),
+            deps.party_param(receiver, "receiver"),
+            kind,
+            status,
+        ),
     )
 
 
@@ -121,13 +113,15 @@ def agreement_timeline(
     )
 
 
-def compare_output(reg: Registry, ids: list[str], on: date | None) -> CompareOutput:
+def compare_output(
+    reg: Registry, ids: list[str], on: date | None, *, words: bool = False
+) -> CompareOutput:
     day = on or date.today()
     agreements = [deps.agreement(reg, i) for i in ids]
     if on:
         agreements = [in_force_on(a, day) for a in agreements]
     view = View(as_known_on=None, on=on, status=None, hidden_facts=0)
-    return CompareOutput(view=view, ids=ids, rows=compare_rows(agreements, day))
+    return CompareOutput(view=view, ids=ids, rows=compare_rows(agreements, day, words=words))
 
 
 @router.get("/compare", response_model=CompareOutput, summary="Compare agreements")

@@ -18,9 +18,10 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from swagger_ui_bundle import swagger_ui_path
 
 import accords
-from accords.api import agreements, cases, pages, simulations
+from accords.api import agreements, cases, downloads, pages, simulations
 from accords.api.charts import plotly_js
 from accords.api.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -50,7 +51,9 @@ and `errors` naming what was wrong.
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api") or request.url.path == "/openapi.json"
+    """JSON API paths and the data files beside pages (`/agreements.csv`) answer problems."""
+    path = request.url.path
+    return path.startswith("/api") or path.endswith((".json", ".csv"))
 
 
 def _answer(request: Request, problem: ApiError) -> Response:
@@ -187,7 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="accords",
         version=accords.__version__,
         description=DESCRIPTION,
-        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not offered
+        docs_url=None,  # FastAPI's own /docs loads Swagger UI from a CDN: served below instead
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -230,10 +233,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             request, "problem_type.html", {"slug": slug, "title": title, "description": description}
         )
 
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs(request: Request) -> HTMLResponse:
+        """The interactive API docs: Swagger UI from the swagger-ui-bundle package, offline."""
+        return pages.render(request, "docs.html", {"section": "docs"})
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="swagger-ui")
     app.include_router(agreements.router)
     app.include_router(cases.router)
     app.include_router(simulations.router)
+    app.include_router(downloads.router)
     app.include_router(pages.router)
 
     def openapi() -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pydantic import BeforeValidator
 
 from accords.api.problems import ApiError, ProblemItem
 from accords.api.settings import Settings
-from accords.registry.countries import EXTRA_STATES, is_state
+from accords.registry.countries import EXTRA_STATES, is_state, resolve_party
 from accords.registry.loader import Registry
 from accords.registry.models import Agreement
 
@@ -84,3 +84,18 @@ def known_ids(reg: Registry, ids: list[str] | None, field: str) -> list[str] | N
                 [ProblemItem(field=field, message=str(exc.args[0]), location="query")],
             ) from None
     return ids
+
+
+def party_param(value: str | None, field: str) -> str | None:
+    """A state given by code or English name as a query parameter, as its code (else a 422)."""
+    if not value:
+        return None
+    try:
+        return resolve_party(value)
+    except ValueError as exc:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"{field}: {exc}",
+            [ProblemItem(field=field, message=str(exc), location="query")],
+        ) from None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,7 @@ from starlette.datastructures import UploadFile
 
 import accords
 from accords.api import deps
-from accords.api.agreements import compare_output, filter_agreements
+from accords.api.agreements import compare_output
 from accords.api.charts import timeline_chart
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error
@@ -32,7 +33,7 @@ from accords.api.runner import RunManager, prepare_scenario
 from accords.api.security import inline_policy
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
-from accords.commands.render_agreement import claim_threads, money
+from accords.commands.render_agreement import claim_threads
 from accords.engine.check import (
     CheckOutput,
     CitationNumbers,
@@ -41,22 +42,21 @@ from accords.engine.check import (
     overview_order,
 )
 from accords.engine.person import AsylumClaim, Person, Sex
-from accords.labels import plain, plain_list
+from accords.labels import plain
 from accords.numbers import figure
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
-from accords.registry.describe import nationality_text, party, period_text
+from accords.registry.describe import money, party, term_rows
 from accords.registry.loader import Registry
 from accords.registry.models import (
-    Agreement,
     ArrivalMode,
     Claim,
-    Fact,
     Kind,
     RemovalBasis,
     Status,
 )
-from accords.registry.outputs import view_agreement
+from accords.registry.outputs import AgreementSummary, filter_agreements, view_agreement
+from accords.registry.search import Match, search
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.scenario import Overrides, default_scenario_path
 from accords.visible import visible
@@ -112,56 +112,6 @@ def render(
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
-    """(term, text, facts cited) for each term, worded like `accords agreements show`."""
-    t = a.terms
-    rows: list[tuple[str, str, list[Fact]]] = []
-    for n in t.nationalities:
-        text = nationality_text(n, a.receiver)
-        rows.append(("Nationalities", text + period_text(n), [n]))
-    for c in t.categories:
-        cats = plain_list(c.any_of)
-        rows.append(("Categories", f"any of: {cats}{period_text(c)}", [c]))
-    for e in t.exclusions:
-        rows.append(("Excludes", plain(e.excludes) + period_text(e), [e]))
-    for ar in t.arrival:
-        parts = []
-        if ar.modes:
-            parts.append(plain_list(ar.modes))
-        if ar.on_or_after:
-            parts.append(f"on or after {ar.on_or_after}")
-        if ar.within_days_of_arrival:
-            parts.append(f"within {ar.within_days_of_arrival} days of arrival")
-        rows.append(("Arrival", "; ".join(parts) + period_text(ar), [ar]))
-    for f in t.facilities:
-        facts: list[Fact] = [f]
-        text = f"{f.name}, {f.location or 'location unknown'}"
-        if f.capacity and f.capacity.value:
-            text += f"; capacity {f.capacity.value:,.0f} {f.capacity.unit}"
-            facts.append(f.capacity)
-        if f.agreed_places and f.agreed_places.value:
-            text += f"; agreed places {f.agreed_places.value:,.0f}"
-            facts.append(f.agreed_places)
-        rows.append(("Facility", text, facts))
-    for p in t.price_schedule:
-        ceiling = "up to " if p.up_to else ""
-        threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
-        rows.append(
-            (
-                f"Price ({plain(p.kind)})",
-                f"{ceiling}{money(p.money)}{threshold} — {p.label}",
-                [p],
-            )
-        )
-    for q in t.quotas:
-        rows.append(("Quota", q.label, [q]))
-    for d in t.duration_months:
-        rows.append(
-            ("Duration", f"{d.value:g} {d.unit}" if d.value is not None else "unknown", [d])
-        )
-    return rows
-
-
 def threads(claims: list[Claim]) -> list[tuple[Claim, list[tuple[int, Claim]]]]:
     """Each first claim with every later statement answering it (depth from 1), in order."""
     out: list[tuple[Claim, list[tuple[int, Claim]]]] = []
@@ -173,7 +123,7 @@ def threads(claims: list[Claim]) -> list[tuple[Claim, list[tuple[int, Claim]]]]:
     return out
 
 
-def _optional_day(value: str | None, field: str) -> date | None:
+def optional_day(value: str | None, field: str) -> date | None:
     if not value:
         return None
     try:
@@ -211,38 +161,92 @@ def home(request: Request, reg: RegistryDep) -> HTMLResponse:
     return render(request, "home.html", {"count": len(reg)})
 
 
+SORT_KEYS: dict[str, Callable[[AgreementSummary], Any]] = {
+    "agreement": lambda r: r.title.casefold(),
+    "parties": lambda r: (country_name(r.acting_sender or r.sender), country_name(r.receiver)),
+    "kind": lambda r: plain(r.kind, "kind"),
+    "status": lambda r: (plain(r.status), r.status_since or ""),
+    "transferred": lambda r: _people(r.transferred_people),
+}
+
+
+def _people(headline: str | None) -> int:
+    """The first figure of a "3,127 | 4,183 (to 2023-12-31)" headline, for sorting; -1 if none."""
+    figure = (headline or "").split(" ")[0].replace(",", "")
+    return int(figure) if figure.isdigit() else -1
+
+
+class AgreementsQuery:
+    """The agreements page's filters, search and order, read once for the page and its .json
+    and .csv twins: each row the page shows, in its order, is a row of the files."""
+
+    def __init__(
+        self,
+        sender: str | None = None,
+        receiver: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        on: str | None = None,
+        q: str | None = None,
+        sort: str | None = None,
+    ) -> None:
+        self.filters = {"sender": sender, "receiver": receiver, "kind": kind, "status": status}
+        self.filters.update(on=on, q=q, sort=sort)
+        self.day = optional_day(on, "on") or date.today()
+        self.sender = deps.party_param(sender, "sender")
+        self.receiver = deps.party_param(receiver, "receiver")
+        self.kind = _optional_enum(Kind, kind, "kind")
+        self.status = _optional_enum(Status, status, "status")
+        self.sort = (sort or "").removeprefix("-")
+        if self.sort and self.sort not in SORT_KEYS:
+            allowed = ", ".join(SORT_KEYS)
+            raise ApiError(
+                422,
+                "validation-error",
+                f"sort: {sort!r} is not one of {allowed} (a leading - reverses)",
+                [ProblemItem(field="sort", message=f"expected one of {allowed}", location="query")],
+            )
+        self.descending = bool(sort and sort.startswith("-"))
+        self.matches: dict[str, list[Match]] = {}
+
+    def rows(self, reg: Registry) -> list[AgreementSummary]:
+        rows = filter_agreements(reg, self.day, self.sender, self.receiver, self.kind, self.status)
+        text = (self.filters["q"] or "").strip()
+        if text:
+            hits = search(reg, text).hits
+            self.matches = {h.id: h.matches for h in hits}
+            rank = {h.id: i for i, h in enumerate(hits)}
+            rows = sorted((r for r in rows if r.id in rank), key=lambda r: rank[r.id])
+        if self.sort:
+            rows = sorted(rows, key=SORT_KEYS[self.sort], reverse=self.descending)
+        return rows
+
+    def link(self, path: str, **changes: str | None) -> str:
+        """`path` with the same filters (and `changes`), e.g. /agreements.csv?receiver=SLV."""
+        given = [(k, v) for k, v in {**self.filters, **changes}.items() if v]
+        return path + ("?" + urlencode(given) if given else "")
+
+    def sort_link(self, key: str) -> str:
+        """The page sorted by `key`; by `-key` when it is already sorted by `key` ascending."""
+        flip = self.sort == key and not self.descending
+        return self.link("/agreements", sort=f"-{key}" if flip else key)
+
+
+AgreementsQueryDep = Annotated[AgreementsQuery, Depends()]
+
+
 @router.get("/agreements", response_class=HTMLResponse)
-def agreements_page(
-    request: Request,
-    reg: RegistryDep,
-    sender: str | None = None,
-    receiver: str | None = None,
-    kind: str | None = None,
-    status: str | None = None,
-    on: str | None = None,
-) -> HTMLResponse:
-    day = _optional_day(on, "on") or date.today()
-    rows = filter_agreements(
-        reg,
-        day,
-        sender,
-        receiver,
-        _optional_enum(Kind, kind, "kind"),
-        _optional_enum(Status, status, "status"),
-    )
+def agreements_page(request: Request, reg: RegistryDep, query: AgreementsQueryDep) -> HTMLResponse:
     names = {c: country_name(c) for a in reg for c in (a.sender, a.receiver, a.sending_state)}
     context = {
         "section": "agreements",
-        "rows": rows,
-        "day": day,
+        "rows": query.rows(reg),
+        "day": query.day,
         "names": names,
-        "filters": {
-            "sender": sender,
-            "receiver": receiver,
-            "kind": kind,
-            "status": status,
-            "on": on,
-        },
+        "filters": query.filters,
+        "links": {fmt: query.link(f"/agreements.{fmt}") for fmt in ("json", "csv")},
+        "query": query,
+        "sort_keys": list(SORT_KEYS),
         "senders": _parties({a.sending_state for a in reg}),
         "receivers": _parties({a.receiver for a in reg}),
         "kinds": list(Kind),
@@ -259,8 +263,8 @@ def agreement_page(
     as_known_on: str | None = None,
     on: str | None = None,
 ) -> HTMLResponse:
-    known_day = _optional_day(as_known_on, "as_known_on")
-    on_day = _optional_day(on, "on")
+    known_day = optional_day(as_known_on, "as_known_on")
+    on_day = optional_day(on, "on")
     agreement = deps.agreement(reg, agreement_id)
     viewed, view = view_agreement(agreement, known_day, on_day)
     # The chart stops where the record stops, and never runs past the as-known-on day.
@@ -288,11 +292,11 @@ def compare_page(
     on: str | None = None,
 ) -> HTMLResponse:
     chosen = [i for i in (ids or []) if i]
-    on_day = _optional_day(on, "on")
+    on_day = optional_day(on, "on")
     result = None
     message = None
     if len(chosen) >= 2:
-        result = compare_output(reg, chosen, on_day)
+        result = compare_output(reg, chosen, on_day, words=True)
     elif ids:
         message = "Choose two agreements to compare."
     query = urlencode(
@@ -392,7 +396,7 @@ def check_query(form: dict[str, str]) -> str:
 def run_case(reg: Registry, form: dict[str, str]) -> CheckOutput:
     """The check the form asks for (raises the API's problems, so every route words them alike)."""
     try:
-        day = _optional_day(form.get("date"), "date") or date.today()
+        day = optional_day(form.get("date"), "date") or date.today()
         person = person_from_form(form)
     except ValidationError as exc:
         raise from_validation_error(exc, "query") from None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
+import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -80,6 +81,15 @@ def get_record(runs: RunManager, run_id: str) -> RunRecord:
             f"no run {run_id!r} on this server (run ids look like 20250203-141516-a1b2c3; "
             "GET /api/simulations lists them)",
         ) from None
+
+
+def monthly_frame(runs: RunManager, run_id: str) -> pl.DataFrame:
+    """A finished run's monthly series; 404 or 409 problems as `finished` gives them."""
+    finished(runs, run_id)
+    try:
+        return runs.store.monthly(run_id)
+    except StoreError as exc:
+        raise ApiError(409, "run-not-finished", str(exc)) from None
 
 
 def finished(runs: RunManager, run_id: str) -> RunRecord:
@@ -187,11 +197,7 @@ def run_summary(run_id: str, runs: RunsDep) -> dict[str, Any]:
 )
 def run_monthly(run_id: str, runs: RunsDep) -> Response:
     """One row per replica, month, series and key (monthly.parquet)."""
-    finished(runs, run_id)
-    try:
-        frame = runs.store.monthly(run_id)
-    except StoreError as exc:
-        raise ApiError(409, "run-not-finished", str(exc)) from None
+    frame = monthly_frame(runs, run_id)
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
     return Response(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -16,17 +17,24 @@ from accords.commands.common import (
     emit_json,
     fail,
     open_registry,
+    paged,
     parse_day,
+    parse_state,
     shown,
 )
-from accords.commands.render_agreement import Footnotes, render_agreement, timeline_table
+from accords.commands.render_agreement import (
+    SECTIONS,
+    Footnotes,
+    render_agreement,
+    timeline_table,
+)
+from accords.commands.tables import fit
 from accords.labels import plain
 from accords.registry.describe import party
 from accords.registry.export import ExportFormat, export
 from accords.registry.loader import Registry, collect, default_agreements_dir
 from accords.registry.models import Agreement, Kind
 from accords.registry.outputs import (
-    AgreementSummary,
     CompareOutput,
     ListOutput,
     ProblemOut,
@@ -34,8 +42,10 @@ from accords.registry.outputs import (
     ValidateOutput,
     View,
     compare_rows,
+    filter_agreements,
     view_agreement,
 )
+from accords.registry.search import search as search_registry
 from accords.registry.views import in_force_on
 from accords.validation import InputError
 
@@ -45,6 +55,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 OnOption = Annotated[
     str | None, typer.Option("--on", help="Only what held on this day (YYYY-MM-DD).")
 ]
+Section = StrEnum("Section", {name: name for name in SECTIONS})  # type: ignore[misc]
 KnownOption = Annotated[
     str | None,
     typer.Option("--as-known-on", help="Only what the public record held on this day."),
@@ -60,8 +71,12 @@ def _view(agreement: Agreement, known: str | None, on: str | None) -> tuple[Agre
 @app.command("list")
 def list_(
     on: OnOption = None,
-    sender: Annotated[str | None, typer.Option(help="Only this sending state.")] = None,
-    receiver: Annotated[str | None, typer.Option(help="Only this receiving state.")] = None,
+    sender: Annotated[
+        str | None, typer.Option(help="Only this sending state (code or name).")
+    ] = None,
+    receiver: Annotated[
+        str | None, typer.Option(help="Only this receiving state (code or name).")
+    ] = None,
     kind: Annotated[Kind | None, typer.Option(help="Only this kind of agreement.")] = None,
     as_json: JsonFlag = False,
     registry: RegistryOption = None,
@@ -69,20 +84,19 @@ def list_(
     """Every agreement: parties, kind, status on a day, people transferred where known."""
     reg = open_registry(registry)
     day = parse_day(on, "--on") if on else date.today()
-    chosen = [
-        a
-        for a in reg
-        if (sender is None or sender.upper() in {a.sender, a.sending_state})
-        and (receiver is None or a.receiver == receiver.upper())
-        and (kind is None or a.kind is kind)
-    ]
-    rows = [AgreementSummary.of(a, day) for a in chosen]
+    rows = filter_agreements(
+        reg,
+        day,
+        parse_state(sender, "--sender") if sender else None,
+        parse_state(receiver, "--receiver") if receiver else None,
+        kind,
+    )
     if as_json:
         emit_json(ListOutput(on=day, agreements=rows))
         return
     table = Table(title=f"Agreements ({len(rows)}), status on {day}")
     for column in ("id", "parties", "kind", "status", "people transferred"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column)
     for row in rows:
         table.add_row(
             shown(row.id),
@@ -92,7 +106,8 @@ def list_(
             + ("" if row.status_as_of < day else f"\n[dim](record to {row.as_of})[/dim]"),
             row.transferred_people or "[dim]unknown[/dim]",
         )
-    console.print(table)
+    with paged():
+        console.print(fit(table, console, optional=["parties"]))
 
 
 @app.command()
@@ -100,6 +115,10 @@ def show(
     agreement_id: Annotated[str, typer.Argument(metavar="ID")],
     as_known_on: KnownOption = None,
     on: OnOption = None,
+    section: Annotated[
+        Section | None,
+        typer.Option("--section", help="Only this part of the record (with its sources)."),
+    ] = None,
     as_json: JsonFlag = False,
     registry: RegistryOption = None,
 ) -> None:
@@ -117,7 +136,14 @@ def show(
         )
     if view.on:
         header.append(f"what held on {view.on}")
-    render_agreement(viewed, console, "; ".join(header), summary=view.as_known_on is None)
+    with paged():
+        render_agreement(
+            viewed,
+            console,
+            "; ".join(header),
+            summary=view.as_known_on is None,
+            section=section.value if section else None,
+        )
 
 
 @app.command()
@@ -157,18 +183,49 @@ def compare(
     agreements = [_get(reg, i) for i in ids]
     if on:
         agreements = [in_force_on(a, day) for a in agreements]
-    rows = compare_rows(agreements, day)
     if as_json:
         view = View(as_known_on=None, on=day if on else None, status=None, hidden_facts=0)
-        emit_json(CompareOutput(view=view, ids=ids, rows=rows))
+        emit_json(CompareOutput(view=view, ids=ids, rows=compare_rows(agreements, day)))
         return
+    rows = compare_rows(agreements, day, words=True)
     table = TextTable(title=f"Comparison (status on {day})", show_lines=True, expand=True)
     table.add_column("", style="bold")
     for a in agreements:
         table.add_column(f"{a.id}\n{party(a.acting_sender or a.sender)} → {party(a.receiver)}")
     for row in rows:
-        table.add_row(row.field, *["—" if v in (None, "") else str(v) for v in row.values])
-    console.print(table)
+        table.add_row(
+            plain(row.field, "field"), *["—" if v in (None, "") else str(v) for v in row.values]
+        )
+    with paged():
+        console.print(fit(table, console))
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (any order).")],
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many hits.")] = None,
+    as_json: JsonFlag = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Find agreements by any word in them: titles, summaries, parties (codes or country
+    names), terms, claims, rulings and sources; best first, each with where it matched."""
+    found = search_registry(open_registry(registry), text, limit)
+    if as_json:
+        emit_json(found)
+        return
+    if not found.hits:
+        console.print(f"No agreement mentions {shown(repr(text))}.", highlight=False)
+        return
+    table = Table(title=f"Agreements matching {shown(repr(text))} ({len(found.hits)}), best first")
+    table.add_column("agreement")
+    table.add_column("where it matched")
+    for hit in found.hits:
+        table.add_row(
+            f"[bold]{shown(hit.title)}[/bold]\n[cyan]{shown(hit.id)}[/cyan]",
+            "\n".join(f"[dim]{shown(m.where)}:[/dim] {shown(m.text)}" for m in hit.matches),
+        )
+    with paged():
+        console.print(fit(table, console))
 
 
 @app.command()

@@ -28,6 +28,7 @@ from accords.engine.check import check, load_person
 from accords.engine.reasons import Verdict
 from accords.engine.stream import count_rows, evaluate_files, population_files
 from accords.engine.writers import check_output
+from accords.labels import plain
 from accords.registry.loader import Registry
 from accords.validation import InputError
 
@@ -180,7 +181,7 @@ def _summary(counts: pl.DataFrame, persons: int, seconds: float, out: Path) -> N
     table.add_column("agreement")
     verdicts = [v for v in Verdict if v.value in wide.columns]
     for v in verdicts:
-        table.add_column(v.value, justify="right", style=VERDICT_STYLE[v])
+        table.add_column(plain(v), justify="right", style=VERDICT_STYLE[v])
     for row in wide.sort("agreement").iter_rows(named=True):
         table.add_row(shown(row["agreement"]), *[f"{row[v.value]:,}" for v in verdicts])
     console.print(table)

@@ -9,7 +9,10 @@ characters visible in anything else they print and never crash on markup they ca
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -23,6 +26,7 @@ from rich.style import Style, StyleType
 from rich.table import Table
 from rich.text import Text
 
+from accords.registry.countries import resolve_party
 from accords.registry.loader import Registry, load_registry
 from accords.validation import InputError
 from accords.visible import visible
@@ -123,8 +127,30 @@ def parse_day(text: str, option: str) -> date:
         fail(f"{option}: {text!r} is not a date; expected YYYY-MM-DD")
 
 
+def parse_state(text: str, option: str) -> str:
+    """A state's code from its code or English name ("El Salvador" is SLV)."""
+    try:
+        return resolve_party(text)
+    except ValueError as exc:
+        fail(f"{option}: {exc}")
+
+
 def emit_json(payload: BaseModel | dict[str, Any] | list[Any]) -> None:
     """Print JSON to stdout, unstyled, so it can be piped into other tools."""
     data = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
+
+@contextmanager
+def paged() -> Iterator[None]:
+    """Long output through a pager when stdout is a terminal (as `git log` does), never piped.
+
+    The pager is $PAGER (else `less`); `less` gets `-FRX` unless $LESS says otherwise, so output
+    that fits one screen prints and exits, and colours survive. `ACCORDS_PAGER=0` turns it off.
+    """
+    if not console.is_terminal or os.environ.get("ACCORDS_PAGER", "1") in {"0", "", "no"}:
+        yield
+        return
+    os.environ.setdefault("LESS", "FRX")
+    with console.pager(styles=True):
+        yield

@@ -6,7 +6,7 @@ printed last, so a reader can trace each statement to the page and the exact quo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
@@ -15,14 +15,14 @@ from rich.table import Table
 from rich.text import Text
 
 from accords.commands.common import TextTable, shown
-from accords.labels import plain, plain_list
+from accords.commands.tables import fit
+from accords.labels import plain
 from accords.registry.citations import SourceIndex
-from accords.registry.describe import nationality_text, party, period_text
+from accords.registry.describe import money, party, term_rows
 from accords.registry.models import (
     Agreement,
     Claim,
     Fact,
-    Money,
 )
 from accords.visible import visible
 
@@ -50,69 +50,16 @@ class Footnotes(SourceIndex):
         return table
 
 
-def money(m: Money | None) -> str:
-    if m is None:
-        return "—"
-    if m.amount is None:
-        return f"unknown {m.currency} ({m.price_year})"
-    return f"{m.amount:,.0f} {m.currency} ({m.price_year} prices)"
-
-
-def _terms(agreement: Agreement, notes: Footnotes) -> Table:
+def _terms(agreement: Agreement, notes: Footnotes, console: Console) -> RenderableType:
     table = TextTable(title="Terms", show_header=False, expand=True)
     table.add_column("term", style="bold")
     table.add_column("value")
-    t = agreement.terms
-    for n in t.nationalities:
-        text = nationality_text(n, agreement.receiver)
-        table.add_row("nationalities", text + period_text(n) + notes.mark(n))
-    for c in t.categories:
-        table.add_row(
-            "categories",
-            "any of: " + plain_list(c.any_of) + period_text(c) + notes.mark(c),
-        )
-    for e in t.exclusions:
-        table.add_row("excludes", plain(e.excludes) + period_text(e) + notes.mark(e))
-    for a in t.arrival:
-        parts = []
-        if a.modes:
-            parts.append(plain_list(a.modes))
-        if a.on_or_after:
-            parts.append(f"on or after {a.on_or_after}")
-        if a.within_days_of_arrival:
-            parts.append(f"within {a.within_days_of_arrival} days of arrival")
-        table.add_row("arrival", "; ".join(parts) + period_text(a) + notes.mark(a))
-    for f in t.facilities:
-        cap = (
-            f"capacity {f.capacity.value:,.0f} {f.capacity.unit}"
-            if f.capacity and f.capacity.value
-            else ""
-        )
-        places = (
-            f"; agreed places {f.agreed_places.value:,.0f}"
-            if f.agreed_places and f.agreed_places.value
-            else ""
-        )
-        table.add_row(
-            "facility",
-            f"{f.name}, {f.location or 'location unknown'}"
-            + notes.mark(f)
-            + (f"\n{cap}{notes.mark(f.capacity)}" if cap else "")
-            + (f"{places}{notes.mark(f.agreed_places)}" if places else ""),
-        )
-    for p in t.price_schedule:
-        ceiling = "up to " if p.up_to else ""
-        threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
-        table.add_row(
-            f"price: {plain(p.kind)}",
-            f"{ceiling}{money(p.money)}{threshold} — {p.label}" + notes.mark(p),
-        )
-    for q in t.quotas:
-        table.add_row("quota", q.label + notes.mark(q))
-    for d in t.duration_months:
-        value = f"{d.value:g} {d.unit}" if d.value is not None else "unknown"
-        table.add_row("duration", value + notes.mark(d))
-    return table
+    for term, text, facts in term_rows(agreement):
+        marks = "".join(notes.mark(f).strip() for f in facts)
+        table.add_row(term.lower(), text + (f" {marks}" if marks else ""))
+    if not table.row_count:
+        return Text("No terms were public yet in this view.", style="dim")
+    return fit(table, console)
 
 
 def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:
@@ -193,10 +140,7 @@ def _claims(agreement: Agreement, notes: Footnotes) -> RenderableType:
     return Panel(Group(*lines), title="Claims, with what was said about them later")
 
 
-def render_agreement(
-    agreement: Agreement, console: Console, header: str = "", *, summary: bool = True
-) -> None:
-    notes = Footnotes()
+def _head(agreement: Agreement, notes: Footnotes, header: str, summary: bool) -> Panel:
     legal = agreement.legal_form
     lines = [
         f"[bold]{shown(agreement.title)}[/bold]  ([cyan]{shown(agreement.id)}[/cyan])",
@@ -210,17 +154,39 @@ def render_agreement(
         if summary
         else f"[dim](summary written as of {agreement.as_of}: hidden in this view)[/dim]",
     ]
-    console.print(Panel("\n".join(lines)))
-    console.print(timeline_table(agreement, notes))
-    terms = _terms(agreement, notes)
-    if terms.row_count:
-        console.print(terms)
-    else:
-        console.print("[dim]No terms were public yet in this view.[/dim]")
-    if agreement.numbers:
-        console.print(_numbers(agreement, notes))
-    if agreement.rulings:
-        console.print(_rulings(agreement, notes))
-    if agreement.claims:
-        console.print(_claims(agreement, notes))
-    console.print(notes.table())
+    return Panel("\n".join(lines))
+
+
+SECTIONS = ("terms", "timeline", "numbers", "rulings", "claims", "sources")
+
+
+def render_agreement(
+    agreement: Agreement,
+    console: Console,
+    header: str = "",
+    *,
+    summary: bool = True,
+    section: str | None = None,
+) -> None:
+    """The whole record, or one `section` of it (its sources listed after it).
+
+    Footnote numbers follow the order printed, so the sources of one section are numbered
+    from 1 in that section alone; `sources` alone numbers them as the whole record does.
+    """
+    notes = Footnotes()
+    head = _head(agreement, notes, header, summary) if section in (None, "sources") else None
+    builders: dict[str, Callable[[], RenderableType | None]] = {
+        "timeline": lambda: fit(timeline_table(agreement, notes), console),
+        "terms": lambda: _terms(agreement, notes, console),
+        "numbers": lambda: fit(_numbers(agreement, notes), console) if agreement.numbers else None,
+        "rulings": lambda: fit(_rulings(agreement, notes), console) if agreement.rulings else None,
+        "claims": lambda: _claims(agreement, notes) if agreement.claims else None,
+    }
+    chosen = [section] if section and section != "sources" else list(builders)
+    if section is None:
+        console.print(head)
+    for name in builders if section == "sources" else chosen:
+        part = builders[name]()
+        if name in chosen and section != "sources":
+            console.print(part if part is not None else f"[dim]No {name} in this view.[/dim]")
+    console.print(fit(notes.table(), console))

@@ -20,9 +20,11 @@ from accords.commands.common import (
     emit_json,
     fail,
     open_registry,
+    paged,
     shown,
 )
 from accords.commands.run_summary import summary_table
+from accords.commands.tables import fit
 from accords.store import RunRecord, RunStore, StoreError, assumptions
 
 app = typer.Typer(
@@ -120,7 +122,8 @@ def list_command(
             _took(r),
             r.source,
         )
-    console.print(table)
+    with paged():
+        console.print(fit(table, console, optional=["from", "took"]))
 
 
 @app.command("show")
@@ -159,7 +162,7 @@ def show_command(
         meta.add_row("error", f"[red]{shown(record.error)}[/]")
     console.print(meta)
     if record.summary is not None:
-        console.print(summary_table(record.summary))
+        console.print(fit(summary_table(record.summary), console))
         for note in record.summary.get("notes", []):
             console.print(f"note: {note}", highlight=False)
 

@@ -30,6 +30,7 @@ from accords.commands.common import (
 )
 from accords.commands.run_summary import summary_table
 from accords.commands.runs import DbOption, open_store
+from accords.commands.tables import fit
 from accords.simulation.plan import PlanError
 from accords.simulation.run import simulate as run_simulation
 from accords.simulation.scenario import (
@@ -146,7 +147,7 @@ def simulate(
     if as_json:
         emit_json({**result.summary, "run_id": run_id})
         return
-    console.print(summary_table(result.summary))
+    console.print(fit(summary_table(result.summary), console))
     for note in result.summary["notes"]:
         console.print(f"note: {note}", highlight=False)
     console.print(f"recorded run {run_id} in {store.path}", highlight=False)

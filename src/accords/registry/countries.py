@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from functools import cache
 
 import pycountry
@@ -21,6 +22,105 @@ EXTRA_STATES: dict[str, str] = {
 NON_STATE_PARTIES: dict[str, str] = {
     "EUE": "European Union (not a state; the member state that sends is named as acting_sender)",
 }
+
+
+# English names in common use that ISO 3166-1 no longer (or never) spelled that way.
+ALIASES: dict[str, str] = {
+    "Turkey": "TUR",
+    "UK": "GBR",
+    "Britain": "GBR",
+    "Great Britain": "GBR",
+    "US": "USA",
+    "United States of America": "USA",
+    "America": "USA",
+    "Russia": "RUS",
+    "Czech Republic": "CZE",
+    "Ivory Coast": "CIV",
+    "Cape Verde": "CPV",
+    "Swaziland": "SWZ",
+    "Burma": "MMR",
+    "Macedonia": "MKD",
+    "Palestine": "PSE",
+    "DR Congo": "COD",
+    "Democratic Republic of the Congo": "COD",
+    "Republic of the Congo": "COG",
+    "The Gambia": "GMB",
+    "Holland": "NLD",
+    "Kosovo": "XKX",
+    "European Union": "EUE",
+    "EU": "EUE",
+}
+
+
+def fold(text: str) -> str:
+    """Text for matching: case, accents and punctuation ignored ("Türkiye" = "turkiye")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.casefold()).split())
+
+
+@cache
+def _english_names() -> dict[str, list[str]]:
+    """Every English name of every party: ISO name, common and official names, the name
+    before ", Republic of", and the aliases in common use."""
+    names: dict[str, list[str]] = {}
+
+    def add(name: str, code: str) -> None:
+        known = names.setdefault(code, [])
+        if name not in known:
+            known.append(name)
+
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(c, attr, None)
+            if name:
+                add(name, c.alpha_3)
+                add(name.split(",")[0], c.alpha_3)
+    for code, text in {**EXTRA_STATES, **NON_STATE_PARTIES}.items():
+        add(text.split(" (")[0], code)
+    for name, code in ALIASES.items():
+        add(name, code)
+    return names
+
+
+@cache
+def _names_index() -> dict[str, set[str]]:
+    """Folded names to the codes they name (a name may name several: "Congo")."""
+    index: dict[str, set[str]] = {}
+    for code, names in _english_names().items():
+        for name in names:
+            index.setdefault(fold(name), set()).add(code)
+    return index
+
+
+def english_names(code: str) -> list[str]:
+    """Every English name of a party, the ISO name first ("Türkiye", ..., "Turkey")."""
+    return list(_english_names().get(code, []))
+
+
+def resolve_party(text: str, *, allow_non_state: bool = True) -> str:
+    """A party's code from its code or its English name, else a ValueError saying why.
+
+    "SLV", "slv", "El Salvador" and "el salvador" are all SLV; "Turkey" and "Türkiye" are TUR.
+    A name that fits several states ("Korea", "Guinea") is an error listing them, as is a name
+    that fits none (with the closest codes and names).
+    """
+    if not isinstance(text, str):
+        raise ValueError(describe_bad_code(str(text), allow_non_state=allow_non_state))
+    valid = is_party if allow_non_state else is_state
+    if valid(text.strip().upper()):
+        return text.strip().upper()
+    key = fold(text)
+    index = _names_index()
+    codes = index.get(key)
+    if not codes and len(key) > 3:
+        codes = {c for name, found in index.items() if f" {key} " in f" {name} " for c in found}
+    codes = {c for c in codes or set() if valid(c)}
+    if len(codes) == 1:
+        return codes.pop()
+    if codes:
+        listed = ", ".join(f"{country_name(c)} ({c})" for c in sorted(codes))
+        raise ValueError(f"{text!r} could name several states: {listed}; give one code")
+    raise ValueError(describe_bad_code(text, allow_non_state=allow_non_state))
 
 
 @cache
@@ -95,16 +195,17 @@ def describe_bad_code(code: str, *, allow_non_state: bool = True) -> str:
         if hints
         else ""
     )
-    return f"{code!r} is not an ISO 3166-1 alpha-3 country code.{hint}"
+    return f"{code!r} is not an ISO 3166-1 alpha-3 country code or a country's name.{hint}"
 
 
 def check_state(code: str) -> str:
-    if not isinstance(code, str) or not is_state(code):
-        raise ValueError(describe_bad_code(str(code), allow_non_state=False))
-    return code
+    """A state's code; its English name is accepted too and read as the code."""
+    if isinstance(code, str) and is_state(code):
+        return code
+    return resolve_party(code, allow_non_state=False)
 
 
 def check_party(code: str) -> str:
-    if not isinstance(code, str) or not is_party(code):
-        raise ValueError(describe_bad_code(str(code)))
-    return code
+    if isinstance(code, str) and is_party(code):
+        return code
+    return resolve_party(code)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from accords.labels import plain, plain_list
 from accords.registry.countries import country_name
-from accords.registry.models import Nationalities, NationalityMode
+from accords.registry.models import Agreement, Fact, Money, Nationalities, NationalityMode
 from accords.registry.views import Dated
 
 
@@ -26,3 +27,61 @@ def period_text(term: Dated) -> str:
     if term.valid_from is None and term.valid_to is None:
         return ""
     return f" (from {term.valid_from or '…'} to {term.valid_to or '…'})"
+
+
+def money(m: Money | None) -> str:
+    if m is None:
+        return "—"
+    if m.amount is None:
+        return f"unknown {m.currency} ({m.price_year})"
+    return f"{m.amount:,.0f} {m.currency} ({m.price_year} prices)"
+
+
+def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
+    """(term, text, facts cited) for each term, worded like `accords agreements show`."""
+    t = a.terms
+    rows: list[tuple[str, str, list[Fact]]] = []
+    for n in t.nationalities:
+        text = nationality_text(n, a.receiver)
+        rows.append(("Nationalities", text + period_text(n), [n]))
+    for c in t.categories:
+        cats = plain_list(c.any_of)
+        rows.append(("Categories", f"any of: {cats}{period_text(c)}", [c]))
+    for e in t.exclusions:
+        rows.append(("Excludes", plain(e.excludes) + period_text(e), [e]))
+    for ar in t.arrival:
+        parts = []
+        if ar.modes:
+            parts.append(plain_list(ar.modes))
+        if ar.on_or_after:
+            parts.append(f"on or after {ar.on_or_after}")
+        if ar.within_days_of_arrival:
+            parts.append(f"within {ar.within_days_of_arrival} days of arrival")
+        rows.append(("Arrival", "; ".join(parts) + period_text(ar), [ar]))
+    for f in t.facilities:
+        facts: list[Fact] = [f]
+        text = f"{f.name}, {f.location or 'location unknown'}"
+        if f.capacity and f.capacity.value:
+            text += f"; capacity {f.capacity.value:,.0f} {f.capacity.unit}"
+            facts.append(f.capacity)
+        if f.agreed_places and f.agreed_places.value:
+            text += f"; agreed places {f.agreed_places.value:,.0f}"
+            facts.append(f.agreed_places)
+        rows.append(("Facility", text, facts))
+    for p in t.price_schedule:
+        ceiling = "up to " if p.up_to else ""
+        threshold = f" once {p.threshold_people} relocated" if p.threshold_people else ""
+        rows.append(
+            (
+                f"Price ({plain(p.kind)})",
+                f"{ceiling}{money(p.money)}{threshold} — {p.label}",
+                [p],
+            )
+        )
+    for q in t.quotas:
+        rows.append(("Quota", q.label, [q]))
+    for d in t.duration_months:
+        rows.append(
+            ("Duration", f"{d.value:g} {d.unit}" if d.value is not None else "unknown", [d])
+        )
+    return rows

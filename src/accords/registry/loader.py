@@ -7,12 +7,14 @@ Every file is read and checked before any is used: the caller gets either a whol
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 from accords.registry.checks import check_agreement
+from accords.registry.countries import resolve_party
 from accords.registry.models import Agreement
 from accords.validation import InputError, PositionedDocument, Problem, field_path, load_model
 from accords.version import DataVersion, data_version
@@ -54,9 +56,29 @@ class Registry:
         try:
             return self._by_id[agreement_id]
         except KeyError:
-            close = difflib.get_close_matches(agreement_id, self.ids, n=3, cutoff=0.4)
+            close = self.suggest(agreement_id)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise KeyError(f"no agreement {agreement_id!r} in the registry{hint}") from None
+
+    def suggest(self, wrong: str, n: int = 3) -> list[str]:
+        """The ids closest to a wrong one: the same id in other case first, then by the parties
+        and year the id names (`usa-slv-2024` → `usa-slv-2025`), then by spelling."""
+        key = wrong.strip().lower()
+        words = [w for w in re.split(r"[^a-z0-9]+", key) if w]
+        years = {int(w) for w in words if len(w) == 4 and w.isdigit()}
+        parties = {code for w in words if not w.isdigit() and (code := _party_or_none(w))}
+
+        def score(a: Agreement) -> float:
+            if a.id == key:
+                return 100.0
+            named = {a.sender, a.receiver, a.acting_sender} & parties
+            year = min((abs(y - a.as_of.year) for y in years), default=99)
+            near_year = 1.0 if any(str(y) in a.id for y in years) else 0.5 * (year <= 1)
+            return 3.0 * len(named) + near_year + difflib.SequenceMatcher(None, key, a.id).ratio()
+
+        ranked = sorted(self.agreements, key=lambda a: (-score(a), a.id))
+        best = score(ranked[0]) if ranked else 0.0
+        return [a.id for a in ranked if score(a) >= max(1.0, best - 2.0)][:n]
 
     def select(self, ids: Sequence[str] | None) -> list[Agreement]:
         """The named agreements in the order given (each once), or all of them."""
@@ -64,6 +86,13 @@ class Registry:
 
     def for_sender(self, state: str) -> list[Agreement]:
         return [a for a in self.agreements if a.sending_state == state]
+
+
+def _party_or_none(word: str) -> str | None:
+    try:
+        return resolve_party(word)
+    except ValueError:
+        return None
 
 
 def agreement_files(path: Path) -> list[Path]:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from accords.labels import plain
+from accords.registry.describe import nationality_text, party
 from accords.registry.export import agreement_row, iter_facts
-from accords.registry.models import Agreement, Status
-from accords.registry.views import as_known_on, in_force_on, read_status
+from accords.registry.loader import Registry
+from accords.registry.models import Agreement, Kind, Status
+from accords.registry.views import as_known_on, in_force_on, read_status, status_on
 
 
 class AgreementSummary(BaseModel):
@@ -98,6 +102,28 @@ class ValidateOutput(BaseModel):
     problems: list[ProblemOut]
 
 
+def filter_agreements(
+    reg: Registry,
+    day: date,
+    sender: str | None = None,
+    receiver: str | None = None,
+    kind: Kind | None = None,
+    status: Status | None = None,
+) -> list[AgreementSummary]:
+    """The list's rows, filtered as `accords agreements list` filters them (plus status).
+
+    `sender` and `receiver` are codes (see `deps.party_param` for names)."""
+    chosen = [
+        a
+        for a in reg
+        if (not sender or sender in {a.sender, a.sending_state})
+        and (not receiver or a.receiver == receiver)
+        and (kind is None or a.kind is kind)
+        and (status is None or status_on(a, day) is status)
+    ]
+    return [AgreementSummary.of(a, day) for a in chosen]
+
+
 def view_agreement(
     agreement: Agreement, known_day: date | None, on_day: date | None
 ) -> tuple[Agreement, View]:
@@ -136,30 +162,44 @@ def view_agreement(
     )
 
 
-def compare_rows(agreements: list[Agreement], day: date) -> list[CompareRow]:
-    """Agreements side by side, one row per term (the `compare` command and the API)."""
+def compare_rows(
+    agreements: list[Agreement], day: date, *, words: bool = False
+) -> list[CompareRow]:
+    """Agreements side by side, one row per term (the `compare` command and the API).
+
+    Values are codes (`in_force`) for JSON and CSV; with `words` they are the plain words a
+    person reads (`in force`, nationalities and parties by name).
+    """
+
+    def say(value: StrEnum) -> str:
+        return plain(value) if words else value.value
 
     def nat(a: Agreement) -> str:
+        if words:
+            return "; ".join(nationality_text(n, a.receiver) for n in a.terms.nationalities)
         return "; ".join(
             n.mode.value + (f" {','.join(n.codes)}" if n.codes else "")
             for n in a.terms.nationalities
         )
 
+    def state(code: str) -> str:
+        return party(code) if words else code
+
     getters: dict[str, Callable[[Agreement], object]] = {
         "title": lambda a: a.title,
-        "sender": lambda a: a.acting_sender or a.sender,
-        "receiver": lambda a: a.receiver,
-        "kind": lambda a: a.kind.value,
+        "sender": lambda a: state(a.acting_sender or a.sender),
+        "receiver": lambda a: state(a.receiver),
+        "kind": lambda a: say(a.kind),
         "legal_form": lambda a: a.legal_form.value if a.legal_form else None,
-        "status": lambda a: s.value if (s := read_status(a, day).status) else None,
+        "status": lambda a: say(s) if (s := read_status(a, day).status) else None,
         "first_status": lambda a: (
-            f"{a.status[0].status.value} {a.status[0].date}" if a.status else None
+            f"{say(a.status[0].status)} {a.status[0].date}" if a.status else None
         ),
         "nationalities": nat,
         "categories": lambda a: "; ".join(
-            ",".join(x.value for x in c.any_of) for c in a.terms.categories
+            (", " if words else ",").join(say(x) for x in c.any_of) for c in a.terms.categories
         ),
-        "exclusions": lambda a: ", ".join(e.excludes.value for e in a.terms.exclusions),
+        "exclusions": lambda a: ", ".join(say(e.excludes) for e in a.terms.exclusions),
         "facilities": lambda a: "; ".join(f.name for f in a.terms.facilities),
         "price_schedule": lambda a: "; ".join(p.label for p in a.terms.price_schedule),
         "quotas": lambda a: "; ".join(q.label for q in a.terms.quotas),

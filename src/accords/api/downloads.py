@@ -1,0 +1,109 @@
+"""`.json` and `.csv` beside every page (the Datasette convention).
+
+`/agreements` has `/agreements.json` and `/agreements.csv` with the same filters;
+`/agreements/{id}` has `/agreements/{id}.json` and `/agreements/{id}/facts.csv` (every fact with
+its source); `/compare?ids=…` has `/compare.json?ids=…`; `/runs/{id}` has
+`/runs/{id}/summary.json` and `/runs/{id}/monthly.csv`. The JSON is the JSON API's (and the
+CLI's `--json`), built by the same functions; the CSV holds the rows the page shows, with codes
+(`in_force`) as in JSON, so a spreadsheet can filter on them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from accords.api import deps
+from accords.api.agreements import compare_output
+from accords.api.pages import AgreementsQueryDep, RegistryDep, RunsDep, optional_day
+from accords.api.simulations import finished, monthly_frame
+from accords.registry.export import FACT_COLUMNS, fact_rows
+from accords.registry.outputs import (
+    AgreementSummary,
+    CompareOutput,
+    ListOutput,
+    ShowOutput,
+    view_agreement,
+)
+
+router = APIRouter(include_in_schema=False)
+
+CSV = "text/csv; charset=utf-8"
+SUMMARY_COLUMNS = list(AgreementSummary.model_fields)
+
+
+def csv_response(frame: pl.DataFrame, filename: str) -> Response:
+    buffer = io.BytesIO()
+    frame.write_csv(buffer)
+    return Response(
+        buffer.getvalue(),
+        media_type=CSV,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+def rows_frame(rows: Iterable[Mapping[str, Any]], schema: Mapping[str, Any]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=dict(schema), orient="row")
+
+
+@router.get("/agreements.json", response_model=ListOutput)
+def agreements_json(reg: RegistryDep, query: AgreementsQueryDep) -> ListOutput:
+    return ListOutput(on=query.day, agreements=query.rows(reg))
+
+
+@router.get("/agreements.csv")
+def agreements_csv(reg: RegistryDep, query: AgreementsQueryDep) -> Response:
+    rows = [r.model_dump(mode="json") for r in query.rows(reg)]
+    frame = rows_frame(rows, dict.fromkeys(SUMMARY_COLUMNS, pl.String))
+    return csv_response(frame, f"agreements-{query.day}.csv")
+
+
+@router.get("/agreements/{agreement_id}.json", response_model=ShowOutput)
+def agreement_json(
+    agreement_id: str, reg: RegistryDep, as_known_on: str | None = None, on: str | None = None
+) -> ShowOutput:
+    viewed, view = view_agreement(
+        deps.agreement(reg, agreement_id),
+        optional_day(as_known_on, "as_known_on"),
+        optional_day(on, "on"),
+    )
+    return ShowOutput(view=view, agreement=viewed)
+
+
+@router.get("/agreements/{agreement_id}/facts.csv")
+def agreement_facts_csv(
+    agreement_id: str, reg: RegistryDep, as_known_on: str | None = None, on: str | None = None
+) -> Response:
+    """Every fact of the agreement (in the view asked for) with each of its sources."""
+    viewed, _ = view_agreement(
+        deps.agreement(reg, agreement_id),
+        optional_day(as_known_on, "as_known_on"),
+        optional_day(on, "on"),
+    )
+    return csv_response(rows_frame(fact_rows(viewed), FACT_COLUMNS), f"{viewed.id}-facts.csv")
+
+
+@router.get("/compare.json", response_model=CompareOutput)
+def compare_json(
+    reg: RegistryDep,
+    ids: Annotated[list[str], Query(min_length=2)],
+    on: str | None = None,
+) -> CompareOutput:
+    deps.known_ids(reg, ids, "ids")
+    return compare_output(reg, ids, optional_day(on, "on"))
+
+
+@router.get("/runs/{run_id}/summary.json")
+def run_summary_json(run_id: str, runs: RunsDep) -> dict[str, Any]:
+    return finished(runs, run_id).summary or {}
+
+
+@router.get("/runs/{run_id}/monthly.csv")
+def run_monthly_csv(run_id: str, runs: RunsDep) -> Response:
+    """One row per replica, month, series and key: what the run's charts draw from."""
+    return csv_response(monthly_frame(runs, run_id), f"{run_id}-monthly.csv")
