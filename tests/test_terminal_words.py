@@ -22,6 +22,7 @@ import accords.commands.simulate as simulate_cmd
 
 BOX = re.compile(r"[\u2500-\u257f]")
 RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]+")  # two simulations get two ids
+ELAPSED = re.compile(r"\b\d+:\d\d:\d\d\b|\b\d+\.\d (?:s|min)\b")  # and take their own time
 
 SCENARIO = """\
 name: words
@@ -39,7 +40,7 @@ seed: 1
 
 
 def _tokens(text: str) -> list[str]:
-    return RUN_ID.sub("RUN-ID", BOX.sub(" ", text)).split()
+    return ELAPSED.sub("TIME", RUN_ID.sub("RUN-ID", BOX.sub(" ", text))).split()
 
 
 @pytest.fixture

@@ -134,3 +134,12 @@ def test_show_one_section(invoke: Invoke, wide_console: object, section: str) ->
     assert not [t for s, t in titles.items() if s != section and t in out]
     sources = invoke("agreements", "show", "gbr-rwa-2022", "--section", "sources", expect=0).stdout
     assert "Sources" in sources and not [t for t in titles.values() if t in sources]
+
+
+def test_a_scenario_file_may_name_states(tmp_path: Path) -> None:
+    from accords.simulation.scenario import default_scenario_path, load_scenario
+
+    text = default_scenario_path().read_text(encoding="utf-8")
+    named = text.replace("sender: USA", "sender: United States", 1)
+    assert named != text
+    assert load_scenario(tmp_path / "s.yaml", named).sender == "USA"

@@ -133,3 +133,20 @@ def test_bands_are_percentiles_across_replicas_with_missing_keys_as_zero() -> No
     assert cumulative["p95"].to_list() == pytest.approx(
         [np.percentile([1, 3, 5], 95), np.percentile([3, 7, 14], 95)]
     )
+
+
+def test_each_chart_offers_exactly_what_it_draws_as_csv(page: str) -> None:
+    import io
+    from urllib.parse import unquote
+
+    links = re.findall(
+        r'<a download="([a-z]+)\.csv" href="data:text/csv;charset=utf-8,([^"]+)"', page
+    )
+    assert sorted(name for name, _ in links) == sorted(n for n in TITLES if n != "assumptions")
+    for name, data in links:
+        table = pl.read_csv(io.StringIO(unquote(html.unescape(data))))
+        assert table.columns == ["series", "panel", "x", "y"], name
+        assert table.height > 0 and table["series"].null_count() == 0, name
+    transfers = dict(links)["transfers"]
+    drawn = pl.read_csv(io.StringIO(unquote(html.unescape(transfers))))
+    assert drawn["x"].cast(pl.String).str.contains(r"^\d{4}-\d{2}").all()

@@ -436,7 +436,9 @@ class TestServer:
         assert favicon.status_code == 200 and favicon.headers["content-type"] == "image/x-icon"
         plotly = client.get("/static/plotly.min.js")
         assert plotly.status_code == 200 and len(plotly.content) > 1_000_000
-        assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+        docs = client.get("/docs")  # Swagger UI from the package's files, never a CDN
+        assert docs.status_code == 200 and "/docs/assets/swagger-ui-bundle.js" in docs.text
+        assert "cdn" not in docs.text.lower()
 
     def test_problem_types_are_documented(self, client: TestClient) -> None:
         page = client.get("/problems/limit-exceeded")

@@ -89,6 +89,7 @@ def test_agreement_list_and_the_us_el_salvador_page(tab: Tab, artifacts: Path) -
     assert rows.count() >= 20
     page.screenshot(path=str(artifacts / "agreements.png"), full_page=True)
 
+    page.locator("details.more-filters summary").click()
     page.get_by_label("Receiving state").select_option("SLV")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("table.list tbody tr")).to_have_count(1)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from accords.registry.models import ArrivalMode, RemovalBasis, StateCode
+from accords.registry.countries import state_from_code_or_name
+from accords.registry.models import ArrivalMode, RemovalBasis
+
+# A state as a person file gives it: its alpha-3 code or its English name, read as the code.
+StateCode = Annotated[str, AfterValidator(state_from_code_or_name)]
 
 
 class Sex(StrEnum):

@@ -195,17 +195,25 @@ def describe_bad_code(code: str, *, allow_non_state: bool = True) -> str:
         if hints
         else ""
     )
-    return f"{code!r} is not an ISO 3166-1 alpha-3 country code or a country's name.{hint}"
+    return f"{code!r} is not an ISO 3166-1 alpha-3 country code.{hint}"
 
 
 def check_state(code: str) -> str:
-    """A state's code; its English name is accepted too and read as the code."""
-    if isinstance(code, str) and is_state(code):
-        return code
-    return resolve_party(code, allow_non_state=False)
+    """A state's code, exactly (the registry's own files hold codes, never names)."""
+    if not isinstance(code, str) or not is_state(code):
+        raise ValueError(describe_bad_code(str(code), allow_non_state=False))
+    return code
 
 
 def check_party(code: str) -> str:
-    if isinstance(code, str) and is_party(code):
-        return code
-    return resolve_party(code)
+    if not isinstance(code, str) or not is_party(code):
+        raise ValueError(describe_bad_code(str(code)))
+    return code
+
+
+def state_from_code_or_name(text: str) -> str:
+    """For what users write (person and scenario files): a state's code or its English name,
+    read as the code."""
+    if isinstance(text, str) and is_state(text):
+        return text
+    return resolve_party(text, allow_non_state=False)

@@ -407,6 +407,28 @@ def wrongful_chart(monthly: pl.DataFrame) -> Chart | None:
     return Chart(fig, label, height)
 
 
+def figure_csv(figure: go.Figure) -> str:
+    """Exactly what a chart draws, as CSV: one row per point of every trace (bands included).
+
+    A trace's legend name is its `series`; traces without one (band edges) are named by the
+    trace they shade, and `panel` says which of stacked panels the point is in. `x` and `y` are
+    written as drawn (dates, numbers, or the labels of a bar chart's categories).
+    """
+    rows: list[dict[str, Any]] = []
+    last = ""
+    for index, trace in enumerate(figure.data):
+        name = trace.name or (f"{last} (band edge)" if last else f"trace {index + 1}")
+        last = trace.name or last
+        xs, ys = trace.x, trace.y
+        if xs is None or ys is None:
+            continue
+        panel = getattr(trace, "yaxis", None) or "y"
+        for x, y in zip(xs, ys, strict=False):
+            rows.append({"series": name, "panel": panel, "x": str(x), "y": str(y)})
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(("series", "panel", "x", "y"), pl.String))
+    return frame.write_csv()
+
+
 def chart_html(chart: Chart, div_id: str) -> str:
     """The figure's div and script; plotly.js itself is embedded once by the page."""
     html: str = chart.figure.to_html(

@@ -13,6 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import polars as pl
 from plotly.offline import get_plotlyjs
@@ -40,6 +41,7 @@ from .charts import (
     chart_html,
     cost_chart,
     destination_label,
+    figure_csv,
     transfers_chart,
     wrongful_chart,
 )
@@ -181,6 +183,9 @@ def _figure(name: str, chart: Chart | None, empty: str, data: str) -> str:
         f'aria-label="{e(chart.label)}">'
         f"{chart_html(chart, f'chart-{name}')}</div>"
         f'<figcaption id="cap-{name}">{e(chart.label)}</figcaption></figure>'
+        f'<p class="downloads"><a download="{e(name)}.csv" '
+        f'href="data:text/csv;charset=utf-8,{quote(figure_csv(chart.figure))}">'
+        "download the data (CSV)</a> of this chart; the chart's camera button saves it as PNG</p>"
         f"<details><summary>The figures behind this chart</summary>{data}</details>"
     )
 

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from accords.registry.countries import check_state
+from accords.registry.countries import state_from_code_or_name
 from accords.registry.models import ArrivalMode, Money
 from accords.validation import load_model
 
@@ -29,10 +29,10 @@ OTHER_NATIONALITY = "XXX"
 
 
 def _nationality(code: str) -> str:
-    return code if code == OTHER_NATIONALITY else check_state(code)
+    return code if code == OTHER_NATIONALITY else state_from_code_or_name(code)
 
 
-StateCode = Annotated[str, AfterValidator(check_state)]
+StateCode = Annotated[str, AfterValidator(state_from_code_or_name)]  # code or English name
 NationalityCode = Annotated[str, AfterValidator(_nationality)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
