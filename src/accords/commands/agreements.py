@@ -95,19 +95,18 @@ def list_(
         emit_json(ListOutput(on=day, agreements=rows))
         return
     table = Table(title=f"Agreements ({len(rows)}), status on {day}")
-    for column in ("id", "parties", "kind", "status", "people transferred"):
+    for column in ("agreement", "kind", "status", "people transferred"):
         table.add_column(column)
     for row in rows:
         table.add_row(
-            shown(row.id),
-            f"{row.acting_sender or row.sender} → {row.receiver}",
+            f"{shown(row.id)}\n[dim]{row.acting_sender or row.sender} → {row.receiver}[/dim]",
             plain(row.kind, "kind"),
             row.status_text
             + ("" if row.status_as_of < day else f"\n[dim](record to {row.as_of})[/dim]"),
             row.transferred_people or "[dim]unknown[/dim]",
         )
     with paged():
-        console.print(fit(table, console, optional=["parties"]))
+        console.print(fit(table, console))
 
 
 @app.command()
