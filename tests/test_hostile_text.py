@@ -108,6 +108,9 @@ def test_terminal_shows_a_hostile_agreement(
     for args in (
         ("agreements", "show", "usa-slv-2025", *reg),
         ("agreements", "show", "usa-slv-2025", "--as-known-on", "2025-06-01", *reg),
+        ("agreements", "show", "usa-slv-2025", "--section", "terms", *reg),
+        ("agreements", "show", "usa-slv-2025", "--section", "claims", *reg),
+        ("agreements", "search", "El Salvador", *reg),
         ("check", hostile_person, "--date", "2025-06-01", *reg),
     ):
         _shown(_cli(invoke, *args))
@@ -130,7 +133,12 @@ def test_pages_show_a_hostile_agreement_and_person(
 ) -> None:
     settings = replace(Settings(db=tmp_path / "runs.duckdb"), registry=hostile_registry)
     with TestClient(create_app(settings)) as client:
-        for url in ("/agreements", "/agreements/usa-slv-2025", "/compare?ids=usa-slv-2025"):
+        for url in (
+            "/agreements",
+            "/agreements?q=El+Salvador",
+            "/agreements/usa-slv-2025",
+            "/compare?ids=usa-slv-2025",
+        ):
             page = client.get(url)
             assert page.status_code == 200, url
             _shown(page.text, html=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
 
 import polars as pl
 from fastapi.testclient import TestClient
-from webhelpers import SMALL_RUN, wait_for_run, wait_until_idle
+from webhelpers import SMALL_RUN, listed_ids, wait_for_run, wait_until_idle
 
 from accords.registry.export import FACT_COLUMNS
 
@@ -20,8 +19,7 @@ def _csv(client: TestClient, url: str) -> pl.DataFrame:
 
 
 def _page_ids(client: TestClient, url: str) -> list[str]:
-    html = client.get(url).text
-    return re.findall(r'<td><a href="/agreements/([a-z0-9-]+)">', html)
+    return listed_ids(client.get(url).text)
 
 
 def test_agreements_csv_and_json_hold_the_rows_of_the_filtered_page(client: TestClient) -> None:

@@ -5,27 +5,24 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-
-
-def _ids(html: str) -> list[str]:
-    return re.findall(r'<td><a href="/agreements/([a-z0-9-]+)">', html)
+from webhelpers import listed_ids
 
 
 def test_search_box_ranks_and_says_where_it_matched(client: TestClient) -> None:
     html = client.get("/agreements", params={"q": "El Salvador"}).text
-    assert _ids(html)[0] == "usa-slv-2025"
+    assert listed_ids(html)[0] == "usa-slv-2025"
     assert '<span class="where">parties:</span> El Salvador (SLV)' in html
     assert 'value="El Salvador"' in html
-    assert _ids(client.get("/agreements", params={"q": "Türkiye"}).text) == ["eu-tur-2016"]
+    assert listed_ids(client.get("/agreements", params={"q": "Türkiye"}).text) == ["eu-tur-2016"]
     none = client.get("/agreements", params={"q": "nosuchwordanywhere"}).text
-    assert _ids(none) == [] and "No agreement matches" in none
+    assert listed_ids(none) == [] and "No agreement matches" in none
 
 
 def test_columns_sort_by_plain_links_both_ways(client: TestClient) -> None:
     html = client.get("/agreements", params={"receiver": "SLV"}).text
     assert 'href="/agreements?receiver=SLV&amp;sort=kind"' in html
-    ascending = _ids(client.get("/agreements", params={"sort": "agreement"}).text)
-    descending = _ids(client.get("/agreements", params={"sort": "-agreement"}).text)
+    ascending = listed_ids(client.get("/agreements", params={"sort": "agreement"}).text)
+    descending = listed_ids(client.get("/agreements", params={"sort": "-agreement"}).text)
     assert ascending == descending[::-1] and len(ascending) >= 20
     sorted_html = client.get("/agreements", params={"sort": "kind"}).text
     assert 'aria-sort="ascending"' in sorted_html and 'href="/agreements?sort=-kind"' in sorted_html
@@ -35,7 +32,7 @@ def test_columns_sort_by_plain_links_both_ways(client: TestClient) -> None:
 def test_filters_take_country_names(client: TestClient) -> None:
     by_name = client.get("/api/agreements", params={"receiver": "El Salvador"}).json()
     assert [a["id"] for a in by_name["agreements"]] == ["usa-slv-2025"]
-    assert _ids(client.get("/agreements", params={"receiver": "El Salvador"}).text) == [
+    assert listed_ids(client.get("/agreements", params={"receiver": "El Salvador"}).text) == [
         "usa-slv-2025"
     ]
     bad = client.get("/api/agreements", params={"receiver": "Korea"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 from pathlib import Path
@@ -60,3 +61,8 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def listed_ids(html: str) -> list[str]:
+    """The agreement ids of the agreements page's table rows, in the order shown."""
+    return re.findall(r'<td[^>]*><a href="/agreements/([a-z0-9-]+)">', html)
