@@ -74,15 +74,21 @@ def timeline_table(agreement: Agreement, notes: Footnotes) -> Table:
 
 
 def _numbers(agreement: Agreement, notes: Footnotes) -> Table:
+    """One row per reported number: the metric in bold over what it counts, so the long
+    description has the width of the table rather than a fourth narrow column."""
     table = TextTable(title="Numbers reported", expand=True)
     table.add_column("refers to")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
     table.add_column("what")
+    table.add_column("value", justify="right")
     for n in agreement.numbers:
+        # An amount's price year and a period's end on a line of their own keep both columns
+        # narrow (neither is ever split), leaving the width to the description.
         value = f"{n.people:,.0f} people" if n.people is not None else money(n.money)
-        what = n.label + (f" — {n.note}" if n.note else "")
-        table.add_row(n.refers_to.text, plain(n.metric), value, what + notes.mark(n))
+        what = Text(plain(n.metric), style="bold")
+        what.append("\n" + visible(n.label + (f" — {n.note}" if n.note else ""), lines=True))
+        what.append(notes.mark(n))
+        period = n.refers_to.text.replace("/", " to\n")
+        table.add_row(period, what, value.replace(" (", "\n("))
     return table
 
 
@@ -90,15 +96,17 @@ def _rulings(agreement: Agreement, notes: Footnotes) -> Table:
     table = TextTable(title="Court rulings", expand=True)
     table.add_column("decided")
     table.add_column("court / case")
-    table.add_column("holding")
-    table.add_column("effect")
+    table.add_column("holding and effect")
     for r in agreement.rulings:
         effect = plain(r.effect)
         if r.class_filter:
             effect += f": {r.class_filter.description}"
         if r.valid_to:
             effect += f" (until {r.valid_to})"
-        table.add_row(r.decided.text, f"{r.court}\n{r.case}", r.holding + notes.mark(r), effect)
+        ruling = Text(visible(r.holding, lines=True) + notes.mark(r) + "\n")
+        ruling.append("effect: ", style="bold")
+        ruling.append(visible(effect, lines=True))
+        table.add_row(r.decided.text, f"{r.court}\n{r.case}", ruling)
     return table
 
 
