@@ -49,5 +49,7 @@ def summary_table(s: dict[str, Any]) -> Table:
         stats = s["totals"].get(key)
         if stats is None:
             continue
-        table.add_row(shown(key), *(figure(stats[p]) for p in ("p5", "p50", "p95")))
+        # A space before the key lets "capacity_use_peak [usa-slv-2025]" wrap between its words.
+        label = shown(key.replace("[", " ["))
+        table.add_row(label, *(figure(stats[p]) for p in ("p5", "p50", "p95")))
     return table
