@@ -14,7 +14,13 @@ from accords.registry.describe import nationality_text, party
 from accords.registry.export import agreement_row, iter_facts
 from accords.registry.loader import Registry
 from accords.registry.models import Agreement, Kind, Status
-from accords.registry.views import as_known_on, in_force_on, read_status, status_on
+from accords.registry.views import (
+    StatusReading,
+    as_known_on,
+    in_force_on,
+    read_status,
+    status_on,
+)
 
 
 class AgreementSummary(BaseModel):
@@ -185,13 +191,23 @@ def compare_rows(
     def state(code: str) -> str:
         return party(code) if words else code
 
+    def status(reading: StatusReading) -> str | None:
+        """The code; in words, with the day it was last confirmed when the record ends first."""
+        if reading.status is None:
+            return None
+        if not words:
+            return reading.status.value
+        if reading.past_record:
+            return f"{plain(reading.status)} as last confirmed on {reading.as_of}"
+        return f"{plain(reading.status)} since {reading.since}"
+
     getters: dict[str, Callable[[Agreement], object]] = {
         "title": lambda a: a.title,
         "sender": lambda a: state(a.acting_sender or a.sender),
         "receiver": lambda a: state(a.receiver),
         "kind": lambda a: say(a.kind),
         "legal_form": lambda a: a.legal_form.value if a.legal_form else None,
-        "status": lambda a: say(s) if (s := read_status(a, day).status) else None,
+        "status": lambda a: status(read_status(a, day)),
         "first_status": lambda a: (
             f"{say(a.status[0].status)} {a.status[0].date}" if a.status else None
         ),
