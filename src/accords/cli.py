@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from accords.commands import agreements, cases, runs, serve, simulate
+from accords.commands import agreements, backtest, cases, runs, serve, simulate
 from accords.commands.common import console, open_registry
 from accords.version import version_text
 
@@ -47,6 +47,7 @@ app.add_typer(runs.app, name="runs")
 app.command("check")(cases.check_command)
 app.command("evaluate")(cases.evaluate_command)
 app.command("simulate")(simulate.simulate)
+app.command("backtest")(backtest.backtest_command)
 app.command("serve")(serve.serve)
 
 

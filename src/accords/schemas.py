@@ -16,6 +16,7 @@ from accords.atomic import write_text_atomic
 from accords.engine.check import CheckOutput
 from accords.registry.outputs import CompareOutput, ListOutput, ShowOutput, ValidateOutput
 from accords.registry.search import SearchOutput
+from accords.simulation.backtest import BacktestOutput
 
 OUTPUTS: dict[str, type[BaseModel]] = {
     "agreements-list": ListOutput,
@@ -24,6 +25,7 @@ OUTPUTS: dict[str, type[BaseModel]] = {
     "agreements-validate": ValidateOutput,
     "agreements-search": SearchOutput,
     "check": CheckOutput,
+    "backtest": BacktestOutput,
 }
 
 

@@ -43,7 +43,8 @@ def test_stock_and_flow_identities_hold() -> None:
     result = simulate(scenario())
     entries = series(result, "entries").cumsum(axis=1)
     left = (
-        series(result, "transfers", "all") + series(result, "blocked")
+        series(result, "transfers", "all")
+        + series(result, "blocked")
         + series(result, "court_blocked")
     ).cumsum(axis=1)
     np.testing.assert_array_equal(series(result, "custody"), entries - left)
@@ -82,9 +83,19 @@ def test_record_errors_cause_wrongful_transfers_of_citizens() -> None:
     start=st.sampled_from(["2025-01", "2025-03", "2025-06", "2025-11"]),
 )
 def test_without_record_errors_nobody_is_wrongfully_transferred_and_capacity_holds(
-    size: int, horizon: int, citizens: float, protected: float, home: float, slv: float,
-    convicted: float, places: int, per_month: int | None, challenged: float, block: float,
-    seed: int, start: str,
+    size: int,
+    horizon: int,
+    citizens: float,
+    protected: float,
+    home: float,
+    slv: float,
+    convicted: float,
+    places: int,
+    per_month: int | None,
+    challenged: float,
+    block: float,
+    seed: int,
+    start: str,
 ) -> None:
     """No TRUE citizen or truly protected person is ever transferred unless a record error was
     simulated; no facility ever holds more than its places."""
@@ -92,8 +103,11 @@ def test_without_record_errors_nobody_is_wrongfully_transferred_and_capacity_hol
         start=start,
         horizon_months=horizon,
         population={
-            "size": size, "true_citizen_share": citizens, "protected_status_share": protected,
-            "protection_against_nationality_share": home, "protection_against": {"SLV": slv},
+            "size": size,
+            "true_citizen_share": citizens,
+            "protected_status_share": protected,
+            "protection_against_nationality_share": home,
+            "protection_against": {"SLV": slv},
             "criminal_conviction_share": convicted,
         },
         agreements=[
@@ -117,8 +131,14 @@ def test_a_population_file_is_used_as_the_truth(tmp_path: Path) -> None:
     """Two persons from a file: the US citizen is blocked, the Mexican is returned home."""
     rows = [
         {"id": "a", "present_in": "USA", "citizenships": ["USA"], "criminal_conviction": True},
-        {"id": "b", "present_in": "USA", "citizenships": ["MEX"], "criminal_conviction": False,
-         "asylum_claim": "denied", "protection_against": []},
+        {
+            "id": "b",
+            "present_in": "USA",
+            "citizenships": ["MEX"],
+            "criminal_conviction": False,
+            "asylum_claim": "denied",
+            "protection_against": [],
+        },
     ]
     frame = pl.DataFrame(rows, schema={k: SCHEMA[k] for k in rows[1]}).with_columns(
         pl.col("asylum_claim").cast(SCHEMA["asylum_claim"])
@@ -141,3 +161,26 @@ def test_the_default_scenario_runs_quickly() -> None:
     assert result.total("entries")["p50"] == 100_000
     assert result.total("transfers", "usa-slv-2025")["p50"] > 0
     assert result.total("capacity_use_peak", "usa-slv-2025")["p95"] <= 1.0
+
+
+def test_pending_asylum_claims_are_drawn_on_the_record_and_never_on_the_granted() -> None:
+    from accords.simulation.population import synthesize
+
+    spec = scenario(
+        population={"asylum_pending_share": 0.5, "protected_status_share": 0.2}
+    ).population.synthetic
+    assert spec is not None
+    pop = synthesize(spec, "USA", scenario().record_errors, np.random.default_rng(1))
+    claims = pop.profiles["asylum_claim"].cast(pl.String).gather(pop.profile)
+    pending = (claims == "pending").to_numpy()
+    assert 0.3 < pending.mean() < 0.5  # half of the 80% not granted
+    assert not (pending & pop.true_granted).any()
+
+
+def test_no_pending_share_keeps_every_claim_as_before() -> None:
+    from accords.simulation.population import synthesize
+
+    spec = scenario().population.synthetic
+    assert spec is not None
+    pop = synthesize(spec, "USA", scenario().record_errors, np.random.default_rng(1))
+    assert "pending" not in pop.profiles["asylum_claim"].cast(pl.String).to_list()

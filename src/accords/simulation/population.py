@@ -118,6 +118,9 @@ def synthesize(
     )
     modes = list(spec.arrival_modes or {})
     mode = _categorical(rng, n, list((spec.arrival_modes or {}).values())) if modes else None
+    # drawn last, so a scenario without pending claims keeps every other draw it had before
+    pending = _bernoulli(rng, n, spec.asylum_pending_share) & ~granted
+    claim = np.where(granted & ~dropped, 2, np.where(pending, 1, 0)).astype(np.int64)
 
     # Recorded attributes as small integer codes; a profile is one combination of them.
     def tri(values: BoolArray | None) -> IntArray:
@@ -131,7 +134,7 @@ def synthesize(
         ("citizen", rec_citizen.astype(np.int64), 2),
         ("convicted", convicted.astype(np.int64), 2),
         ("gang", gang.astype(np.int64), 2),
-        ("granted", (granted & ~dropped).astype(np.int64), 2),
+        ("claim", claim, 3),
         ("home", (home & ~dropped).astype(np.int64), 2),
         ("third", third_bits, 1 << len(third_states)),
         ("minor", tri(minor), 3),
@@ -194,7 +197,7 @@ def _profile_frame(
         "age": [None if m is None else (17 if m else 30) for m in minor],
         "sex": [None if f is None else ("female" if f else "male") for f in female],
         "immigration_status": [None] * k,
-        "asylum_claim": ["granted" if g else "none" for g in d["granted"]],
+        "asylum_claim": [("none", "pending", "granted")[c] for c in d["claim"]],
         "protection_against": protection,
         "final_removal_order": [True] * k,
         "criminal_conviction": [bool(v) for v in d["convicted"]],

@@ -72,6 +72,11 @@ class SyntheticPopulation(Strict):
     protected_status_share: Share = Field(
         default=0.0, description="Share granted asylum or refugee status (in truth)."
     )
+    asylum_pending_share: Share = Field(
+        default=0.0,
+        description="Share with an asylum claim pending (on the record and in truth), among "
+        "those not granted.",
+    )
     protection_against_nationality_share: Share = Field(
         default=0.0, description="Share protected against return to their own country."
     )

@@ -1,0 +1,160 @@
+"""`accords backtest [ID …]`: the model, given what was known before, against what happened.
+
+Each shipped backtest (`data/backtests/*.yaml`) is run and every observed figure set against the
+model's p5–p50–p95; the closing line says how many fall inside the band. Misses are shown, not
+hidden: the table says which, and `docs/backtests.md` says why.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from accords.commands.common import RegistryOption, console, emit_json, fail_input, open_registry
+from accords.simulation.backtest import (
+    Backtest,
+    Row,
+    load_backtests,
+    output,
+    run_backtest,
+)
+from accords.simulation.result import RunResult
+from accords.validation import InputError
+
+
+def _amount(value: float, unit: str) -> str:
+    text = f"{value:,.0f}"
+    return text if unit == "people" else f"{text} {unit}"
+
+
+def _observed(row: Row) -> str:
+    obs = row.observed
+    if obs.value_high is not None:
+        return f"{obs.value:,.0f}–{obs.value_high:,.0f}"
+    return _amount(obs.value, obs.unit)
+
+
+def _band(row: Row) -> str:
+    band = row.band
+    if band is None:
+        return "not modelled"
+    if row.observed.unit == "people":
+        return "–".join(f"{round(v):,}" for v in band)
+    big = max(band) >= 1e6
+    return "–".join(f"{v / 1e6:,.0f}m" if big else f"{v:,.0f}" for v in band)
+
+
+def _error(row: Row) -> str:
+    if row.band is None:
+        return ""
+    err = row.relative_error
+    if err is None:
+        return f"+{row.band[1]:,.0f}" if row.band[1] else "0"
+    return f"{err:+.0%}"
+
+
+def table(runs: list[tuple[Backtest, RunResult, list[Row]]]) -> tuple[Table, list[str]]:
+    """The comparison table and its numbered sources."""
+    out = Table(
+        title="Backtests: the model's 5–95% band against what was observed", title_justify="left"
+    )
+    out.add_column("agreement: what was observed", ratio=3)
+    out.add_column("observed", justify="right")
+    out.add_column("model p5–p50–p95", justify="right")
+    out.add_column("in band")
+    out.add_column("error", justify="right")
+    sources: list[str] = []
+    for backtest, _, rows in runs:
+        for row in rows:
+            src = row.observed.source
+            who = src.publisher or src.url
+            sources.append(f"{who}, {src.date or 'undated'}: {src.url}")
+            inside = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[row.inside]
+            out.add_row(
+                f"[bold]{escape(backtest.agreement)}[/]: {escape(row.observed.label)} "
+                f"[dim]\\[{len(sources)}][/]",
+                _observed(row),
+                _band(row),
+                inside,
+                _error(row),
+            )
+    return out, sources
+
+
+def backtest_command(
+    ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID]...", help="Backtest ids (default: every shipped backtest)."),
+    ] = None,
+    replicas: Annotated[
+        int | None, typer.Option(min=1, help="Replicas (overrides each backtest's own).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Seed (overrides each backtest's own).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = min(
+        2, os.cpu_count() or 1
+    ),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    registry: RegistryOption = None,
+) -> None:
+    """Run the backtests: the model's figures, from what was known before, against what happened."""
+    try:
+        backtests = load_backtests(ids or ())
+    except InputError as exc:
+        fail_input(exc)
+    reg = open_registry(registry)
+    runs: list[tuple[Backtest, RunResult, list[Row]]] = []
+    with Progress(
+        TextColumn("[bold]backtest[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as progress:
+        task = progress.add_task("", total=len(backtests))
+        for backtest in backtests:
+            progress.update(task, description=backtest.id)
+            try:
+                result, rows = run_backtest(
+                    backtest, replicas=replicas, seed=seed, workers=workers, registry=reg
+                )
+            except InputError as exc:
+                fail_input(exc)
+            runs.append((backtest, result, rows))
+            progress.advance(task)
+    summary = output(runs)
+    if as_json:
+        emit_json(summary)
+        return
+    shown, sources = table(runs)
+    console.print(shown)
+    for i, source in enumerate(sources, 1):
+        console.print(f"[dim][{i}][/] {escape(source)}", highlight=False, soft_wrap=True)
+    console.print()
+    for backtest, result, _ in runs:
+        marked = ", ".join(i.field for i in backtest.assumptions()) or "none"
+        console.print(
+            f"[bold]{escape(backtest.id)}[/] (known on {backtest.known_on}, "
+            f"{result.plan.scenario.replicas} replicas, seed {result.plan.scenario.seed}): "
+            f"{escape(backtest.explanation)} [dim]Assumptions: {escape(marked)}.[/]",
+            highlight=False,
+        )
+    console.print()
+    console.print(
+        f"[bold]{summary.inside} of {summary.compared}[/] observed figures the model expresses "
+        f"fall inside its 5–95% band"
+        + (
+            f"; {len(summary.rows) - summary.compared} more it does not model."
+            if len(summary.rows) > summary.compared
+            else "."
+        ),
+        highlight=False,
+    )
