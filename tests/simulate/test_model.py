@@ -43,8 +43,7 @@ def test_stock_and_flow_identities_hold() -> None:
     result = simulate(scenario())
     entries = series(result, "entries").cumsum(axis=1)
     left = (
-        series(result, "transfers", "all")
-        + series(result, "blocked")
+        series(result, "transfers", "all") + series(result, "blocked")
         + series(result, "court_blocked")
     ).cumsum(axis=1)
     np.testing.assert_array_equal(series(result, "custody"), entries - left)
@@ -83,19 +82,9 @@ def test_record_errors_cause_wrongful_transfers_of_citizens() -> None:
     start=st.sampled_from(["2025-01", "2025-03", "2025-06", "2025-11"]),
 )
 def test_without_record_errors_nobody_is_wrongfully_transferred_and_capacity_holds(
-    size: int,
-    horizon: int,
-    citizens: float,
-    protected: float,
-    home: float,
-    slv: float,
-    convicted: float,
-    places: int,
-    per_month: int | None,
-    challenged: float,
-    block: float,
-    seed: int,
-    start: str,
+    size: int, horizon: int, citizens: float, protected: float, home: float, slv: float,
+    convicted: float, places: int, per_month: int | None, challenged: float, block: float,
+    seed: int, start: str,
 ) -> None:
     """No TRUE citizen or truly protected person is ever transferred unless a record error was
     simulated; no facility ever holds more than its places."""
@@ -103,11 +92,8 @@ def test_without_record_errors_nobody_is_wrongfully_transferred_and_capacity_hol
         start=start,
         horizon_months=horizon,
         population={
-            "size": size,
-            "true_citizen_share": citizens,
-            "protected_status_share": protected,
-            "protection_against_nationality_share": home,
-            "protection_against": {"SLV": slv},
+            "size": size, "true_citizen_share": citizens, "protected_status_share": protected,
+            "protection_against_nationality_share": home, "protection_against": {"SLV": slv},
             "criminal_conviction_share": convicted,
         },
         agreements=[
@@ -131,14 +117,8 @@ def test_a_population_file_is_used_as_the_truth(tmp_path: Path) -> None:
     """Two persons from a file: the US citizen is blocked, the Mexican is returned home."""
     rows = [
         {"id": "a", "present_in": "USA", "citizenships": ["USA"], "criminal_conviction": True},
-        {
-            "id": "b",
-            "present_in": "USA",
-            "citizenships": ["MEX"],
-            "criminal_conviction": False,
-            "asylum_claim": "denied",
-            "protection_against": [],
-        },
+        {"id": "b", "present_in": "USA", "citizenships": ["MEX"], "criminal_conviction": False,
+         "asylum_claim": "denied", "protection_against": []},
     ]
     frame = pl.DataFrame(rows, schema={k: SCHEMA[k] for k in rows[1]}).with_columns(
         pl.col("asylum_claim").cast(SCHEMA["asylum_claim"])
