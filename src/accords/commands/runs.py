@@ -210,3 +210,72 @@ def report_command(
     reg = open_registry(registry) if registry is not None else None
     write_report(out, render_report(record, monthly, registry=reg))
     console.print(f"wrote {shown(str(out))}", highlight=False)
+
+
+@app.command("compare")
+def compare_command(
+    run_a: Annotated[str, typer.Argument(metavar="RUN_A", help="The first run (A).")],
+    run_b: Annotated[str, typer.Argument(metavar="RUN_B", help="The second run (B).")],
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write both runs on one HTML page, charts overlaid."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+) -> None:
+    """Put two finished runs side by side: headline figures and what differs in their scenarios."""
+    from accords.report import write_report
+    from accords.report.compare import (
+        cell,
+        change_text,
+        headline_rows,
+        render_compare,
+        scenario_diff,
+    )
+
+    store = open_store(db)
+    a, b = find(store, run_a), find(store, run_b)
+    try:
+        rows = headline_rows(a, b)
+    except ValueError as exc:
+        fail(str(exc))
+    diff = scenario_diff(a, b)
+    if out is not None:
+        try:
+            write_report(out, render_compare(a, b, store.monthly(a.id), store.monthly(b.id)))
+        except StoreError as exc:
+            fail(str(exc))
+    if as_json:
+        emit_json(
+            {
+                "a": a.id,
+                "b": b.id,
+                "rows": [
+                    {"key": r.key, "label": r.label, "a": r.a, "b": r.b, "change": r.change}
+                    for r in rows
+                ],
+                "scenario_diff": diff,
+            }
+        )
+        return
+    table = Table(
+        title=f"A: {shown(a.id)} ({shown(a.scenario_name)}) against B: {shown(b.id)} "
+        f"({shown(b.scenario_name)}) — medians (5–95%), people unless marked",
+        title_justify="left",
+    )
+    table.add_column("figure", ratio=2)
+    table.add_column("run A", justify="right")
+    table.add_column("run B", justify="right")
+    table.add_column("B − A", justify="right")
+    for r in rows:
+        table.add_row(shown(r.label), cell(r, r.a), cell(r, r.b), change_text(r))
+    console.print(table)
+    if diff:
+        console.print("[bold]What differs in the scenarios[/] (− run A, + run B):")
+        for line in diff[2:]:
+            style = {"+": "green", "-": "red", "@": "dim"}.get(line[:1], "")
+            console.print(f"[{style}]{shown(line)}[/]" if style else shown(line), highlight=False)
+    else:
+        console.print("The two scenarios are the same; only the random draws differ.")
+    if out is not None:
+        console.print(f"wrote {shown(str(out))}", highlight=False)

@@ -1,0 +1,238 @@
+"""Two finished runs side by side: headline figures, what differs in their scenarios, and charts.
+
+`accords runs compare A B` and the web's compare view both build on this. The figures are each
+run's own p5/p50/p95 across its replicas; the change is between the two medians. Two runs drawn
+on different random numbers differ by sampling noise as well as by their scenarios, so the page
+shows both bands (a change smaller than the bands' overlap says little).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.offline import get_plotlyjs
+
+import accords
+from accords.simulation.scenario import load_scenario
+from accords.store.records import RunRecord
+from accords.store.scenario_text import plain_yaml
+from accords.validation import InputError
+
+from .charts import (
+    PALETTE,
+    Chart,
+    _layout,
+    add_band,
+    bands,
+    chart_html,
+    destination_label,
+    full_grid,
+)
+from .page import CSS, HEADLINE, _table, e
+
+Stats = dict[str, float]
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    """One headline figure in both runs (None where a run has no such total)."""
+
+    key: str
+    label: str
+    a: Stats | None
+    b: Stats | None
+
+    @property
+    def money(self) -> bool:
+        return self.key.startswith("cost_")
+
+    @property
+    def change(self) -> float | None:
+        if self.a is None or self.b is None:
+            return None
+        return self.b["p50"] - self.a["p50"]
+
+
+def _summary(record: RunRecord) -> dict[str, Any]:
+    if record.status != "done" or record.summary is None:
+        raise ValueError(f"run {record.id} is {record.status}; a comparison needs finished runs")
+    return record.summary
+
+
+def headline_rows(a: RunRecord, b: RunRecord) -> list[CompareRow]:
+    """Headline totals, transfers per destination and costs per currency, in both runs."""
+    sa, sb = _summary(a), _summary(b)
+    ta, tb = sa["totals"], sb["totals"]
+    receivers = {d["key"]: d["receiver"] for s in (sa, sb) for d in s["destinations"]}
+    keys: list[tuple[str, str]] = list(HEADLINE[:3])
+    destinations = sorted(
+        {k for t in (ta, tb) for k in t if k.startswith("transfers[") and k != "transfers[all]"}
+    )
+    keys += [
+        (k, "… to " + destination_label(k[len("transfers[") : -1], receivers)) for k in destinations
+    ]
+    keys += list(HEADLINE[3:])
+    currencies = sorted(set(sa["currencies"]) | set(sb["currencies"]))
+    keys += [(f"cost_total[{c}]", f"Total cost, {c}") for c in currencies]
+    return [
+        CompareRow(key, label, ta.get(key), tb.get(key))
+        for key, label in keys
+        if key in ta or key in tb
+    ]
+
+
+def resolved_text(record: RunRecord) -> str:
+    """The run's scenario with every default written out (its recorded text if it won't load)."""
+    try:
+        return plain_yaml(load_scenario(text=record.scenario_yaml))
+    except InputError:
+        return record.scenario_yaml
+
+
+def scenario_diff(a: RunRecord, b: RunRecord) -> list[str]:
+    """A unified diff of the two resolved scenarios; empty when they are the same."""
+    return list(
+        difflib.unified_diff(
+            resolved_text(a).splitlines(),
+            resolved_text(b).splitlines(),
+            fromfile=f"run {a.id}",
+            tofile=f"run {b.id}",
+            lineterm="",
+        )
+    )
+
+
+# (series, key or None for every key summed, cumulative, y title, what)
+OVERLAYS: list[tuple[str, str | None, bool, str, str]] = [
+    ("transfers", "all", False, "transfers per month", "Monthly transfers, all destinations"),
+    ("wrongful", "", True, "wrongful transfers (cumulative)", "Wrongful transfers, cumulative"),
+    ("custody", "", False, "persons in custody", "Persons in the sender's custody"),
+]
+
+
+def _run_band(monthly: pl.DataFrame, series: str, key: str, cumulative: bool) -> pl.DataFrame:
+    grid = full_grid(monthly, series)
+    return bands(grid.filter(pl.col("key") == key), cumulative=cumulative)
+
+
+def overlay_charts(
+    a: RunRecord, b: RunRecord, monthly_a: pl.DataFrame, monthly_b: pl.DataFrame
+) -> list[Chart]:
+    """The main series of both runs on one chart each: median lines over 5–95% bands."""
+    specs = list(OVERLAYS)
+    currencies = sorted(set(_summary(a)["currencies"]) | set(_summary(b)["currencies"]))
+    specs += [
+        ("cost_month", c, True, f"cost, {c} (cumulative)", f"Cumulative cost, {c}")
+        for c in currencies
+    ]
+    charts = []
+    for series, key, cumulative, y_title, what in specs:
+        fig = go.Figure()
+        parts = []
+        for i, (record, monthly) in enumerate(((a, monthly_a), (b, monthly_b))):
+            frame = _run_band(monthly, series, key or "", cumulative)
+            if frame.is_empty():
+                continue
+            name = f"{'AB'[i]}: {record.id}"
+            add_band(fig, frame, name=name, colour=PALETTE[i], dash=None if i == 0 else "dash")
+            end = frame.row(-1, named=True)
+            parts.append(f"{name} ends at median {end['p50']:,.0f}")
+        if not parts:
+            continue
+        _layout(fig, y_title)
+        charts.append(Chart(fig, f"{what}, run A against run B: " + "; ".join(parts) + ".", 360))
+    return charts
+
+
+def amount(value: float, money: bool) -> str:
+    """People as whole numbers (percentiles of counts rounded); money in millions or billions."""
+    if not money:
+        return f"{round(value):,}"
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:,.2f}bn"
+    if size >= 1e6:
+        return f"{value / 1e6:,.1f}m"
+    return f"{value:,.0f}"
+
+
+def cell(row: CompareRow, stats: Stats | None) -> str:
+    if stats is None:
+        return "—"
+    money = row.money
+    return (
+        f"{amount(stats['p50'], money)} "
+        f"({amount(stats['p5'], money)}–{amount(stats['p95'], money)})"
+    )
+
+
+def change_text(row: CompareRow) -> str:
+    change = row.change
+    if change is None:
+        return "—"
+    text = amount(change, row.money)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def render_compare(
+    a: RunRecord, b: RunRecord, monthly_a: pl.DataFrame, monthly_b: pl.DataFrame
+) -> str:
+    """Both runs on one offline page: headline figures, scenario differences, overlaid charts."""
+    rows = [
+        [e(r.label), e(cell(r, r.a)), e(cell(r, r.b)), e(change_text(r))]
+        for r in headline_rows(a, b)
+    ]
+    diff = scenario_diff(a, b)
+    diff_html = (
+        "<pre><code>"
+        + "\n".join(
+            f"<mark>{e(line)}</mark>"
+            if line[:1] in "+-" and line[:3] not in ("+++", "---")
+            else e(line)
+            for line in diff
+        )
+        + "</code></pre>"
+        if diff
+        else '<p class="note">The two scenarios are the same (only the random draws differ).</p>'
+    )
+    figures = "".join(
+        f'<figure><div class="chart" style="--h: {chart.height}px" role="img" '
+        f'aria-label="{e(chart.label)}">{chart_html(chart, f"overlay-{i}")}</div>'
+        f"<figcaption>{e(chart.label)}</figcaption></figure>"
+        for i, chart in enumerate(overlay_charts(a, b, monthly_a, monthly_b))
+    )
+    meta = "".join(
+        f"<dt>Run {name}</dt><dd><code>{e(r.id)}</code>: {e(r.scenario_name)}, "
+        f"{e(r.replicas)} replicas, seed {e(r.seed)}</dd>"
+        for name, r in (("A", a), ("B", b))
+    )
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>accords: run {e(a.id)} against run {e(b.id)}</title>"
+        f"<style>{CSS}</style>"
+        f'<script type="text/javascript">{get_plotlyjs()}</script>'
+        "</head><body>"
+        f'<header><h1>Run A against run B</h1><dl class="meta">{meta}</dl></header><main>'
+        '<section id="headline" aria-labelledby="h-headline"><h2 id="h-headline">Headline '
+        "figures</h2><p>Each run's median across its replicas, with the range that holds 90% "
+        "of them; the change is B's median minus A's. The runs drew different random numbers, "
+        "so part of any change is sampling noise: compare it with the bands.</p>"
+        + _table(("", "run A", "run B", "B − A"), rows)
+        + '</section><section id="scenario" aria-labelledby="h-scenario">'
+        '<h2 id="h-scenario">What differs in the scenarios</h2>'
+        "<p>Lines starting with − are run A's, + run B's (every default written out).</p>"
+        + diff_html
+        + '</section><section id="charts" aria-labelledby="h-charts">'
+        '<h2 id="h-charts">The main series, overlaid</h2>'
+        "<p>Median lines over their 5–95% bands across replicas; run A solid, run B dashed.</p>"
+        + figures
+        + "</section></main>"
+        f"<footer><p>Generated by accords {e(accords.__version__)}. Model outputs, not "
+        "observations.</p></footer></body></html>\n"
+    )
