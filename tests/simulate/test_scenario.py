@@ -88,3 +88,16 @@ def test_the_default_and_the_init_example_load(tmp_path: Path, registry: Registr
     path.write_text(example_text(), encoding="utf-8")
     assert load_scenario(path) == default
     assert "ASSUMPTION" in example_text() and "SYNTHETIC" in example_text()
+
+
+def test_the_default_population_has_the_nationalities_the_el_salvador_transfers_concerned() -> None:
+    from accords.simulation import calibration
+    from accords.simulation.scenario import load_scenario
+
+    spec = load_scenario().population.synthetic
+    assert spec is not None and spec.calibration == "usa-2025"
+    shares = calibration.nationality_shares(spec.calibration)
+    assert shares["VEN"] == 14000 / 271484 and shares["SLV"] == 15284 / 271484
+    assert abs(sum(shares.values()) - 1) < 1e-12
+    (ven,) = [r for r in calibration.load_calibration("usa-2025") if r.key == "VEN"]
+    assert ven.quote_kind == "verbatim" and "14.000" in ven.quote and "ASSUMPTION" in (ven.note or "")

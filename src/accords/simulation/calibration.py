@@ -91,7 +91,16 @@ class ObservedPoint(BaseModel):
         return len({(r.value, r.bound) for r in self.figures}) > 1
 
 
-TABLES = {"usa-fy2024": ("usa_removals_fy2024.csv", "usa_detention_costs.csv")}
+# `usa-2025` adds Venezuela, whose removals the FY2024 table does not give: its 2025 returns
+# (Venezuela's own count) are set against the FY2024 total, an assumption its row states.
+TABLES = {
+    "usa-fy2024": ("usa_removals_fy2024.csv", "usa_detention_costs.csv"),
+    "usa-2025": (
+        "usa_removals_fy2024.csv",
+        "usa_removals_venezuela_2025.csv",
+        "usa_detention_costs.csv",
+    ),
+}
 OBSERVED = {"usa-ice-2025-2026": "usa_ice_observed_2025_2026.csv"}
 
 

@@ -58,7 +58,7 @@ class SyntheticPopulation(Strict):
     """
 
     size: int = Field(ge=1, le=50_000_000, description="Persons entering over the horizon.")
-    calibration: Literal["usa-fy2024"] | None = Field(
+    calibration: Literal["usa-fy2024", "usa-2025"] | None = Field(
         default=None, description="Cited tables for nationality and criminal-history shares."
     )
     nationalities: dict[NationalityCode, float] | None = Field(
