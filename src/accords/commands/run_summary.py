@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from accords.commands.common import shown
-from accords.numbers import figure
+from accords.numbers import band, figure
 from accords.simulation.series import TotalKey
 
 
@@ -52,4 +52,56 @@ def summary_table(s: dict[str, Any]) -> Table:
         # A space before the key lets "capacity_use_peak [usa-slv-2025]" wrap between its words.
         label = shown(key.replace("[", " ["))
         table.add_row(label, *(figure(stats[p]) for p in ("p5", "p50", "p95")))
+    return table
+
+
+# The totals a with/without comparison shows, in words; transfers per destination and costs
+# per currency are added from the comparison itself.
+COMPARED = {
+    "transfers[all]": "Transfers, all destinations",
+    "blocked": "Cases no destination permitted",
+    "court_blocked": "Transfers a court blocked",
+    "wrongful": "Wrongful transfers",
+    "custody_end": "In the sender's custody at the end",
+    "person_months": "Person-months in the sender's custody",
+}
+
+
+def _compared_label(total: TotalKey) -> str:
+    if total.label in COMPARED:
+        return COMPARED[total.label]
+    if total.name == "cost_total":
+        return f"Total cost, {total.key}"
+    if total.key.startswith("return:"):
+        return f"… returned to {total.key.removeprefix('return:')}"
+    return f"… to {total.key}"
+
+
+def comparison_table(s: dict[str, Any]) -> Table:
+    """With / without / difference, each as median (5–95%), for the headline totals."""
+    c = s["comparison"]
+    table = Table(
+        title=f"With and without {shown(', '.join(c['without']))}: medians (5–95%) across "
+        "replicas, on the same random draws",
+        title_justify="left",
+    )
+    table.add_column("total", ratio=2)
+    for name in ("with", "without", "difference"):
+        table.add_column(name, justify="right")
+    keyed = [TotalKey.parse(label) for label in c["totals"]]
+    wanted = [
+        TotalKey("transfers", "all"),
+        *[t for t in keyed if t.name == "transfers" and t.key and t.key != "all"],
+        *[TotalKey.parse(label) for label in list(COMPARED)[1:]],
+        *[t for t in keyed if t.name == "cost_total"],
+    ]
+    for total in wanted:
+        row = c["totals"].get(total.label)
+        if row is None or not any(row[p]["p95"] or row[p]["p5"] for p in row):
+            continue
+        currency = "" if total.name == "cost_total" else None
+        table.add_row(
+            shown(_compared_label(total)),
+            *(band(row[p], currency=currency) for p in ("with", "without", "difference")),
+        )
     return table

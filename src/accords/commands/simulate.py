@@ -28,7 +28,7 @@ from accords.commands.common import (
     open_registry,
     shown,
 )
-from accords.commands.run_summary import summary_table
+from accords.commands.run_summary import comparison_table, summary_table
 from accords.commands.runs import DbOption, open_store
 from accords.commands.tables import fit
 from accords.simulation.plan import PlanError
@@ -71,6 +71,15 @@ def simulate(
         typer.Option("--init", help="Write a commented example scenario here and stop."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    compare_without: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--compare-without",
+            metavar="ID",
+            help="Also run without this agreement (repeatable), on the same random draws, and "
+            "report the difference.",
+        ),
+    ] = None,
     registry: RegistryOption = None,
     db: DbOption = None,
     report: Annotated[
@@ -92,7 +101,9 @@ def simulate(
     reg = open_registry(registry)
     # Overrides are applied before the run is recorded, so the store holds what actually runs.
     try:
-        loaded = Overrides(replicas=replicas, seed=seed).apply(loaded)
+        loaded = Overrides(
+            replicas=replicas, seed=seed, compare_without=tuple(compare_without or ())
+        ).apply(loaded)
     except ValidationError as exc:
         fail(f"--replicas/--seed: {exc.errors()[0]['msg']}")
     store = open_store(db)
@@ -148,6 +159,13 @@ def simulate(
         emit_json({**result.summary, "run_id": run_id})
         return
     console.print(fit(summary_table(result.summary), console))
+    if "comparison" in result.summary:
+        console.print(fit(comparison_table(result.summary), console))
+        console.print(
+            "The difference is taken replica by replica on common random numbers, so its band "
+            "is narrower than either run's.",
+            highlight=False,
+        )
     for note in result.summary["notes"]:
         console.print(f"note: {note}", highlight=False)
     console.print(f"recorded run {run_id} in {store.path}", highlight=False)

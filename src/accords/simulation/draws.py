@@ -83,3 +83,64 @@ class RandomDraws:
         delay = self.rng.geometric(1.0 / self.pipeline.court_delay_months, ids.size)
         blocked = self.rng.random(ids.size) < self.pipeline.court_block_probability
         return delay.astype(np.int64), blocked
+
+
+def _geometric_from(uniform: npt.NDArray[np.float64], mean: float) -> IntArray:
+    """A geometric count (at least 1, mean `mean`) from a uniform draw, by its inverse CDF."""
+    if mean <= 1.0:
+        return np.ones(uniform.size, dtype=np.int64)
+    months = np.ceil(np.log1p(-uniform) / np.log1p(-1.0 / mean))
+    out: IntArray = np.maximum(months, 1).astype(np.int64)
+    return out
+
+
+class CommonDraws:
+    """Per-person draws made once, so two plans on one population meet the same numbers.
+
+    This is what "common random numbers" means for a with/without comparison: each person gets
+    one entry month, one final-order delay, one challenge draw, one court delay and outcome, and
+    one stay draw, whatever the plan does with them, so a difference between the two runs comes
+    from the agreements compared and not from the luck of the draw. A person routed twice
+    (re-queued after court) meets the same court draws again. `for_plan` gives the same draws to
+    another plan (stays take each destination's own mean from the same uniform draw).
+    """
+
+    def __init__(self, plan: Plan, rng: np.random.Generator, persons: int) -> None:
+        pipeline = plan.scenario.pipeline
+        self.plan = plan
+        self._entries = RandomDraws(plan, rng).entries(persons)
+        geometric = pipeline.final_order_distribution is Distribution.GEOMETRIC
+        self._final = _months(rng, pipeline.months_to_final_order, persons, geometric)
+        self._challenge = rng.random(persons)
+        self._court_delay = rng.geometric(1.0 / pipeline.court_delay_months, persons).astype(
+            np.int64
+        )
+        self._court_block = rng.random(persons)
+        self._stay = rng.random(persons)
+
+    def for_plan(self, plan: Plan) -> CommonDraws:
+        """The same per-person draws, read for another plan (e.g. one without an agreement)."""
+        other = object.__new__(CommonDraws)
+        other.__dict__.update(self.__dict__)
+        other.plan = plan
+        return other
+
+    def entries(self, persons: int) -> IntArray:
+        return self._entries
+
+    def months_to_final_order(self, ids: IntArray) -> IntArray:
+        return self._final[ids]
+
+    def stay_months(self, destination: int, ids: IntArray) -> IntArray:
+        dest = self.plan.destinations[destination]
+        assert dest.stay_months is not None
+        if not dest.stay_geometric:
+            return np.full(ids.size, max(1, round(dest.stay_months)), dtype=np.int64)
+        return _geometric_from(self._stay[ids], dest.stay_months)
+
+    def challenged(self, ids: IntArray) -> BoolArray:
+        return self._challenge[ids] < self.plan.scenario.pipeline.share_challenged
+
+    def court(self, ids: IntArray) -> tuple[IntArray, BoolArray]:
+        blocked = self._court_block[ids] < self.plan.scenario.pipeline.court_block_probability
+        return self._court_delay[ids], blocked

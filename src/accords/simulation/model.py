@@ -21,7 +21,8 @@ through one function per step, in this order (`run_steps` is the loop):
                  permits; then third countries in the scenario's priority order. A destination
                  takes a case while it has a slot this month and a free place (`Slots`,
                  `Places` in `accords.simulation.capacity`); a place stays reserved while its
-                 case is in court.
+                 case is in court. A destination with no places or no monthly slots at all is
+                 no option (as if it were not in the scenario).
 7. `court_draws` a share of routed cases is challenged: the transfer waits a delay and is then
                  blocked with a probability; unchallenged cases are transferred now.
 8. `record`      end-of-month series; the month's charges (`accords.simulation.costs`).
@@ -47,7 +48,7 @@ from accords.engine.evaluate import evaluate_frame
 from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS, Verdict
 from accords.simulation.capacity import Holding, Places, Slots
 from accords.simulation.costs import Ledger
-from accords.simulation.draws import Draws, RandomDraws
+from accords.simulation.draws import CommonDraws, Draws, RandomDraws
 from accords.simulation.plan import Destination, Plan
 from accords.simulation.population import (
     Population,
@@ -92,8 +93,12 @@ def month_verdicts(plan: Plan, population: Population, m: int) -> MonthVerdicts:
     unknown[rows, cols] = frame["unknown_mask"].to_numpy().astype(np.int64)
     in_force = ~((fail & STATUS_BITS) != 0).any(axis=0) if k else np.ones(n_dest, dtype=bool)
     returns = np.array([d.is_return for d in plan.destinations], dtype=bool)
-    home = (permitted & returns).any(axis=1)
-    eligible = permitted & np.where(home[:, None], returns[None, :], ~returns[None, :])
+    # A destination with no places or no monthly transfers at all is no option: its cases go
+    # elsewhere or are blocked, exactly as if it were not in the scenario.
+    closed = np.array([d.places == 0 or d.per_month == 0 for d in plan.destinations], dtype=bool)
+    open_permitted = permitted & ~closed[None, :]
+    home = (open_permitted & returns).any(axis=1)
+    eligible = open_permitted & np.where(home[:, None], returns[None, :], ~returns[None, :])
     considered = in_force if in_force.any() else np.ones(n_dest, dtype=bool)
     bits = LAW_BITS | COVERAGE_BITS if in_force.any() else STATUS_BITS
     fail_union = np.bitwise_or.reduce(np.where(considered, fail & bits, 0), axis=1)
@@ -113,6 +118,8 @@ class ReplicaResult:
     persons: int
     profiles: int
     notes: list[str] = field(default_factory=list)
+    # The same replica without the agreements compared (`Plan.without`), on the same draws.
+    without: ReplicaResult | None = None
 
 
 def build_population(plan: Plan, rng: np.random.Generator) -> Population:
@@ -462,7 +469,13 @@ def run_replica(plan: Plan, replica: int, seed: np.random.SeedSequence) -> Repli
     """Simulate one replica; the same plan and seed always give the same series."""
     rng = np.random.default_rng(seed)
     population = build_population(plan, rng)
-    return run_steps(plan, replica, population, RandomDraws(plan, rng))
+    if plan.without is None:
+        return run_steps(plan, replica, population, RandomDraws(plan, rng))
+    # A comparison: both plans on one population and one set of per-person draws.
+    draws = CommonDraws(plan, rng, population.size)
+    result = run_steps(plan, replica, population, draws)
+    result.without = run_steps(plan.without, replica, population, draws.for_plan(plan.without))
+    return result
 
 
 def run_steps(plan: Plan, replica: int, population: Population, draws: Draws) -> ReplicaResult:

@@ -65,6 +65,8 @@ class Plan:
     # A population file, read and validated once when the plan is built (not per replica), so
     # a bad file is refused before any work and every replica starts from the same persons.
     population: pl.DataFrame | None = field(default=None, compare=False)
+    # The counterfactual of `scenario.compare_without`: the same plan without those agreements.
+    without: Plan | None = None
 
     @property
     def horizon(self) -> int:
@@ -205,6 +207,7 @@ def build_plan(scenario: Scenario, registry: Registry) -> Plan:
         uses = [AgreementUse(id=a.id) for a in registry.for_sender(scenario.sender)]
     else:
         uses = list(scenario.agreements)
+    without = _counterfactual(scenario, uses, registry)
     destinations: list[Destination] = []
     for i, use in enumerate(uses):
         try:
@@ -279,6 +282,26 @@ def build_plan(scenario: Scenario, registry: Registry) -> Plan:
             if scenario.population.file is None
             else read_population_file(scenario.population.file, scenario.sender)
         ),
+        without=without,
+    )
+
+
+def _counterfactual(
+    scenario: Scenario, uses: list[AgreementUse], registry: Registry
+) -> Plan | None:
+    """The plan of the same scenario without the agreements in `compare_without`."""
+    if not scenario.compare_without:
+        return None
+    ids = [u.id for u in uses]
+    for i, agreement_id in enumerate(scenario.compare_without):
+        if agreement_id not in ids:
+            raise PlanError(
+                f"compare_without[{i}]",
+                f"{agreement_id} is not among the scenario's agreements ({', '.join(ids)})",
+            )
+    kept = [u for u in uses if u.id not in scenario.compare_without]
+    return build_plan(
+        scenario.model_copy(update={"agreements": kept, "compare_without": []}), registry
     )
 
 

@@ -28,6 +28,9 @@ from accords.simulation.series import SERIES, Measure, TotalKey
 
 PERCENTILES = (5, 50, 95)
 
+# In `monthly.parquet`, the counterfactual's series of a comparison carry this prefix.
+WITHOUT_PREFIX = "without:"
+
 
 @dataclass
 class RunResult:
@@ -136,21 +139,59 @@ def _stats(values: list[float]) -> dict[str, float]:
     return {"p5": float(p5), "p50": float(p50), "p95": float(p95), "mean": float(arr.mean())}
 
 
-def totals(results: list[ReplicaResult]) -> dict[str, dict[str, float]]:
-    """Per total: p5/p50/p95/mean across replicas (a key missing in a replica counts as 0)."""
+def replica_totals(results: list[ReplicaResult]) -> dict[str, list[float]]:
+    """Per total: its value in each replica, in replica order (a missing key counts as 0)."""
     labels: dict[tuple[str, str], None] = {}
     for result in results:
         for name, by_key in result.series.items():
             for key in by_key:
                 labels[(name, key)] = None
-    out: dict[str, dict[str, float]] = {}
+    out: dict[str, list[float]] = {}
     for name, key in labels:
         spec = SERIES[name]
         for measure in spec.measures:
-            out[TotalKey(spec.total(measure), key).label] = _stats(
-                [_measure(measure, r.series.get(name, {}).get(key)) for r in results]
-            )
+            out[TotalKey(spec.total(measure), key).label] = [
+                _measure(measure, r.series.get(name, {}).get(key)) for r in results
+            ]
     return dict(sorted(out.items()))
+
+
+def totals(results: list[ReplicaResult]) -> dict[str, dict[str, float]]:
+    """Per total: p5/p50/p95/mean across replicas (a key missing in a replica counts as 0)."""
+    return {label: _stats(values) for label, values in replica_totals(results).items()}
+
+
+COMPARISON_METHOD = (
+    "Each replica is run twice on one population and one set of per-person random draws "
+    "(entry month, final-order delay, court challenge, court delay and outcome, stay): with the "
+    "scenario's agreements, and without those compared. The difference is taken replica by "
+    "replica, so the luck of the draw cancels out and its band is far narrower than either "
+    "run's."
+)
+
+
+def comparison(plan: Plan, results: list[ReplicaResult]) -> dict[str, Any]:
+    """With / without / difference (with − without) for every total, replica by replica."""
+    without = [r.without for r in results if r.without is not None]
+    assert len(without) == len(results), "a comparison needs every replica's counterfactual"
+    with_values, without_values = replica_totals(results), replica_totals(without)
+    zeros = [0.0] * len(results)
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    differences: dict[str, list[float]] = {}
+    for label in sorted(set(with_values) | set(without_values)):
+        a, b = with_values.get(label, zeros), without_values.get(label, zeros)
+        differences[label] = [x - y for x, y in zip(a, b, strict=True)]
+        out[label] = {
+            "with": _stats(a),
+            "without": _stats(b),
+            "difference": _stats(differences[label]),
+        }
+    return {
+        "without": list(plan.scenario.compare_without),
+        "method": COMPARISON_METHOD,
+        "totals": out,
+        "per_replica_difference": differences,
+    }
 
 
 def summarise(plan: Plan, results: list[ReplicaResult]) -> RunResult:
@@ -182,4 +223,14 @@ def summarise(plan: Plan, results: list[ReplicaResult]) -> RunResult:
         "notes": notes,
         "totals": totals(results),
     }
-    return RunResult(plan, results, monthly_frame(plan, results), summary)
+    monthly = monthly_frame(plan, results)
+    if plan.without is not None:
+        summary["comparison"] = comparison(plan, results)
+        counterfactual = monthly_frame(plan.without, [r.without for r in results if r.without])
+        monthly = pl.concat(
+            [
+                monthly,
+                counterfactual.with_columns((WITHOUT_PREFIX + pl.col("series")).alias("series")),
+            ]
+        )
+    return RunResult(plan, results, monthly, summary)

@@ -214,6 +214,11 @@ class Scenario(Strict):
     agreements: list[AgreementUse] | None = Field(
         default=None, description="Registry ids in priority order; omitted: all of the sender's."
     )
+    compare_without: list[str] = Field(
+        default_factory=list,
+        description="Agreements to compare against: the run is repeated without them, on the "
+        "same random draws, and the difference reported.",
+    )
     ordinary_returns: OrdinaryReturns | None = None
     pipeline: Pipeline = Pipeline()
     record_errors: RecordErrors = RecordErrors()
@@ -263,6 +268,8 @@ class Overrides:
     seed: int | None = None
     size: int | None = None
     horizon_months: int | None = None
+    # agreements to compare against, added to the scenario's own `compare_without`
+    compare_without: tuple[str, ...] = ()
 
     def apply(self, scenario: Scenario) -> Scenario:
         """The scenario with these values, validated again.
@@ -281,6 +288,10 @@ class Overrides:
             if data["population"].get("synthetic") is None:
                 raise OverrideError("size", "the scenario has no synthetic population")
             data["population"]["synthetic"]["size"] = self.size
+        if self.compare_without:
+            data["compare_without"] = list(
+                dict.fromkeys([*data["compare_without"], *self.compare_without])
+            )
         return Scenario.model_validate(data)
 
 
