@@ -118,3 +118,18 @@ def test_cli_compare_without_prints_with_without_difference(tmp_path) -> None:  
     assert data["comparison"]["without"] == ["usa-slv-2025"]
     written = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
     assert written["comparison"] == data["comparison"]
+
+
+def test_headline_sentences_are_generated_from_the_run() -> None:
+    from accords.report.headlines import headline_sentences
+
+    def slv_sentence(places: int) -> str:
+        s = scenario(agreements=[{"id": "usa-slv-2025", "places": places}], replicas=2)
+        sentences = headline_sentences(simulate(s).summary)
+        (line,) = [x for x in sentences if x.startswith("usa-slv-2025")]
+        return line
+
+    five, fifty = slv_sentence(5), slv_sentence(50)
+    assert five != fifty
+    assert "takes 5 people" in five and "USD" in five
+    assert "." not in five.split("takes ")[1].split(" people")[0]  # whole people

@@ -158,6 +158,10 @@ def simulate(
     if as_json:
         emit_json({**result.summary, "run_id": run_id})
         return
+    from accords.report.headlines import headline_sentences
+
+    for sentence in headline_sentences(result.summary):
+        console.print(f"• {shown(sentence)}", highlight=False)
     console.print(fit(summary_table(result.summary), console))
     if "comparison" in result.summary:
         console.print(fit(comparison_table(result.summary), console))

@@ -1,0 +1,105 @@
+"""The headline findings of a run, in sentences a person reads, computed from its summary.
+
+Three to five sentences open the terminal summary: what was transferred, what each agreement
+that took people took and cost, what the law and the courts stopped, and who was transferred
+wrongly. Counts of people are whole numbers: the median across replicas, then the range that
+holds 90% of them ("5–95%"), both rounded. Nothing here is written by hand: change the scenario
+and the sentences change with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Stats = dict[str, float]
+
+
+def people(value: float) -> str:
+    return f"{round(value):,}"
+
+
+def band(stats: Stats) -> str:
+    """`median (5–95%: low–high)`, rounded to whole people."""
+    low, high = people(stats["p5"]), people(stats["p95"])
+    return people(stats["p50"]) if low == high else f"{people(stats['p50'])} (5–95%: {low}–{high})"
+
+
+def money(value: float, currency: str) -> str:
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:,.2f} billion {currency}"
+    if size >= 1e6:
+        return f"{value / 1e6:,.1f} million {currency}"
+    return f"{value:,.0f} {currency}"
+
+
+def _zero(stats: Stats | None) -> bool:
+    return stats is None or (stats["p95"] == 0 and stats["p5"] == 0)
+
+
+def headline_sentences(summary: dict[str, Any]) -> list[str]:
+    """The run's headline findings, each a sentence of figures from `summary`."""
+    t: dict[str, Stats] = summary["totals"]
+    months, start = summary["horizon_months"], summary["start"][:7]
+    out = []
+    returns = sum(
+        t.get(f"transfers[{d['key']}]", {"p50": 0.0})["p50"]
+        for d in summary["destinations"]
+        if d["route"] == "return"
+    )
+    total = t.get("transfers[all]")
+    if total is not None:
+        out.append(
+            f"Over {months} months from {start}, {band(total)} people are transferred "
+            f"(median across {summary['replicas']} replicas), about {people(returns)} of them "
+            "to their own country."
+        )
+    for d in summary["destinations"]:
+        if d["route"] == "return":
+            continue
+        sent = t.get(f"transfers[{d['key']}]")
+        if _zero(sent):
+            continue
+        assert sent is not None
+        costs = [
+            (key[len("cost_item[") : -1].split("|")[1], stats)
+            for key, stats in t.items()
+            if key.startswith(f"cost_item[{d['key']}:")
+        ]
+        by_currency: dict[str, float] = {}
+        for currency, stats in costs:
+            by_currency[currency] = by_currency.get(currency, 0.0) + stats["p50"]
+        cost = " and ".join(money(v, c) for c, v in sorted(by_currency.items()))
+        out.append(
+            f"{d['key']} (to {d['receiver']}) takes {band(sent)} people"
+            + (f", at a cost of {cost} to the sender (median)." if cost else ", at no priced cost.")
+        )
+    blocked, court = t.get("blocked"), t.get("court_blocked")
+    if blocked is not None:
+        out.append(
+            f"{band(blocked)} cases have no destination the agreements and the law allow and "
+            f"are released; courts block {band(court) if court else '0'} transfers."
+        )
+    citizens, protected = t.get("wrongful_citizen"), t.get("wrongful_protected")
+    if _zero(citizens) and _zero(protected):
+        out.append("No one is transferred wrongly in any replica.")
+    else:
+        parts = []
+        if not _zero(citizens):
+            assert citizens is not None
+            parts.append(f"{band(citizens)} citizens of the sending state")
+        if not _zero(protected):
+            assert protected is not None
+            parts.append(f"{band(protected)} people protected against the receiving state")
+        out.append(f"Through record errors, {' and '.join(parts)} are transferred wrongly.")
+    comparison = summary.get("comparison")
+    if comparison is not None:
+        diff = comparison["totals"].get("transfers[all]", {}).get("difference")
+        held = comparison["totals"].get("custody_end", {}).get("difference")
+        if diff is not None and held is not None:
+            out.append(
+                f"With against without {', '.join(comparison['without'])}, on the same random "
+                f"draws: a difference of {band(diff)} in people transferred, and of "
+                f"{band(held)} in people in the sender's custody at the end."
+            )
+    return out
