@@ -11,11 +11,18 @@ import os
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from accords.commands.common import RegistryOption, console, emit_json, fail_input, open_registry
+from accords.commands.common import (
+    RegistryOption,
+    console,
+    emit_json,
+    fail_input,
+    open_registry,
+    shown,
+)
+from accords.numbers import figure, money, people
 from accords.simulation.backtest import (
     Backtest,
     Row,
@@ -28,14 +35,13 @@ from accords.validation import InputError
 
 
 def _amount(value: float, unit: str) -> str:
-    text = f"{value:,.0f}"
-    return text if unit == "people" else f"{text} {unit}"
+    return people(value) if unit == "people" else money(value, unit)
 
 
 def _observed(row: Row) -> str:
     obs = row.observed
     if obs.value_high is not None:
-        return f"{obs.value:,.0f}–{obs.value_high:,.0f}"
+        return f"{_amount(obs.value, 'people')}–{_amount(obs.value_high, obs.unit)}"
     return _amount(obs.value, obs.unit)
 
 
@@ -43,10 +49,8 @@ def _band(row: Row) -> str:
     band = row.band
     if band is None:
         return "not modelled"
-    if row.observed.unit == "people":
-        return "–".join(f"{round(v):,}" for v in band)
-    big = max(band) >= 1e6
-    return "–".join(f"{v / 1e6:,.0f}m" if big else f"{v:,.0f}" for v in band)
+    write = people if row.observed.unit == "people" else money
+    return "–".join(write(v) for v in band)
 
 
 def _error(row: Row) -> str:
@@ -54,7 +58,7 @@ def _error(row: Row) -> str:
         return ""
     err = row.relative_error
     if err is None:
-        return f"+{row.band[1]:,.0f}" if row.band[1] else "0"
+        return f"+{figure(row.band[1])}" if row.band[1] else "0"
     return f"{err:+.0%}"
 
 
@@ -76,7 +80,7 @@ def table(runs: list[tuple[Backtest, RunResult, list[Row]]]) -> tuple[Table, lis
             sources.append(f"{who}, {src.date or 'undated'}: {src.url}")
             inside = {True: "[green]yes[/]", False: "[red]no[/]", None: "—"}[row.inside]
             out.add_row(
-                f"[bold]{escape(backtest.agreement)}[/]: {escape(row.observed.label)} "
+                f"[bold]{shown(backtest.agreement)}[/]: {shown(row.observed.label)} "
                 f"[dim]\\[{len(sources)}][/]",
                 _observed(row),
                 _band(row),
@@ -134,17 +138,17 @@ def backtest_command(
     if as_json:
         emit_json(summary)
         return
-    shown, sources = table(runs)
-    console.print(shown)
+    rendered, sources = table(runs)
+    console.print(rendered)
     for i, source in enumerate(sources, 1):
-        console.print(f"[dim][{i}][/] {escape(source)}", highlight=False, soft_wrap=True)
+        console.print(f"[dim][{i}][/] {shown(source)}", highlight=False, soft_wrap=True)
     console.print()
     for backtest, result, _ in runs:
         marked = ", ".join(i.field for i in backtest.assumptions()) or "none"
         console.print(
-            f"[bold]{escape(backtest.id)}[/] (known on {backtest.known_on}, "
+            f"[bold]{shown(backtest.id)}[/] (known on {backtest.known_on}, "
             f"{result.plan.scenario.replicas} replicas, seed {result.plan.scenario.seed}): "
-            f"{escape(backtest.explanation)} [dim]Assumptions: {escape(marked)}.[/]",
+            f"{shown(backtest.explanation)} [dim]Assumptions: {shown(marked)}.[/]",
             highlight=False,
         )
     console.print()

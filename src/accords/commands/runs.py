@@ -1,4 +1,4 @@
-"""`accords runs list|show|delete|report`: the runs recorded in the run store.
+"""`accords runs list|show|delete|report|compare`: the runs recorded in the run store.
 
 Every `accords simulate` (and every run started from the API or the web pages) is recorded in
 the run store, so a result can be found, compared, reported on or removed later without keeping

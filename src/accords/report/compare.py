@@ -17,7 +17,9 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 import accords
+from accords.numbers import band, figure, money, people
 from accords.simulation.scenario import load_scenario
+from accords.simulation.series import TotalKey
 from accords.store.records import RunRecord
 from accords.store.scenario_text import plain_yaml
 from accords.validation import InputError
@@ -70,14 +72,20 @@ def headline_rows(a: RunRecord, b: RunRecord) -> list[CompareRow]:
     receivers = {d["key"]: d["receiver"] for s in (sa, sb) for d in s["destinations"]}
     keys: list[tuple[str, str]] = list(HEADLINE[:3])
     destinations = sorted(
-        {k for t in (ta, tb) for k in t if k.startswith("transfers[") and k != "transfers[all]"}
+        {
+            total.key
+            for t in (ta, tb)
+            for label in t
+            if (total := TotalKey.parse(label)).name == "transfers" and total.key not in ("", "all")
+        }
     )
     keys += [
-        (k, "… to " + destination_label(k[len("transfers[") : -1], receivers)) for k in destinations
+        (TotalKey("transfers", k).label, "… to " + destination_label(k, receivers))
+        for k in destinations
     ]
     keys += list(HEADLINE[3:])
     currencies = sorted(set(sa["currencies"]) | set(sb["currencies"]))
-    keys += [(f"cost_total[{c}]", f"Total cost, {c}") for c in currencies]
+    keys += [(TotalKey("cost_total", c).label, f"Total cost, {c}") for c in currencies]
     return [
         CompareRow(key, label, ta.get(key), tb.get(key))
         for key, label in keys
@@ -140,7 +148,7 @@ def overlay_charts(
             name = f"{'AB'[i]}: {record.id}"
             add_band(fig, frame, name=name, colour=PALETTE[i], dash=None if i == 0 else "dash")
             end = frame.row(-1, named=True)
-            parts.append(f"{name} ends at median {end['p50']:,.0f}")
+            parts.append(f"{name} ends at median {figure(end['p50'])}")
         if not parts:
             continue
         _layout(fig, y_title)
@@ -148,26 +156,15 @@ def overlay_charts(
     return charts
 
 
-def amount(value: float, money: bool) -> str:
+def amount(value: float, is_money: bool) -> str:
     """People as whole numbers (percentiles of counts rounded); money in millions or billions."""
-    if not money:
-        return f"{round(value):,}"
-    size = abs(value)
-    if size >= 1e9:
-        return f"{value / 1e9:,.2f}bn"
-    if size >= 1e6:
-        return f"{value / 1e6:,.1f}m"
-    return f"{value:,.0f}"
+    return money(value) if is_money else people(value)
 
 
 def cell(row: CompareRow, stats: Stats | None) -> str:
     if stats is None:
         return "—"
-    money = row.money
-    return (
-        f"{amount(stats['p50'], money)} "
-        f"({amount(stats['p5'], money)}–{amount(stats['p95'], money)})"
-    )
+    return band(stats, currency="" if row.money else None)
 
 
 def change_text(row: CompareRow) -> str:

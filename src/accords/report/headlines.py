@@ -11,26 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from accords.numbers import band, money, people
+from accords.simulation.series import TotalKey
+
 Stats = dict[str, float]
-
-
-def people(value: float) -> str:
-    return f"{round(value):,}"
-
-
-def band(stats: Stats) -> str:
-    """`median (5–95%: low–high)`, rounded to whole people."""
-    low, high = people(stats["p5"]), people(stats["p95"])
-    return people(stats["p50"]) if low == high else f"{people(stats['p50'])} (5–95%: {low}–{high})"
-
-
-def money(value: float, currency: str) -> str:
-    size = abs(value)
-    if size >= 1e9:
-        return f"{value / 1e9:,.2f} billion {currency}"
-    if size >= 1e6:
-        return f"{value / 1e6:,.1f} million {currency}"
-    return f"{value:,.0f} {currency}"
 
 
 def _zero(stats: Stats | None) -> bool:
@@ -43,11 +27,11 @@ def headline_sentences(summary: dict[str, Any]) -> list[str]:
     months, start = summary["horizon_months"], summary["start"][:7]
     out = []
     returns = sum(
-        t.get(f"transfers[{d['key']}]", {"p50": 0.0})["p50"]
+        t.get(TotalKey("transfers", d["key"]).label, {"p50": 0.0})["p50"]
         for d in summary["destinations"]
         if d["route"] == "return"
     )
-    total = t.get("transfers[all]")
+    total = t.get(TotalKey("transfers", "all").label)
     if total is not None:
         out.append(
             f"Over {months} months from {start}, {band(total)} people are transferred "
@@ -57,14 +41,16 @@ def headline_sentences(summary: dict[str, Any]) -> list[str]:
     for d in summary["destinations"]:
         if d["route"] == "return":
             continue
-        sent = t.get(f"transfers[{d['key']}]")
+        sent = t.get(TotalKey("transfers", d["key"]).label)
         if _zero(sent):
             continue
         assert sent is not None
+        # a cost item's key is "LINE|CURRENCY", each line's key starting with its destination's
+        items = [(TotalKey.parse(label), stats) for label, stats in t.items()]
         costs = [
-            (key[len("cost_item[") : -1].split("|")[1], stats)
-            for key, stats in t.items()
-            if key.startswith(f"cost_item[{d['key']}:")
+            (item.key.rsplit("|", 1)[1], stats)
+            for item, stats in items
+            if item.name == "cost_item" and item.key.startswith(f"{d['key']}:")
         ]
         by_currency: dict[str, float] = {}
         for currency, stats in costs:
@@ -94,7 +80,7 @@ def headline_sentences(summary: dict[str, Any]) -> list[str]:
         out.append(f"Through record errors, {' and '.join(parts)} are transferred wrongly.")
     comparison = summary.get("comparison")
     if comparison is not None:
-        diff = comparison["totals"].get("transfers[all]", {}).get("difference")
+        diff = comparison["totals"].get(TotalKey("transfers", "all").label, {}).get("difference")
         held = comparison["totals"].get("custody_end", {}).get("difference")
         if diff is not None and held is not None:
             out.append(

@@ -201,13 +201,22 @@ class PlanError(ValueError):
         super().__init__(message)
 
 
-def build_plan(scenario: Scenario, registry: Registry) -> Plan:
+def build_plan(
+    scenario: Scenario, registry: Registry, *, population: pl.DataFrame | None = None
+) -> Plan:
+    """The scenario resolved against the registry; refuses what cannot run, before any work.
+
+    `population` is the scenario's population file when it was already read (the counterfactual
+    of a comparison shares its plan's persons); otherwise the file is read here.
+    """
+    if population is None and scenario.population.file is not None:
+        population = read_population_file(scenario.population.file, scenario.sender)
     uses: list[AgreementUse]
     if scenario.agreements is None:
         uses = [AgreementUse(id=a.id) for a in registry.for_sender(scenario.sender)]
     else:
         uses = list(scenario.agreements)
-    without = _counterfactual(scenario, uses, registry)
+    without = _counterfactual(scenario, uses, registry, population)
     destinations: list[Destination] = []
     for i, use in enumerate(uses):
         try:
@@ -277,17 +286,16 @@ def build_plan(scenario: Scenario, registry: Registry) -> Plan:
         days=month_days(scenario.start, scenario.horizon_months),
         registry_version=registry_version(registry),
         notes=tuple(notes),
-        population=(
-            None
-            if scenario.population.file is None
-            else read_population_file(scenario.population.file, scenario.sender)
-        ),
+        population=population,
         without=without,
     )
 
 
 def _counterfactual(
-    scenario: Scenario, uses: list[AgreementUse], registry: Registry
+    scenario: Scenario,
+    uses: list[AgreementUse],
+    registry: Registry,
+    population: pl.DataFrame | None,
 ) -> Plan | None:
     """The plan of the same scenario without the agreements in `compare_without`."""
     if not scenario.compare_without:
@@ -301,7 +309,9 @@ def _counterfactual(
             )
     kept = [u for u in uses if u.id not in scenario.compare_without]
     return build_plan(
-        scenario.model_copy(update={"agreements": kept, "compare_without": []}), registry
+        scenario.model_copy(update={"agreements": kept, "compare_without": []}),
+        registry,
+        population=population,
     )
 
 
