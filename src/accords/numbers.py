@@ -43,16 +43,18 @@ def money(value: float, currency: str = "") -> str:
     return f"{text} {currency}" if currency else text
 
 
-def band(stats: Mapping[str, float], *, currency: str | None = None) -> str:
+def band(stats: Mapping[str, float], *, currency: str | None = None, labelled: bool = True) -> str:
     """A median with the range that holds 90% of replicas: `12 (5–95%: 9–15)`.
 
     People by default (rounded); money when `currency` is given ("" for an amount whose
-    currency is said elsewhere). One figure alone when the range is a single value.
+    currency is said elsewhere). One figure alone when the range is a single value. Without
+    `labelled`, the range is bare (`12 (9–15)`), for a table whose heading names it.
     """
 
     def one(value: float) -> str:
         return people(value) if currency is None else money(value, "")
 
     low, mid, high = one(stats["p5"]), one(stats["p50"]), one(stats["p95"])
-    text = mid if low == high else f"{mid} (5–95%: {low}–{high})"
+    range_ = f"{low}–{high}" if not labelled else f"5–95%: {low}–{high}"
+    text = mid if low == high else f"{mid} ({range_})"
     return f"{text} {currency}" if currency else text

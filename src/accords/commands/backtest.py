@@ -1,7 +1,7 @@
 """`accords backtest [ID …]`: the model, given what was known before, against what happened.
 
 Each shipped backtest (`data/backtests/*.yaml`) is run and every observed figure set against the
-model's p5–p50–p95; the closing line says how many fall inside the band. Misses are shown, not
+model's p5–p50–p95; the first line says how many fall inside the band. Misses are shown, not
 hidden: the table says which, and `docs/backtests.md` says why.
 """
 
@@ -49,8 +49,11 @@ def _band(row: Row) -> str:
     band = row.band
     if band is None:
         return "not modelled"
-    write = people if row.observed.unit == "people" else money
-    return "–".join(write(v) for v in band)
+    if row.observed.unit == "people":
+        return "–".join(people(v) for v in band)
+    if min(band) >= 1e6:
+        return "–".join(figure(v / 1e6) for v in band) + " million"
+    return "–".join(money(v) for v in band)
 
 
 def _error(row: Row) -> str:
@@ -138,6 +141,17 @@ def backtest_command(
     if as_json:
         emit_json(summary)
         return
+    console.print(
+        f"[bold]{summary.inside} of {summary.compared}[/] observed figures the model expresses "
+        "fall inside its 5–95% band"
+        + (
+            f"; {len(summary.rows) - summary.compared} more it does not model."
+            if len(summary.rows) > summary.compared
+            else "."
+        )
+        + " Below the table: what each backtest leaves out, and why it misses.",
+        highlight=False,
+    )
     rendered, sources = table(runs)
     console.print(rendered)
     for i, source in enumerate(sources, 1):
@@ -151,14 +165,3 @@ def backtest_command(
             f"{shown(backtest.explanation)} [dim]Assumptions: {shown(marked)}.[/]",
             highlight=False,
         )
-    console.print()
-    console.print(
-        f"[bold]{summary.inside} of {summary.compared}[/] observed figures the model expresses "
-        f"fall inside its 5–95% band"
-        + (
-            f"; {len(summary.rows) - summary.compared} more it does not model."
-            if len(summary.rows) > summary.compared
-            else "."
-        ),
-        highlight=False,
-    )

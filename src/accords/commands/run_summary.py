@@ -7,8 +7,8 @@ from typing import Any
 from rich.table import Table
 
 from accords.commands.common import shown
-from accords.numbers import band, figure
-from accords.simulation.series import TotalKey
+from accords.numbers import band, figure, people
+from accords.simulation.series import TotalKey, Unit, unit_of
 
 
 def summary_table(s: dict[str, Any]) -> Table:
@@ -18,9 +18,10 @@ def summary_table(s: dict[str, Any]) -> Table:
         f"{s['horizon_months']} months from {s['start']} ({shown(s['population']['label'])})",
         title_justify="left",
     )
-    table.add_column("total over the horizon (or at its end)")
+    table.add_column("total over the horizon (or at its end); people rounded to whole persons")
     for name in ("p5", "p50", "p95"):
         table.add_column(name, justify="right")
+
     def keyed(*names: str) -> list[str]:
         """The summary's totals of these names that carry a key, in the summary's order."""
         return [
@@ -51,8 +52,16 @@ def summary_table(s: dict[str, Any]) -> Table:
             continue
         # A space before the key lets "capacity_use_peak [usa-slv-2025]" wrap between its words.
         label = shown(key.replace("[", " ["))
-        table.add_row(label, *(figure(stats[p]) for p in ("p5", "p50", "p95")))
+        table.add_row(label, *(cell(TotalKey.parse(key), stats[p]) for p in PCTS))
     return table
+
+
+PCTS = ("p5", "p50", "p95")
+
+
+def cell(total: TotalKey, value: float) -> str:
+    """People as whole numbers (a percentile of a count rounded), shares and money as figures."""
+    return people(value) if unit_of(total) in (Unit.PERSONS, Unit.PERSON_MONTHS) else figure(value)
 
 
 # The totals a with/without comparison shows, in words; transfers per destination and costs
@@ -71,7 +80,7 @@ def _compared_label(total: TotalKey) -> str:
     if total.label in COMPARED:
         return COMPARED[total.label]
     if total.name == "cost_total":
-        return f"Total cost, {total.key}"
+        return f"Total cost, millions of {total.key}"
     if total.key.startswith("return:"):
         return f"… returned to {total.key.removeprefix('return:')}"
     return f"… to {total.key}"
@@ -81,8 +90,8 @@ def comparison_table(s: dict[str, Any]) -> Table:
     """With / without / difference, each as median (5–95%), for the headline totals."""
     c = s["comparison"]
     table = Table(
-        title=f"With and without {shown(', '.join(c['without']))}: medians (5–95%) across "
-        "replicas, on the same random draws",
+        title=f"With and without {shown(', '.join(c['without']))}: medians (5–95% range) "
+        "across replicas, on the same random draws",
         title_justify="left",
     )
     table.add_column("total", ratio=2)
@@ -99,9 +108,12 @@ def comparison_table(s: dict[str, Any]) -> Table:
         row = c["totals"].get(total.label)
         if row is None or not any(row[p]["p95"] or row[p]["p5"] for p in row):
             continue
-        currency = "" if total.name == "cost_total" else None
+        scale = 1e6 if total.name == "cost_total" else 1.0
         table.add_row(
             shown(_compared_label(total)),
-            *(band(row[p], currency=currency) for p in ("with", "without", "difference")),
+            *(
+                band({k: v / scale for k, v in row[p].items()}, labelled=False)
+                for p in ("with", "without", "difference")
+            ),
         )
     return table

@@ -17,7 +17,7 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 import accords
-from accords.numbers import band, figure, money, people
+from accords.numbers import band, figure, people
 from accords.simulation.scenario import load_scenario
 from accords.simulation.series import TotalKey
 from accords.store.records import RunRecord
@@ -80,12 +80,17 @@ def headline_rows(a: RunRecord, b: RunRecord) -> list[CompareRow]:
         }
     )
     keys += [
-        (TotalKey("transfers", k).label, "… to " + destination_label(k, receivers))
+        (
+            TotalKey("transfers", k).label,
+            f"… returned to {k.removeprefix('return:')}"
+            if k.startswith("return:")
+            else f"… to {destination_label(k, receivers)}",
+        )
         for k in destinations
     ]
     keys += list(HEADLINE[3:])
     currencies = sorted(set(sa["currencies"]) | set(sb["currencies"]))
-    keys += [(TotalKey("cost_total", c).label, f"Total cost, {c}") for c in currencies]
+    keys += [(TotalKey("cost_total", c).label, f"Total cost, millions of {c}") for c in currencies]
     return [
         CompareRow(key, label, ta.get(key), tb.get(key))
         for key, label in keys
@@ -156,22 +161,27 @@ def overlay_charts(
     return charts
 
 
-def amount(value: float, is_money: bool) -> str:
-    """People as whole numbers (percentiles of counts rounded); money in millions or billions."""
-    return money(value) if is_money else people(value)
+def _scaled(row: CompareRow, value: float) -> float:
+    """Money in millions (the row's label says so); people as they are."""
+    return value / 1e6 if row.money else value
 
 
 def cell(row: CompareRow, stats: Stats | None) -> str:
+    """`median (p5–p95)`; the table's heading says what the range is."""
     if stats is None:
         return "—"
-    return band(stats, currency="" if row.money else None)
+    return band({k: _scaled(row, v) for k, v in stats.items()}, labelled=False)
 
 
 def change_text(row: CompareRow) -> str:
     change = row.change
     if change is None:
         return "—"
-    text = amount(change, row.money)
+    text = (
+        people(_scaled(row, change))
+        if not row.money or abs(change) >= 1e6
+        else figure(_scaled(row, change))
+    )
     return text if text.startswith("-") or text == "0" else f"+{text}"
 
 

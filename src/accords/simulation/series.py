@@ -117,3 +117,11 @@ class TotalKey:
             name, key = label[:-1].split("[", 1)
             return cls(name, key)
         return cls(label)
+
+
+def unit_of(total: TotalKey) -> Unit:
+    """The unit of a total (`transfers[...]`, `stock_peak[...]`, `cost_total[USD]`, ...)."""
+    for spec in SERIES.values():
+        if any(spec.total(m) == total.name for m in spec.measures):
+            return spec.unit
+    raise KeyError(f"no series has a total named {total.name!r}")
