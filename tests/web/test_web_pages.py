@@ -195,3 +195,38 @@ def test_runner_errors_are_shown(client: TestClient) -> None:
 def test_default_scenario_download(client: TestClient) -> None:
     response = client.get("/runs/default.yaml")
     assert response.status_code == 200 and "ASSUMPTION" in response.text
+
+
+def _small_run(client: TestClient, **changes: str) -> str:
+    wait_until_idle(client)
+    data = {**{k: str(v) for k, v in SMALL_RUN.items()}, **changes}
+    response = client.post("/runs", data=data, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    run_id = response.headers["location"].rsplit("/", 1)[1]
+    assert wait_for_run(client, run_id)["status"] == "done"
+    return run_id
+
+
+def test_two_runs_compared_in_the_browser(client: TestClient) -> None:
+    a, b = _small_run(client), _small_run(client, seed="8", horizon_months="5")
+    run_page = client.get(f"/runs/{a}").text
+    assert 'action="/runs/compare"' in run_page and f'value="{b}"' in run_page
+    assert "/runs/compare" in inventory(client.get("/runs").text).links
+    chooser = client.get("/runs/compare")
+    assert chooser.status_code == 200 and "Choose two finished runs" in chooser.text
+    assert_accessible(chooser.text)
+    html = client.get("/runs/compare", params={"a": a, "b": b}).text
+    page = assert_accessible(html)
+    assert f"/runs/{a}" in page.links and f"/runs/{b}" in page.links
+    summary_a = client.get(f"/api/simulations/{a}/summary").json()
+    people = round(summary_a["totals"]["transfers[all]"]["p50"])
+    assert f"{people:,}" in html  # run A's median transfers, as a whole number
+    # the scenario diff names both changed values, marked as removed (A) and added (B)
+    assert '<span class="removed">-seed: 7</span>' in html
+    assert '<span class="added">+seed: 8</span>' in html
+    assert '<span class="added">+horizon_months: 5</span>' in html
+    # overlaid and difference charts as figure JSON for /static/charts.js, no inline script
+    assert html.count('class="plotly-chart"') >= 6 and "month by month" in html
+    assert "<script>" not in html and "style=" not in html
+    missing = client.get("/runs/compare", params={"a": a, "b": "20250101-000000-abcdef"})
+    assert missing.status_code == 404

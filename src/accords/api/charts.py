@@ -84,6 +84,11 @@ def timeline_chart(agreement: Agreement, end: date) -> str:
         legend={"orientation": "h", "y": -0.25},
         template="plotly_white",
     )
+    return figure_json(fig)
+
+
+def figure_json(fig: go.Figure) -> str:
+    """A figure as the JSON a page's `data-figure` attribute holds (drawn by /static/charts.js)."""
     figure = json.loads(fig.to_json())
     figure["config"] = CONFIG
     return json.dumps(figure, separators=(",", ":"))

@@ -26,7 +26,7 @@ from starlette.datastructures import UploadFile
 import accords
 from accords.api import deps
 from accords.api.agreements import compare_output
-from accords.api.charts import timeline_chart
+from accords.api.charts import figure_json, timeline_chart
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error
 from accords.api.runner import RunManager, prepare_scenario
@@ -57,8 +57,18 @@ from accords.registry.models import (
 )
 from accords.registry.outputs import AgreementSummary, filter_agreements, view_agreement
 from accords.registry.search import Match, search
+from accords.report.charts import Chart
+from accords.report.compare import (
+    cell,
+    change_text,
+    difference_charts,
+    headline_rows,
+    overlay_charts,
+    scenario_diff,
+)
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.scenario import Overrides, default_scenario_path
+from accords.store import StoreError
 from accords.visible import visible
 
 router = APIRouter(include_in_schema=False)
@@ -583,11 +593,59 @@ async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) 
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
 
 
+def _compare_chart(chart: Chart) -> dict[str, str]:
+    """A comparison chart for the page: its figure JSON (at its own height) and its sentence."""
+    chart.figure.update_layout(height=chart.height)
+    return {"figure": figure_json(chart.figure), "label": chart.label}
+
+
+@router.get("/runs/compare", response_class=HTMLResponse)
+def runs_compare_page(
+    request: Request, runs: RunsDep, a: str | None = None, b: str | None = None
+) -> HTMLResponse:
+    """Two finished runs side by side: headline figures, scenario differences, charts.
+
+    Without both runs chosen, the page is the form that chooses them (finished runs only).
+    """
+    done = [r for r in runs.store.list() if r.status == "done"]
+    context: dict[str, Any] = {"section": "runs", "done": done, "a": a or "", "b": b or ""}
+    if not a or not b:
+        context["message"] = "Choose two finished runs to compare."
+        return render(request, "runs_compare.html", context)
+    run_a, run_b = get_record(runs, a), get_record(runs, b)
+    try:
+        rows = headline_rows(run_a, run_b)
+    except ValueError as exc:
+        context["message"] = str(exc)
+        return render(request, "runs_compare.html", context, status_code=409)
+    try:
+        monthly_a, monthly_b = runs.store.monthly(run_a.id), runs.store.monthly(run_b.id)
+    except StoreError as exc:
+        context["message"] = str(exc)
+        return render(request, "runs_compare.html", context, status_code=409)
+    context |= {
+        "run_a": run_a,
+        "run_b": run_b,
+        "rows": [(r.label, cell(r, r.a), cell(r, r.b), change_text(r)) for r in rows],
+        "diff": scenario_diff(run_a, run_b)[2:],
+        "overlays": [
+            _compare_chart(c) for c in overlay_charts(run_a, run_b, monthly_a, monthly_b)
+        ],
+        "differences": [
+            _compare_chart(c) for c in difference_charts(run_a, run_b, monthly_a, monthly_b)
+        ],
+    }
+    return render(request, "runs_compare.html", context)
+
+
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str, runs: RunsDep) -> HTMLResponse:
     record = get_record(runs, run_id)
     totals = sorted((record.summary or {}).get("totals", {}).items())
-    return render(request, "run.html", {"section": "runs", "run": record, "totals": totals})
+    others = [r for r in runs.store.list() if r.status == "done" and r.id != record.id]
+    return render(
+        request, "run.html", {"section": "runs", "run": record, "totals": totals, "others": others}
+    )
 
 
 @router.get("/runs/{run_id}/report", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ shows both bands (a change smaller than the bands' overlap says little).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,22 +133,38 @@ def _run_band(monthly: pl.DataFrame, series: str, key: str, cumulative: bool) ->
     return bands(grid.filter(pl.col("key") == key), cumulative=cumulative)
 
 
+def _specs(a: RunRecord, b: RunRecord) -> list[tuple[str, str | None, bool, str, str]]:
+    currencies = sorted(set(_summary(a)["currencies"]) | set(_summary(b)["currencies"]))
+    return list(OVERLAYS) + [
+        ("cost_month", c, True, f"cost, {c} (cumulative)", f"Cumulative cost, {c}")
+        for c in currencies
+    ]
+
+
+def _both_bands(
+    a: RunRecord, b: RunRecord, monthly_a: pl.DataFrame, monthly_b: pl.DataFrame
+) -> Iterator[tuple[str, str, tuple[pl.DataFrame, pl.DataFrame]]]:
+    """Per main series: (y title, what, (run A's bands, run B's bands)) month by month."""
+    for series, key, cumulative, y_title, what in _specs(a, b):
+        yield (
+            y_title,
+            what,
+            (
+                _run_band(monthly_a, series, key or "", cumulative),
+                _run_band(monthly_b, series, key or "", cumulative),
+            ),
+        )
+
+
 def overlay_charts(
     a: RunRecord, b: RunRecord, monthly_a: pl.DataFrame, monthly_b: pl.DataFrame
 ) -> list[Chart]:
     """The main series of both runs on one chart each: median lines over 5–95% bands."""
-    specs = list(OVERLAYS)
-    currencies = sorted(set(_summary(a)["currencies"]) | set(_summary(b)["currencies"]))
-    specs += [
-        ("cost_month", c, True, f"cost, {c} (cumulative)", f"Cumulative cost, {c}")
-        for c in currencies
-    ]
     charts = []
-    for series, key, cumulative, y_title, what in specs:
+    for y_title, what, frames in _both_bands(a, b, monthly_a, monthly_b):
         fig = go.Figure()
         parts = []
-        for i, (record, monthly) in enumerate(((a, monthly_a), (b, monthly_b))):
-            frame = _run_band(monthly, series, key or "", cumulative)
+        for i, (record, frame) in enumerate(zip((a, b), frames, strict=True)):
             if frame.is_empty():
                 continue
             name = f"{'AB'[i]}: {record.id}"
@@ -158,6 +175,55 @@ def overlay_charts(
             continue
         _layout(fig, y_title)
         charts.append(Chart(fig, f"{what}, run A against run B: " + "; ".join(parts) + ".", 360))
+    return charts
+
+
+def difference_charts(
+    a: RunRecord, b: RunRecord, monthly_a: pl.DataFrame, monthly_b: pl.DataFrame
+) -> list[Chart]:
+    """Per main series, run B's monthly median minus run A's (above zero: B is higher).
+
+    The two runs drew their own random numbers, so a difference inside the bands of the
+    overlaid charts may be noise; the caption says the largest gap and when it falls.
+    """
+    charts = []
+    for y_title, what, (frame_a, frame_b) in _both_bands(a, b, monthly_a, monthly_b):
+        if frame_a.is_empty() and frame_b.is_empty():
+            continue
+        joined = (
+            frame_a.select("month", "date", pl.col("p50").alias("a"))
+            .join(
+                frame_b.select("month", pl.col("date").alias("date_b"), pl.col("p50").alias("b")),
+                on="month",
+                how="full",
+                coalesce=True,
+            )
+            .sort("month")
+            .with_columns(
+                pl.coalesce("date", "date_b").alias("date"),
+                (pl.col("b").fill_null(0) - pl.col("a").fill_null(0)).alias("gap"),
+            )
+        )
+        fig = go.Figure(
+            go.Scatter(
+                x=joined["date"].to_list(),
+                y=joined["gap"].to_list(),
+                mode="lines",
+                name="B − A (medians)",
+                line={"color": PALETTE[3]},
+                hovertemplate=f"B − A, {y_title}: %{{y:,.0f}}<extra></extra>",
+            )
+        )
+        _layout(fig, "B − A")
+        fig.update_yaxes(rangemode="normal", zeroline=True, zerolinewidth=2)
+        top = joined.row(int(joined["gap"].abs().arg_max() or 0), named=True)
+        end = joined.row(-1, named=True)
+        label = (
+            f"{what}: run B's median minus run A's, month by month. "
+            f"It ends at {figure(end['gap'])}; the largest gap is {figure(top['gap'])} "
+            f"in {top['date']:%B %Y}."
+        )
+        charts.append(Chart(fig, label, 300))
     return charts
 
 
@@ -208,9 +274,13 @@ def render_compare(
     )
     figures = "".join(
         f'<figure><div class="chart" style="--h: {chart.height}px" role="img" '
-        f'aria-label="{e(chart.label)}">{chart_html(chart, f"overlay-{i}")}</div>'
+        f'aria-label="{e(chart.label)}">{chart_html(chart, f"{kind}-{i}")}</div>'
         f"<figcaption>{e(chart.label)}</figcaption></figure>"
-        for i, chart in enumerate(overlay_charts(a, b, monthly_a, monthly_b))
+        for kind, charts in (
+            ("overlay", overlay_charts(a, b, monthly_a, monthly_b)),
+            ("difference", difference_charts(a, b, monthly_a, monthly_b)),
+        )
+        for i, chart in enumerate(charts)
     )
     meta = "".join(
         f"<dt>Run {name}</dt><dd><code>{e(r.id)}</code>: {e(r.scenario_name)}, "
@@ -237,7 +307,8 @@ def render_compare(
         + diff_html
         + '</section><section id="charts" aria-labelledby="h-charts">'
         '<h2 id="h-charts">The main series, overlaid</h2>'
-        "<p>Median lines over their 5–95% bands across replicas; run A solid, run B dashed.</p>"
+        "<p>Median lines over their 5–95% bands across replicas; run A solid, run B dashed. "
+        "Then, per series, run B's median minus run A's, month by month.</p>"
         + figures
         + "</section></main>"
         f"<footer><p>Generated by accords {e(accords.__version__)}. Model outputs, not "
