@@ -231,3 +231,50 @@ def test_api_docs_load_offline(tab: Tab, artifacts: Path) -> None:
     tab.page.get_by_role("button", name="Execute").click()
     status = tab.page.locator(".swagger-ui .live-responses-table tr.response .response-col_status")
     expect(status).to_have_text("200")
+
+
+def _start_small_run(tab: Tab, seed: str) -> str:
+    """Start a small run from the runner's form; its id, once its page shows the report."""
+    tab.goto("/runs/new")
+    page = tab.page
+    page.get_by_label("Replicas").fill("2")
+    page.get_by_label("Seed").fill(seed)
+    page.get_by_label("Population size").fill("2000")
+    page.get_by_label("Horizon (months)").fill("6")
+    page.get_by_role("button", name="Start the run").click()
+    expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
+    expect(page.locator("iframe.report")).to_be_visible(timeout=90_000)
+    return page.url.rsplit("/", 1)[1]
+
+
+def test_two_runs_compared_from_a_run_page(
+    browser: object, live_server: str, artifacts: Path
+) -> None:
+    tab = Tab(browser, live_server)
+    try:
+        first = _start_small_run(tab, "7")
+        second = _start_small_run(tab, "8")
+        page = tab.page
+        page.get_by_label("Compare with run").select_option(first)
+        page.get_by_role("button", name="Compare").click()
+        expect(page).to_have_url(re.compile(rf"/runs/compare\?a={second}&b={first}$"))
+        expect(page.get_by_role("heading", name="Run A against run B")).to_be_visible()
+        expect(page.locator("pre.diff .removed")).to_contain_text("seed: 8")
+        expect(page.locator("pre.diff .added")).to_contain_text("seed: 7")
+        charts = page.locator(".plotly-chart .main-svg")
+        expect(charts.first).to_be_visible()
+        assert charts.count() >= 6  # overlaid and difference charts, each drawn
+        page.screenshot(path=str(artifacts / "runs-compare.png"), full_page=True)
+    finally:
+        tab.close()
+    narrow = Tab(browser, live_server, width=390)
+    try:
+        narrow.goto(f"/runs/compare?a={first}&b={second}")
+        expect(narrow.page.locator(".plotly-chart .main-svg").first).to_be_visible()
+        overflow = narrow.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"the compare page scrolls sideways by {overflow}px at 390px wide"
+        narrow.page.screenshot(path=str(artifacts / "runs-compare-narrow.png"), full_page=True)
+    finally:
+        narrow.close()
