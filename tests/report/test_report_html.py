@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -150,3 +151,36 @@ def test_each_chart_offers_exactly_what_it_draws_as_csv(page: str) -> None:
     transfers = dict(links)["transfers"]
     drawn = pl.read_csv(io.StringIO(unquote(html.unescape(transfers))))
     assert drawn["x"].cast(pl.String).str.contains(r"^\d{4}-\d{2}").all()
+
+
+def test_at_a_glance_opens_with_the_runs_own_sentences(page: str, finished: Finished) -> None:
+    from accords.report.headlines import headline_sentences
+
+    _, record = finished
+    assert record.summary is not None
+    sentences = headline_sentences(record.summary)
+    glance = page[page.index('id="glance"') : page.index('id="transfers"')]
+    assert sentences and all(html.escape(s, quote=True) in glance for s in sentences)
+    assert 'id="comparison"' not in page  # a run compared with nothing has no such section
+
+
+def test_a_with_and_without_run_shows_the_difference_per_main_series(
+    tmp_path: Path, tiny_text: str
+) -> None:
+    from accords.simulation.run import simulate
+    from accords.simulation.scenario import load_scenario
+
+    scenario = load_scenario(text=tiny_text + "compare_without: [usa-slv-2025]\n")
+    store = RunStore(tmp_path / "runs.duckdb")
+    run_id = store.create(scenario, source="cli")
+    result = simulate(scenario)
+    store.complete(run_id, result)
+    page = render_report(store.get(run_id), store.monthly(run_id))
+    section = page[page.index('id="comparison"') : page.index('id="transfers"')]
+    assert "With and without usa-slv-2025" in section
+    assert '<a href="#comparison">' in page
+    # one difference chart per main series and currency, each saying where it ends
+    assert section.count('id="chart-difference-') == 3 + len(result.summary["currencies"])
+    sent = result.summary["comparison"]["totals"]["transfers[usa-slv-2025]"]["difference"]
+    assert f"{round(sent['p50']):,}" in section
+    assert "with minus without, replica by replica" in section

@@ -18,7 +18,8 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from accords.numbers import figure
+from accords.numbers import figure, money, people
+from accords.simulation.result import WITHOUT_PREFIX
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = (
@@ -39,6 +40,15 @@ CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
 }
+
+
+# The main series two runs (or a run with and without agreements) are compared on:
+# (series, key, cumulative, y title, what); costs are added per currency.
+MAIN_SERIES: list[tuple[str, str | None, bool, str, str]] = [
+    ("transfers", "all", False, "transfers per month", "Monthly transfers, all destinations"),
+    ("wrongful", "", True, "wrongful transfers (cumulative)", "Wrongful transfers, cumulative"),
+    ("custody", "", False, "persons in custody", "Persons in the sender's custody"),
+]
 
 
 @dataclass(frozen=True)
@@ -195,9 +205,13 @@ def transfers_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart |
     labels = {k: destination_label(k, receivers) for k in keep}
     if rest:
         other = f"other ({len(rest)} destinations)"
-        values = values.with_columns(
-            pl.when(pl.col("key").is_in(keep)).then(pl.col("key")).otherwise(pl.lit(other))
-        ).group_by("replica", "month", "date", "key").agg(pl.col("value").sum())
+        values = (
+            values.with_columns(
+                pl.when(pl.col("key").is_in(keep)).then(pl.col("key")).otherwise(pl.lit(other))
+            )
+            .group_by("replica", "month", "date", "key")
+            .agg(pl.col("value").sum())
+        )
         labels[other] = other
         keep = [*keep, other]
     banded = bands(values)
@@ -440,3 +454,51 @@ def chart_html(chart: Chart, div_id: str) -> str:
         default_width="100%",
     )
     return html
+
+
+def difference_chart(
+    monthly: pl.DataFrame, series: str, key: str, *, cumulative: bool, what: str
+) -> Chart | None:
+    """With minus without, replica by replica, month by month: its median and 5–95% band.
+
+    Both runs of a replica share their random draws, so the difference is taken within each
+    replica before the percentiles; its band is the comparison's own, not the two runs' bands.
+    """
+    with_ = full_grid(monthly, series).filter(pl.col("key") == key)
+    without = full_grid(monthly, WITHOUT_PREFIX + series).filter(pl.col("key") == key)
+    if with_.is_empty() and without.is_empty():
+        return None
+    joined = (
+        with_.select("replica", "month", "date", "key", "value")
+        .join(
+            without.select(
+                "replica",
+                "month",
+                pl.col("date").alias("date_w"),
+                "key",
+                pl.col("value").alias("without"),
+            ),
+            on=["replica", "month", "key"],
+            how="full",
+            coalesce=True,
+        )
+        .with_columns(
+            pl.coalesce("date", "date_w").alias("date"),
+            (pl.col("value").fill_null(0.0) - pl.col("without").fill_null(0.0)).alias("value"),
+            pl.lit(key).alias("key"),
+        )
+        .select("replica", "month", "date", "key", "value")
+    )
+    frame = bands(joined, cumulative=cumulative)
+    fig = go.Figure()
+    add_band(fig, frame, name="with − without", colour=PALETTE[3])
+    _layout(fig, "with − without")
+    fig.update_yaxes(rangemode="normal", zeroline=True, zerolinewidth=2)
+    end = frame.row(-1, named=True)
+    # counts of people as whole persons; money in millions or billions
+    shown = money if series == "cost_month" else people
+    label = (
+        f"{what}, with minus without, replica by replica: by the end the difference is "
+        f"{shown(end['p50'])} (5–95%: {shown(end['p5'])}–{shown(end['p95'])})."
+    )
+    return Chart(fig, label, 320)

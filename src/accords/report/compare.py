@@ -26,6 +26,7 @@ from accords.store.scenario_text import plain_yaml
 from accords.validation import InputError
 
 from .charts import (
+    MAIN_SERIES,
     PALETTE,
     Chart,
     _layout,
@@ -120,14 +121,6 @@ def scenario_diff(a: RunRecord, b: RunRecord) -> list[str]:
     )
 
 
-# (series, key or None for every key summed, cumulative, y title, what)
-OVERLAYS: list[tuple[str, str | None, bool, str, str]] = [
-    ("transfers", "all", False, "transfers per month", "Monthly transfers, all destinations"),
-    ("wrongful", "", True, "wrongful transfers (cumulative)", "Wrongful transfers, cumulative"),
-    ("custody", "", False, "persons in custody", "Persons in the sender's custody"),
-]
-
-
 def _run_band(monthly: pl.DataFrame, series: str, key: str, cumulative: bool) -> pl.DataFrame:
     grid = full_grid(monthly, series)
     return bands(grid.filter(pl.col("key") == key), cumulative=cumulative)
@@ -135,7 +128,7 @@ def _run_band(monthly: pl.DataFrame, series: str, key: str, cumulative: bool) ->
 
 def _specs(a: RunRecord, b: RunRecord) -> list[tuple[str, str | None, bool, str, str]]:
     currencies = sorted(set(_summary(a)["currencies"]) | set(_summary(b)["currencies"]))
-    return list(OVERLAYS) + [
+    return list(MAIN_SERIES) + [
         ("cost_month", c, True, f"cost, {c} (cumulative)", f"Cumulative cost, {c}")
         for c in currencies
     ]

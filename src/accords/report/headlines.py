@@ -89,3 +89,53 @@ def headline_sentences(summary: dict[str, Any]) -> list[str]:
                 f"{band(held)} in people in the sender's custody at the end."
             )
     return out
+
+
+# The totals a with/without comparison shows, in words; transfers per destination and costs
+# per currency are added from the comparison itself.
+COMPARED = {
+    "transfers[all]": "Transfers, all destinations",
+    "blocked": "Cases no destination permitted",
+    "court_blocked": "Transfers a court blocked",
+    "wrongful": "Wrongful transfers",
+    "custody_end": "In the sender's custody at the end",
+    "person_months": "Person-months in the sender's custody",
+}
+
+
+def _compared_label(total: TotalKey) -> str:
+    if total.label in COMPARED:
+        return COMPARED[total.label]
+    if total.name == "cost_total":
+        return f"Total cost, millions of {total.key}"
+    if total.key.startswith("return:"):
+        return f"… returned to {total.key.removeprefix('return:')}"
+    return f"… to {total.key}"
+
+
+def comparison_rows(summary: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(label, with, without, difference) for the headline totals of a with/without run.
+
+    Each figure is a median with its bare 5–95% range (people rounded, money in millions);
+    totals that are zero in every replica of both runs are left out.
+    """
+    c = summary["comparison"]
+    keyed = [TotalKey.parse(label) for label in c["totals"]]
+    wanted = [
+        TotalKey("transfers", "all"),
+        *[t for t in keyed if t.name == "transfers" and t.key and t.key != "all"],
+        *[TotalKey.parse(label) for label in list(COMPARED)[1:]],
+        *[t for t in keyed if t.name == "cost_total"],
+    ]
+    rows = []
+    for total in wanted:
+        row = c["totals"].get(total.label)
+        if row is None or not any(row[p]["p95"] or row[p]["p5"] for p in row):
+            continue
+        scale = 1e6 if total.name == "cost_total" else 1.0
+        with_, without, difference = (
+            band({k: v / scale for k, v in row[p].items()}, labelled=False)
+            for p in ("with", "without", "difference")
+        )
+        rows.append((_compared_label(total), with_, without, difference))
+    return rows

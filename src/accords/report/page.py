@@ -26,21 +26,24 @@ from accords.labels import plain, plain_reason
 from accords.numbers import figure
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
+from accords.report.headlines import comparison_rows, headline_sentences
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.plan import INA_OWN_COUNTRY_QUOTE, INA_OWN_COUNTRY_URL, registry_version
-from accords.simulation.series import TotalKey
+from accords.simulation.series import TotalKey, total_text
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
 from accords.validation import InputError
 from accords.visible import visible
 
 from .charts import (
+    MAIN_SERIES,
     Chart,
     blocked_chart,
     capacity_chart,
     chart_html,
     cost_chart,
     destination_label,
+    difference_chart,
     figure_csv,
     transfers_chart,
     wrongful_chart,
@@ -167,7 +170,8 @@ def _stats_rows(totals: dict[str, dict[str, float]], keys: Iterable[tuple[str, s
     for key, label in keys:
         stats = totals.get(key)
         if stats is not None:
-            rows.append([e(label), *(figure(stats[p]) for p in ("p5", "p50", "p95"))])
+            total = TotalKey.parse(key)
+            rows.append([e(label), *(total_text(total, stats[p]) for p in ("p5", "p50", "p95"))])
     return rows
 
 
@@ -187,6 +191,37 @@ def _figure(name: str, chart: Chart | None, empty: str, data: str) -> str:
         f'href="data:text/csv;charset=utf-8,{quote(figure_csv(chart.figure))}">'
         "download the data (CSV)</a> of this chart; the chart's camera button saves it as PNG</p>"
         f"<details><summary>The figures behind this chart</summary>{data}</details>"
+    )
+
+
+def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame) -> str:
+    """With and without the agreements compared: the headline totals and a difference chart
+    per main series, each difference taken replica by replica on the same random draws."""
+    c = s["comparison"]
+    rows = [[e(label), *(e(v) for v in values)] for label, *values in comparison_rows(s)]
+    specs = list(MAIN_SERIES) + [
+        ("cost_month", cur, True, f"cost, {cur} (cumulative)", f"Cumulative cost, {cur}")
+        for cur in s["currencies"]
+    ]
+    charts = []
+    for i, (series, key, cumulative, _, what) in enumerate(specs):
+        chart = difference_chart(monthly, series, key or "", cumulative=cumulative, what=what)
+        if chart is not None:
+            charts.append(
+                f'<figure aria-describedby="cap-difference-{i}">'
+                f'<div class="chart" style="--h: {chart.height}px" role="img" '
+                f'aria-label="{e(chart.label)}">{chart_html(chart, f"chart-difference-{i}")}'
+                f'</div><figcaption id="cap-difference-{i}">{e(chart.label)}</figcaption>'
+                "</figure>"
+            )
+    return (
+        '<section id="comparison" aria-labelledby="h-comparison">'
+        f'<h2 id="h-comparison">With and without {e(", ".join(c["without"]))}</h2>'
+        f"<p>{e(c['method'])} Each figure is the median across replicas with its 5–95% range; "
+        "people are rounded to whole persons, money is in millions.</p>"
+        + _table(("", "with", "without", "difference"), rows)
+        + "".join(charts)
+        + "</section>"
     )
 
 
@@ -361,13 +396,17 @@ def render_report(
     glance_rows += _stats_rows(
         totals, [(TotalKey("cost_total", c).label, f"Total cost, {c}") for c in s["currencies"]]
     )
+    findings = "".join(f"<li>{e(sentence)}</li>" for sentence in headline_sentences(s))
     sections.append(
         '<section id="glance" aria-labelledby="h-glance"><h2 id="h-glance">At a glance</h2>'
+        f'<ul class="findings">{findings}</ul>'
         f"<p>Totals over the {e(s['horizon_months'])} months (or at the end), across "
         f"{e(s['replicas'])} replicas: the median and the range that holds 90% of them.</p>"
         + _table(PCT_HEADERS, glance_rows)
         + "</section>"
     )
+    if "comparison" in s:
+        sections.append(_comparison_section(s, monthly))
 
     transfer_rows = _stats_rows(
         totals,
@@ -508,7 +547,11 @@ def render_report(
     description = scenario.get("description")
     nav = "".join(
         f'<li><a href="#{k}">{e(v)}</a></li>'
-        for k, v in [("glance", "At a glance"), *TITLES.items()]
+        for k, v in [
+            ("glance", "At a glance"),
+            *([("comparison", "With and without")] if "comparison" in s else []),
+            *TITLES.items(),
+        ]
     )
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from accords.numbers import figure, people
+
 
 class KeyKind(StrEnum):
     """What a series' key names."""
@@ -117,6 +119,14 @@ class TotalKey:
             name, key = label[:-1].split("[", 1)
             return cls(name, key)
         return cls(label)
+
+
+def total_text(total: TotalKey, value: float) -> str:
+    """One total's value for a person: counts of people as whole persons (a percentile of a
+    count rounded), shares and money as figures."""
+    if unit_of(total) in (Unit.PERSONS, Unit.PERSON_MONTHS):
+        return people(value)
+    return figure(value)
 
 
 def unit_of(total: TotalKey) -> Unit:
