@@ -221,6 +221,8 @@ def test_two_runs_compared_in_the_browser(client: TestClient) -> None:
     summary_a = client.get(f"/api/simulations/{a}/summary").json()
     people = round(summary_a["totals"]["transfers[all]"]["p50"])
     assert f"{people:,}" in html  # run A's median transfers, as a whole number
+    listed = client.get("/runs").text  # the runs list shows each run's headline figures
+    assert re.search(rf'data-label="Transferred">{people:,} \(', listed)
     # the scenario diff names both changed values, marked as removed (A) and added (B)
     assert '<span class="removed">-seed: 7</span>' in html
     assert '<span class="added">+seed: 8</span>' in html

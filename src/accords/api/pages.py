@@ -43,7 +43,7 @@ from accords.engine.check import (
 )
 from accords.engine.person import AsylumClaim, Person, Sex
 from accords.labels import plain
-from accords.numbers import figure
+from accords.numbers import band, figure
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
 from accords.registry.describe import money, party, term_rows
@@ -68,7 +68,8 @@ from accords.report.compare import (
 )
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.scenario import Overrides, default_scenario_path
-from accords.store import StoreError
+from accords.simulation.series import TotalKey
+from accords.store import RunRecord, StoreError
 from accords.visible import visible
 
 router = APIRouter(include_in_schema=False)
@@ -506,12 +507,24 @@ def check_csv(request: Request, reg: RegistryDep) -> Response:
     )
 
 
+def _run_headline(record: RunRecord) -> tuple[str, str]:
+    """A finished run's people transferred and transferred wrongly: medians (5–95%)."""
+    assert record.summary is not None
+    totals = record.summary["totals"]
+    zero = {"p5": 0.0, "p50": 0.0, "p95": 0.0}
+    return (
+        band(totals.get(TotalKey("transfers", "all").label, zero), labelled=False),
+        band(totals.get(TotalKey("wrongful").label, zero), labelled=False),
+    )
+
+
 @router.get("/runs", response_class=HTMLResponse)
 def runs_page(request: Request, runs: RunsDep) -> HTMLResponse:
     records = runs.store.list()
     context = {
         "section": "runs",
         "runs": records,
+        "headlines": {r.id: _run_headline(r) for r in records if r.summary is not None},
         "any_running": any(r.status == "running" for r in records),
     }
     return render(request, "runs.html", context)
