@@ -232,3 +232,32 @@ def test_two_runs_compared_in_the_browser(client: TestClient) -> None:
     assert "<script>" not in html and "style=" not in html
     missing = client.get("/runs/compare", params={"a": a, "b": "20250101-000000-abcdef"})
     assert missing.status_code == 404
+
+
+MINE = """\
+name: mine
+sender: USA
+start: 2025-04
+horizon_months: 3
+population: {synthetic: {size: 300, calibration: usa-fy2024}}
+agreements: [{id: usa-gtm-2025}]
+"""
+
+
+def test_runner_compares_without_a_ticked_agreement(client: TestClient) -> None:
+    form = client.get("/runs/new").text
+    assert 'name="compare_without" type="checkbox" value="usa-slv-2025"' in form
+    run_id = _small_run(client, compare_without="usa-slv-2025")
+    summary = client.get(f"/api/simulations/{run_id}/summary").json()
+    assert summary["comparison"]["without"] == ["usa-slv-2025"]
+    assert "With and without usa-slv-2025" in client.get(f"/runs/{run_id}/report").text
+    wrong = client.post(
+        "/runs",
+        data={
+            **{k: str(v) for k, v in SMALL_RUN.items()},
+            "scenario_text": MINE,
+            "compare_without": "usa-slv-2025",
+        },
+    )
+    assert wrong.status_code == 422 and "compare_without[0]" in wrong.text
+    assert 'value="usa-slv-2025" checked' in wrong.text  # what was ticked stays ticked

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
@@ -67,7 +67,7 @@ from accords.report.compare import (
     scenario_diff,
 )
 from accords.report.plotly_css import plotly_styles
-from accords.simulation.scenario import Overrides, default_scenario_path
+from accords.simulation.scenario import Overrides, default_scenario_path, load_scenario
 from accords.simulation.series import TotalKey
 from accords.store import RunRecord, StoreError
 from accords.visible import visible
@@ -530,13 +530,25 @@ def runs_page(request: Request, runs: RunsDep) -> HTMLResponse:
     return render(request, "runs.html", context)
 
 
-def _runner_context(settings: Settings, form: dict[str, str]) -> dict[str, Any]:
-    return {"section": "runner", "settings": settings, "form": form, "errors": {}}
+def _runner_context(
+    settings: Settings, reg: Registry, form: dict[str, str], compared: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The runner's form; `compared` are the agreements ticked to compare without."""
+    uses = load_scenario(default_scenario_path()).agreements or []
+    choices = [(u.id, reg.get(u.id).title if u.id in reg.ids else u.id) for u in uses]
+    return {
+        "section": "runner",
+        "settings": settings,
+        "form": form,
+        "errors": {},
+        "compare_choices": choices,
+        "compared": set(compared),
+    }
 
 
 @router.get("/runs/new", response_class=HTMLResponse)
-def runner_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return render(request, "runner.html", _runner_context(settings, {}))
+def runner_page(request: Request, settings: SettingsDep, reg: RegistryDep) -> HTMLResponse:
+    return render(request, "runner.html", _runner_context(settings, reg, {}))
 
 
 @router.get("/runs/default.yaml")
@@ -563,7 +575,8 @@ def _int_field(form: dict[str, str], name: str, errors: dict[str, str]) -> int |
 async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) -> Response:
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
-    context = _runner_context(settings, form)
+    compared = tuple(v for v in raw.getlist("compare_without") if isinstance(v, str) and v)
+    context = _runner_context(settings, runs.registry, form, compared)
     errors: dict[str, str] = context["errors"]
     text = form.get("scenario_text", "")
     json_body = False
@@ -581,6 +594,7 @@ async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) 
         seed=_int_field(form, "seed", errors),
         size=_int_field(form, "size", errors),
         horizon_months=_int_field(form, "horizon_months", errors),
+        compare_without=compared,
     )
     try:
         if errors:
