@@ -8,7 +8,13 @@ import pytest
 
 from accords.registry.loader import Registry
 from accords.simulation.plan import PlanError, build_plan
-from accords.simulation.scenario import example_text, load_scenario
+from accords.simulation.scenario import (
+    OverrideError,
+    Overrides,
+    default_scenario_path,
+    example_text,
+    load_scenario,
+)
 from accords.validation import InputError
 
 GOOD = """\
@@ -102,3 +108,13 @@ def test_the_default_population_has_the_nationalities_the_el_salvador_transfers_
     (ven,) = [r for r in calibration.load_calibration("usa-2025") if r.key == "VEN"]
     assert ven.quote_kind == "verbatim" and "14.000" in ven.quote
     assert "ASSUMPTION" in (ven.note or "")
+
+
+def test_places_override_sets_one_named_agreement_and_refuses_others(registry: Registry) -> None:
+    scenario = load_scenario(default_scenario_path())
+    changed = Overrides(places=(("usa-slv-2025", 7),)).apply(scenario)
+    plan = build_plan(changed, registry)
+    assert {d.key: d.places for d in plan.destinations}["usa-slv-2025"] == 7
+    assert scenario.agreements is not None and scenario.agreements[0].places is None
+    with pytest.raises(OverrideError, match="not among the agreements the scenario names"):
+        Overrides(places=(("gbr-rwa-2022", 7),)).apply(scenario)

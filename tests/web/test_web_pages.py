@@ -261,3 +261,23 @@ def test_runner_compares_without_a_ticked_agreement(client: TestClient) -> None:
     )
     assert wrong.status_code == 422 and "compare_without[0]" in wrong.text
     assert 'value="usa-slv-2025" checked' in wrong.text  # what was ticked stays ticked
+
+
+def test_the_places_lever_changes_the_run(client: TestClient) -> None:
+    form = client.get("/runs/new").text
+    assert 'id="places-usa-slv-2025"' in form and 'placeholder="300"' in form
+    run_id = _small_run(client, **{"places-usa-slv-2025": "2"})
+    summary = client.get(f"/api/simulations/{run_id}/summary").json()
+    assert summary["totals"]["stock_peak[usa-slv-2025]"]["p95"] <= 2
+    page = client.get(f"/runs/{run_id}").text
+    assert "places: 2" in page  # the scenario as run, on the run page
+    wrong = client.post(
+        "/runs",
+        data={
+            **{k: str(v) for k, v in SMALL_RUN.items()},
+            "scenario_text": MINE,
+            "places-usa-slv-2025": "4",
+        },
+    )
+    assert wrong.status_code == 422 and "places[usa-slv-2025]" in wrong.text
+    assert 'value="4"' in wrong.text  # what was typed stays

@@ -67,6 +67,7 @@ from accords.report.compare import (
     scenario_diff,
 )
 from accords.report.plotly_css import plotly_styles
+from accords.simulation.plan import build_plan
 from accords.simulation.scenario import Overrides, default_scenario_path, load_scenario
 from accords.simulation.series import TotalKey
 from accords.store import RunRecord, StoreError
@@ -533,9 +534,14 @@ def runs_page(request: Request, runs: RunsDep) -> HTMLResponse:
 def _runner_context(
     settings: Settings, reg: Registry, form: dict[str, str], compared: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """The runner's form; `compared` are the agreements ticked to compare without."""
-    uses = load_scenario(default_scenario_path()).agreements or []
-    choices = [(u.id, reg.get(u.id).title if u.id in reg.ids else u.id) for u in uses]
+    """The runner's form; `compared` are the agreements ticked to compare without.
+
+    The levers offered are the default scenario's agreements, each with the places it holds
+    there (from the registry unless the scenario sets them).
+    """
+    scenario = load_scenario(default_scenario_path())
+    places = {d.key: d.places for d in build_plan(scenario, reg).destinations}
+    choices = [(u.id, reg.get(u.id).title, places.get(u.id)) for u in scenario.agreements or []]
     return {
         "section": "runner",
         "settings": settings,
@@ -595,6 +601,11 @@ async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) 
         size=_int_field(form, "size", errors),
         horizon_months=_int_field(form, "horizon_months", errors),
         compare_without=compared,
+        places=tuple(
+            (agreement_id, value)
+            for agreement_id, _, _ in context["compare_choices"]
+            if (value := _int_field(form, f"places-{agreement_id}", errors)) is not None
+        ),
     )
     try:
         if errors:

@@ -142,7 +142,7 @@ def apply_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:
         raise ApiError(
             422,
             "validation-error",
-            f"{exc.field} applies to a synthetic population only",
+            f"{exc.field}: {exc}",
             [ProblemItem(field=exc.field, message=str(exc))],
         ) from None
     except ValidationError as exc:

@@ -270,12 +270,15 @@ class Overrides:
     horizon_months: int | None = None
     # agreements to compare against, added to the scenario's own `compare_without`
     compare_without: tuple[str, ...] = ()
+    # (agreement id, places held at once) for agreements the scenario names
+    places: tuple[tuple[str, int], ...] = ()
 
     def apply(self, scenario: Scenario) -> Scenario:
         """The scenario with these values, validated again.
 
         Raises pydantic's ValidationError for a value out of range, and `OverrideError` for a
-        population size given to a scenario whose population is a file.
+        population size given to a scenario whose population is a file, or places given to an
+        agreement the scenario does not name.
         """
         if self == Overrides():
             return scenario
@@ -288,6 +291,16 @@ class Overrides:
             if data["population"].get("synthetic") is None:
                 raise OverrideError("size", "the scenario has no synthetic population")
             data["population"]["synthetic"]["size"] = self.size
+        for agreement_id, places in self.places:
+            uses = data.get("agreements") or []
+            use = next((u for u in uses if u["id"] == agreement_id), None)
+            if use is None:
+                named = ", ".join(u["id"] for u in uses) or "none: it uses all of the sender's"
+                raise OverrideError(
+                    f"places[{agreement_id}]",
+                    f"{agreement_id} is not among the agreements the scenario names ({named})",
+                )
+            use["places"], use["unlimited_places"] = places, False
         if self.compare_without:
             data["compare_without"] = list(
                 dict.fromkeys([*data["compare_without"], *self.compare_without])
