@@ -19,6 +19,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
@@ -30,6 +31,7 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import Node
+from ruamel.yaml.scalarbool import ScalarBoolean
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
@@ -294,6 +296,36 @@ def load_model(path: Path, model: type[M], text: str | None = None) -> tuple[M, 
             ]
         )
     try:
-        return model.model_validate(doc.data), doc
+        return validate_strictly(model, doc.data), doc
     except ValidationError as exc:
         raise InputError(problems_from_validation(exc, doc, model)) from None
+
+
+def validate_strictly(model: type[M], data: Any) -> M:
+    """`data` as `model`, with every value the type it claims: the same rules for every path.
+
+    Pydantic's lax mode reads `false` as 0, `"30"` as 30 and `0` as 1970-01-01, so a careless
+    file could state facts nobody meant. Validating the data as JSON in strict mode keeps
+    what a document can say (enum values, ISO dates as text) and refuses the rest: a boolean
+    is not a number, a number is not a date, a string is not a boolean. A whole-number float
+    (`34.0`) counts as the integer it is, as in typed Parquet columns.
+    """
+    return model.model_validate_json(json.dumps(_json_ready(data)), strict=True)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, ScalarBoolean):  # an anchored YAML boolean: an int subclass
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else float(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)

@@ -34,7 +34,7 @@ from accords.engine.person import Person
 from accords.engine.population import validate_population
 from accords.engine.reasons import Verdict
 from accords.registry.loader import Registry
-from accords.validation import InputError, Problem
+from accords.validation import InputError, Problem, validate_strictly
 
 router = APIRouter(prefix="/api", tags=["cases"])
 
@@ -106,8 +106,7 @@ async def strict_person(request: Request) -> Person:
 
 def _person_from_json(body: bytes) -> Person:
     try:
-        # JSON Schema counts 34.0 as an integer; pydantic's strict mode would not.
-        data = json.loads(body, parse_float=_integral)
+        data = json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise ApiError(
             422,
@@ -116,14 +115,9 @@ def _person_from_json(body: bytes) -> Person:
             [ProblemItem(field="", message="malformed JSON", location="body")],
         ) from None
     try:
-        return Person.model_validate_json(json.dumps(data), strict=True)
+        return validate_strictly(Person, data)
     except ValidationError as exc:
         raise from_validation_error(exc, "body") from None
-
-
-def _integral(text: str) -> int | float:
-    value = float(text)
-    return int(value) if value.is_integer() else value
 
 
 @router.post(

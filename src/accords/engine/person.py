@@ -36,7 +36,7 @@ class AsylumClaim(StrEnum):
 
 
 class Person(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str = Field(min_length=1)
     present_in: StateCode = Field(description="The state the person is in (the sending state).")

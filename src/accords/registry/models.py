@@ -37,7 +37,16 @@ CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    """A model of facts someone wrote down: unknown fields and non-finite numbers are errors.
+
+    A typo in a field name would otherwise drop a fact silently, and `.inf` or `.nan` would
+    flow into every figure computed from it. Documents are validated in strict mode too
+    (`accords.validation.validate_strictly`): no boolean as a number, no number as a date.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_enum_values=False, allow_inf_nan=False
+    )
 
 
 class Reliability(StrEnum):
@@ -102,10 +111,18 @@ class Fact(Strict):
         return min(dated) if dated else None
 
 
+MAX_AMOUNT = 1e13
+
+
 class Money(Strict):
     """An amount in one currency and price year: never converted silently."""
 
-    amount: float | None = Field(description="null when the sources do not give it")
+    amount: float | None = Field(
+        ge=0,
+        le=MAX_AMOUNT,
+        description="null when the sources do not give it; at most 10^13 (no agreement's sum "
+        "comes near it, and costs computed from it stay finite)",
+    )
     currency: CurrencyCode
     price_year: int = Field(ge=1900, le=2100)
 
@@ -238,7 +255,7 @@ class ArrivalTerm(Fact):
 class Quantity(Fact):
     """A count with its unit, or null when the sources give none."""
 
-    value: float | None
+    value: float | None = Field(ge=0)
     unit: str = "people"
 
 
@@ -281,8 +298,8 @@ class PriceItem(Fact):
 class Quota(Fact):
     """Legacy form of a capacity term (kind not said); new files use `capacity`."""
 
-    people: int | None
-    period_months: int | None = None
+    people: int | None = Field(ge=0)
+    period_months: int | None = Field(default=None, ge=1)
     label: str
 
 
@@ -370,7 +387,7 @@ class ReportedNumber(Fact):
     metric: Metric
     label: str
     refers_to: FuzzyDate
-    people: float | None = None
+    people: float | None = Field(default=None, ge=0)
     money: Money | None = None
 
     @model_validator(mode="after")

@@ -17,10 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from accords.registry.countries import state_from_code_or_name
-from accords.registry.models import ArrivalMode, Money
+from accords.registry.models import ArrivalMode, Money, Strict
 from accords.validation import load_model
 
 # ICAO Doc 9303's code for an unspecified nationality: the calibration tables give removals for
@@ -37,16 +37,15 @@ NationalityCode = Annotated[str, AfterValidator(_nationality)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 def _month(value: object) -> object:
     """`2025-02` or a date: a scenario runs in whole months, so the day is dropped."""
     if isinstance(value, date):
         return date(value.year, value.month, 1)
-    if isinstance(value, str) and len(value) == 7:
-        return f"{value}-01"
+    if isinstance(value, str) and len(value) in (7, 10):
+        try:
+            return _month(date.fromisoformat(value if len(value) == 10 else f"{value}-01"))
+        except ValueError:
+            return value  # refused by the date field, with its line
     return value
 
 
@@ -224,7 +223,7 @@ class Scenario(Strict):
     record_errors: RecordErrors = RecordErrors()
     costs: Costs = Costs()
     replicas: int = Field(default=10, ge=1, le=100_000)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="At most 2^63 - 1.")
 
     @model_validator(mode="before")
     @classmethod
