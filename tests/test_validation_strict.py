@@ -8,6 +8,7 @@ field, in person files, scenarios and (in tests/registry) agreement files.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,10 @@ seed: 7
 """
 
 
-def _problem(load: object, path: Path, text: str) -> tuple[int | None, str, str]:
+def _problem(load: Callable[[Path], object], path: Path, text: str) -> tuple[int | None, str, str]:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        load(path)  # type: ignore[operator]
+        load(path)
     first = caught.value.problems[0]
     return first.line, first.field, first.message
 
@@ -143,3 +144,27 @@ def test_the_good_scenario_loads(tmp_path: Path) -> None:
     path.write_text(SCENARIO, encoding="utf-8")
     scenario = load_scenario(path)
     assert (scenario.seed, scenario.replicas, scenario.horizon_months) == (7, 2, 6)
+
+
+def test_a_person_born_after_the_evaluation_date_is_refused(tmp_path: Path, invoke) -> None:
+    person = tmp_path / "person.yaml"
+    person.write_text(PERSON.replace("age: 27", "birth_date: 2030-01-01"), encoding="utf-8")
+    result = invoke("check", str(person), "--date", "2025-06-01", "-a", "usa-slv-2025")
+    assert result.exit_code == 2
+    assert "birth_date: 2030-01-01 is after the evaluation date 2025-06-01" in result.stderr
+
+
+def test_a_population_row_born_after_the_evaluation_date_is_refused(
+    tmp_path: Path,
+    invoke,
+) -> None:
+    source = tmp_path / "persons.csv"
+    source.write_text(
+        "id,present_in,citizenships,birth_date\na,USA,VEN,1990-01-01\nb,USA,VEN,2030-01-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "verdicts.parquet"
+    result = invoke("evaluate", str(source), "--out", str(out), "--date", "2025-06-01")
+    assert result.exit_code == 2
+    assert "persons.csv:3: birth_date: after the evaluation date 2025-06-01" in result.stderr
+    assert not out.exists()

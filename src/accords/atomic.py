@@ -1,26 +1,66 @@
-"""Writing output files so a reader never sees half of one, and a failure leaves nothing behind."""
+"""Writing output files so a reader never sees half of one, and a failure leaves nothing behind.
+
+Everything a run has not finished writing lives in one folder of its own beside the target,
+named after the process (`.accords-partial-<pid>-…`); a finished file is renamed onto its
+target and the folder removed. A run that is killed cannot remove its folder, so the next run
+writing to the same place removes every such folder whose process is gone.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+
+from accords.validation import InputError, Problem
+
+PARTIAL_PREFIX = ".accords-partial-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Remove the partial-output folders in `folder` left by processes that no longer run."""
+    removed = []
+    for found in folder.glob(f"{PARTIAL_PREFIX}*"):
+        pid_text = found.name.removeprefix(PARTIAL_PREFIX).split("-", 1)[0]
+        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _alive(int(pid_text)):
+            shutil.rmtree(found, ignore_errors=True)
+            removed.append(found)
+    return removed
+
+
+@contextlib.contextmanager
+def staging_folder(target: Path) -> Iterator[Path]:
+    """This run's folder beside `target` for what it has not finished; removed whatever happens."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target.parent)
+    folder = Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=target.parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path beside `target`, moved onto it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        tmp_path.replace(target)
-    finally:
-        tmp_path.unlink(missing_ok=True)
+    """A temporary path for `target` (an empty file), moved onto it only if the block succeeds."""
+    with staging_folder(target) as folder:
+        tmp = folder / target.name
+        tmp.touch()
+        yield tmp
+        tmp.replace(target)
 
 
 def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
@@ -30,3 +70,38 @@ def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     write_atomic(target, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def refuse_bad_output(target: Path, inputs: Sequence[Path] = (), option: str = "--out") -> None:
+    """Refuse, before any work, an output that is a folder, an input, or cannot be written.
+
+    Found after an hour of evaluation, an unwritable output would waste the hour; an output
+    equal to the input would replace the data it was computed from.
+    """
+
+    def refuse(message: str) -> None:
+        raise InputError([Problem(target, None, None, option, message)])
+
+    if target.is_dir():
+        refuse("is a folder; give a file name")
+    for source in inputs:
+        same = target.resolve() == source.resolve() or (
+            target.exists() and source.exists() and target.samefile(source)
+        )
+        if same:
+            refuse(f"is the input {source}; writing it would replace the data it is computed from")
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        refuse(f"cannot be created: {ancestor} is not a folder")
+    if ancestor == target.parent:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=ancestor)
+        except OSError as exc:
+            refuse(f"cannot be written in {ancestor}: {exc.strerror}")
+        else:
+            os.close(fd)
+            Path(probe).unlink()
+    elif not os.access(ancestor, os.W_OK | os.X_OK):
+        refuse(f"cannot be created: {ancestor} is not writable")

@@ -134,7 +134,10 @@ def check_case(
 ) -> CheckOutput:
     """Could this person be sent under each agreement on that date, and why or why not?"""
     chosen = deps.known_ids(reg, agreement, "agreement")
-    return check(person, date=on or date.today(), agreements=chosen, registry=reg)
+    try:
+        return check(person, date=on or date.today(), agreements=chosen, registry=reg)
+    except InputError as exc:
+        raise input_problem(exc, "body") from None
 
 
 class VerdictCount(BaseModel):
@@ -160,8 +163,8 @@ class EvaluateOutput(BaseModel):
     verdicts: list[VerdictRow]
 
 
-def read_upload(upload: UploadFile, settings: Settings) -> pl.DataFrame:
-    """The uploaded population, validated; a 413 past the row limit, 415/422 when unreadable."""
+def read_upload(upload: UploadFile, settings: Settings, on: date) -> pl.DataFrame:
+    """The uploaded population, validated for `on`: 413 past the row limit, 415/422 unreadable."""
     name = Path(upload.filename or "population")
     suffix = name.suffix.lower()
     content_type = (upload.content_type or "").lower()
@@ -199,7 +202,7 @@ def read_upload(upload: UploadFile, settings: Settings) -> pl.DataFrame:
             InputError([Problem(label, None, None, "", "the population has no rows")]), "file"
         )
     try:
-        return validate_population(label, raw)
+        return validate_population(label, raw, on=on)
     except InputError as exc:
         raise input_problem(exc, "file") from None
 
@@ -258,8 +261,8 @@ def evaluate(
 ) -> EvaluateOutput | Response:
     """Every person against every chosen agreement: the verdicts `accords evaluate` writes."""
     chosen = reg.select(deps.known_ids(reg, agreement, "agreement"))
-    frame = read_upload(population, settings)
     day = on or date.today()
+    frame = read_upload(population, settings, day)
     evaluation = evaluate_frame(frame, chosen, day, with_reasons=True)
     verdicts = evaluation.verdicts.select(*VERDICT_COLUMNS)
     if format == "parquet":

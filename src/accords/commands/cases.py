@@ -85,9 +85,9 @@ def check_command(
             person = load_person(Path("<stdin>.yaml"), sys.stdin.read())
         else:
             person = load_person(Path(person_file))
+        result = check(person, date=day, agreements=_select(reg, agreement), registry=reg)
     except InputError as exc:
         fail_input(exc)
-    result = check(person, date=day, agreements=_select(reg, agreement), registry=reg)
     if as_json:
         emit_json(result)
         return
@@ -130,8 +130,10 @@ def evaluate_command(
     """
     try:
         if cluster is None or out.suffix:
-            check_output(out)
+            check_output(out)  # the format first: it needs no input
         files = population_files(population)
+        if cluster is None or out.suffix:
+            check_output(out, files)
     except InputError as exc:
         fail_input(exc)
     reg = open_registry(registry)

@@ -41,11 +41,12 @@ def evaluate(
             chosen = reg.select(agreements)
             evaluate_on_cluster(Path(population), chosen, date or _date.today(), out, cluster)
             return pl.read_parquet(out)
+    day = date or _date.today()
     if isinstance(population, str | Path):
-        frame = read_population(Path(population))
+        frame = read_population(Path(population), on=day)
     else:
-        frame = validate_population(Path("<frame>"), population)
-    result = evaluate_frame(frame, reg.select(agreements), date or _date.today(), with_reasons=True)
+        frame = validate_population(Path("<frame>"), population, on=day)
+    result = evaluate_frame(frame, reg.select(agreements), day, with_reasons=True)
     return result.verdicts
 
 

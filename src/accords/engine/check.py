@@ -16,7 +16,7 @@ from accords.engine.reasons import Verdict
 from accords.law.rules import Citation
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement
-from accords.validation import load_model
+from accords.validation import InputError, Problem, load_model
 
 
 class CitationOut(Citation):
@@ -128,6 +128,9 @@ def check(
     case = person if isinstance(person, Person) else Person.model_validate(person)
     reg = registry or load_registry()
     day = date or _today()
+    if case.birth_date is not None and case.birth_date > day:
+        message = f"{case.birth_date} is after the evaluation date {day}"
+        raise InputError([Problem(Path(f"person {case.id}"), None, None, "birth_date", message)])
     chosen = reg.select(agreements) if agreements else reg.for_sender(case.present_in)
     frame = persons_frame([case])
     evaluation = evaluate_frame(frame, chosen, day, applicable_only=False)

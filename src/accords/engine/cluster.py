@@ -15,10 +15,7 @@ by its suffix) rewritten from the parts. Either way it appears only when every p
 
 from __future__ import annotations
 
-import contextlib
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +23,7 @@ import numpy as np
 import polars as pl
 from distributed import Client, as_completed
 
+from accords.atomic import staging_folder
 from accords.engine.stream import (
     Summary,
     check_unique_ids,
@@ -43,17 +41,6 @@ def evaluate_part(source: Path, part: Path, agreements: Sequence[Agreement], day
     return evaluate_files(source, agreements, day, part, check_ids=False)
 
 
-@contextlib.contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    """A temporary folder beside `out` for the parts; removed whatever happens."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".parts", dir=out.parent))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def evaluate_on_cluster(
     source: Path,
     agreements: Sequence[Agreement],
@@ -69,11 +56,13 @@ def evaluate_on_cluster(
     cannot be reached, InputError for bad input (nothing written)."""
     dataset = out.suffix == ""
     if not dataset:
-        check_output(out)
+        check_output(out)  # the format first: it needs no input
+    files = population_files(source)
+    if not dataset:
+        check_output(out, files)
     elif out.exists() and any(out.iterdir()):
         raise InputError([Problem(out, None, None, "", "the output folder is not empty")])
-    files = population_files(source)
-    with _staging(out) as staging:
+    with staging_folder(out) as staging:
         parts = [staging / f"part-{i:05d}.parquet" for i in range(len(files))]
         with Client(address, timeout=timeout, set_as_default=False) as client:
             shared = client.scatter(list(agreements), broadcast=True)

@@ -8,6 +8,7 @@ rows (as file lines for CSV, 1-based rows for Parquet) and what was expected.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -227,9 +228,12 @@ def _expected(dtype: Any) -> str:
     return str(dtype)
 
 
-def validate_population(path: Path, raw: pl.DataFrame, first_row: int = 0) -> pl.DataFrame:
+def validate_population(
+    path: Path, raw: pl.DataFrame, first_row: int = 0, on: date | None = None
+) -> pl.DataFrame:
     """`raw` in the person schema, or every problem found in it; a batch of a larger file
-    starts at its 0-based `first_row`, so errors name rows of the whole file."""
+    starts at its 0-based `first_row`, so errors name rows of the whole file. Evaluated `on`
+    a day, nobody may be born after it (such an age would be negative)."""
     problems: list[Problem] = []
     for name in raw.columns:
         if name not in SCHEMA:
@@ -266,6 +270,13 @@ def validate_population(path: Path, raw: pl.DataFrame, first_row: int = 0) -> pl
     if both.any():
         line, rows = offending_rows(path, frame["id"], both, first_row)
         raise InputError([Problem(path, line, None, "age", "give either age or birth_date", rows)])
+    if on is not None:
+        unborn = frame["birth_date"] > on
+        if unborn.any():
+            line, rows = offending_rows(path, frame["id"], unborn.fill_null(False), first_row)
+            raise InputError(
+                [Problem(path, line, None, "birth_date", f"after the evaluation date {on}", rows)]
+            )
     duplicated = frame["id"].is_duplicated()
     if duplicated.any():
         line, rows = offending_rows(path, frame["id"], duplicated, first_row)
@@ -273,6 +284,6 @@ def validate_population(path: Path, raw: pl.DataFrame, first_row: int = 0) -> pl
     return frame
 
 
-def read_population(path: Path) -> pl.DataFrame:
+def read_population(path: Path, on: date | None = None) -> pl.DataFrame:
     """A validated population frame in the person schema; unknown columns are errors."""
-    return validate_population(path, read_raw(path))
+    return validate_population(path, read_raw(path), on=on)

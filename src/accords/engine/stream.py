@@ -90,7 +90,10 @@ def _batches(path: Path, rows: int) -> Iterator[pl.DataFrame]:
 
 
 def validated_batches(
-    files: Sequence[Path], hashes: list[np.ndarray], rows: int = BATCH_ROWS
+    files: Sequence[Path],
+    hashes: list[np.ndarray],
+    rows: int = BATCH_ROWS,
+    on: date | None = None,
 ) -> Iterator[pl.DataFrame]:
     """Every file's rows in the person schema, a batch at a time, checked as strictly as a
     whole file (a batch with problems stops the stream with them); each batch's id hashes are
@@ -100,7 +103,7 @@ def validated_batches(
         batches = _batches(path, rows)
         for raw in batches:
             try:
-                frame = validate_population(path, raw, first_row=first)
+                frame = validate_population(path, raw, first_row=first, on=on)
             except InputError as exc:
                 more = next(batches, None) is not None
                 raise _scoped(exc, first, raw.height) if more else exc from None
@@ -180,13 +183,14 @@ def evaluate_files(
     row count. Nothing is written unless every row of every file is valid. Without
     `check_ids`, uniqueness across batches is left to the caller (a partition of a larger
     population is checked with the others, from the returned hashes)."""
-    check_output(out)
+    check_output(out)  # the format first: it needs no input
     files = population_files(source)
+    check_output(out, files)
     counts: list[pl.DataFrame] = []
     hashes: list[np.ndarray] = []
     persons = 0
     with verdict_writer(out) as write:
-        for frame in validated_batches(files, hashes, rows):
+        for frame in validated_batches(files, hashes, rows, on=day):
             evaluation = evaluate_frame(frame, agreements, day, with_reasons=True)
             write(evaluation.verdicts)
             counts.append(evaluation.counts())

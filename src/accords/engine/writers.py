@@ -11,14 +11,14 @@ the same bytes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
 import pyarrow.parquet as pq
 
-from accords.atomic import atomic_path
+from accords.atomic import atomic_path, refuse_bad_output
 from accords.validation import InputError, Problem
 
 FORMATS = {".csv": "CSV", ".parquet": "Parquet", ".jsonl": "JSON Lines"}
@@ -28,14 +28,15 @@ ROW_GROUP_ROWS = 1 << 20
 Write = Callable[[pl.DataFrame], None]
 
 
-def check_output(path: Path) -> None:
-    """Refuse an output path whose suffix names no format this writes."""
+def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse an output whose suffix names no format this writes, or that cannot be written."""
     if path.suffix.lower() not in FORMATS:
         known = ", ".join(f"{suffix} for {name}" for suffix, name in FORMATS.items())
         got = f"the suffix {path.suffix!r}" if path.suffix else "a name without a suffix"
         raise InputError(
             [Problem(path, None, None, "", f"cannot tell the output format from {got}", known)]
         )
+    refuse_bad_output(path, inputs)
 
 
 class _Parquet:
