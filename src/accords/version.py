@@ -79,3 +79,13 @@ def data_version(registry: Registry) -> DataVersion:
 def version_text(registry: Registry) -> str:
     """What `accords --version` prints: the package version and the data version."""
     return f"accords {accords.__version__}\ndata {registry.version}"
+
+
+def provenance(registry: Registry, day: date) -> dict[str, str]:
+    """What an evaluation's output says about where it came from (a Parquet file's footer)."""
+    return {
+        "accords_version": accords.__version__,
+        "data_version": str(registry.version),
+        "data_digest": registry.version.digest,
+        "evaluated_on": day.isoformat(),
+    }

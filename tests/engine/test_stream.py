@@ -14,9 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import Result
 
+import accords
 from accords.engine.evaluate import evaluate_frame
 from accords.engine.person import SCHEMA
 from accords.engine.population import read_population
@@ -186,3 +188,18 @@ def test_a_folder_and_a_glob_are_read_as_one_population(
         assert "500 persons" in result.output
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
+
+
+def test_a_parquet_output_names_the_data_and_code_that_produced_it(
+    tmp_path: Path, invoke: Callable[..., Result], shipped_registry: Registry
+) -> None:
+    source = tmp_path / "persons.csv"
+    source.write_text("id,present_in,citizenships\na,USA,VEN\n", encoding="utf-8")
+    out = tmp_path / "verdicts.parquet"
+    result = invoke("evaluate", source, "--out", out, "--date", "2025-06-01")
+    assert result.exit_code == 0, result.output
+    footer = {k.decode(): v.decode() for k, v in pq.read_schema(out).metadata.items()}
+    assert footer["data_version"] == str(shipped_registry.version)
+    assert footer["data_digest"] == shipped_registry.version.digest
+    assert footer["accords_version"] == accords.__version__
+    assert footer["evaluated_on"] == "2025-06-01"

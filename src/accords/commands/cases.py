@@ -31,6 +31,7 @@ from accords.engine.writers import check_output
 from accords.labels import plain
 from accords.registry.loader import Registry
 from accords.validation import InputError
+from accords.version import provenance
 
 DateOption = Annotated[
     str | None, typer.Option("--date", help="Day to evaluate (YYYY-MM-DD; default today).")
@@ -139,6 +140,7 @@ def evaluate_command(
     reg = open_registry(registry)
     day = parse_day(on, "--date") if on else date.today()
     chosen = reg.select(_select(reg, agreement))
+    footer = provenance(reg, day)
     started = time.perf_counter()
     with Progress(
         TextColumn("[progress.description]{task.description}"),
@@ -156,12 +158,14 @@ def evaluate_command(
 
         try:
             if cluster is None:
-                summary = evaluate_files(population, chosen, day, out, progress=advance)
+                summary = evaluate_files(
+                    population, chosen, day, out, progress=advance, metadata=footer
+                )
             else:
                 from accords.engine.cluster import evaluate_on_cluster  # imports distributed
 
                 summary = evaluate_on_cluster(
-                    population, chosen, day, out, cluster, progress=advance
+                    population, chosen, day, out, cluster, progress=advance, metadata=footer
                 )
         except InputError as exc:
             progress.stop()

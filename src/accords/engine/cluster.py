@@ -15,7 +15,7 @@ by its suffix) rewritten from the parts. Either way it appears only when every p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -36,9 +36,15 @@ from accords.registry.models import Agreement
 from accords.validation import InputError, Problem
 
 
-def evaluate_part(source: Path, part: Path, agreements: Sequence[Agreement], day: date) -> Summary:
+def evaluate_part(
+    source: Path,
+    part: Path,
+    agreements: Sequence[Agreement],
+    day: date,
+    metadata: Mapping[str, str] | None = None,
+) -> Summary:
     """One partition, on a worker: streamed into its own Parquet part."""
-    return evaluate_files(source, agreements, day, part, check_ids=False)
+    return evaluate_files(source, agreements, day, part, check_ids=False, metadata=metadata)
 
 
 def evaluate_on_cluster(
@@ -50,10 +56,12 @@ def evaluate_on_cluster(
     *,
     progress: Callable[[int], None] | None = None,
     timeout: float = 5.0,
+    metadata: Mapping[str, str] | None = None,
 ) -> Summary:
     """Every partition of `source` on the cluster at `address`, into `out` (a folder of parts
-    when it has no suffix, else one file); raises OSError/TimeoutError when the scheduler
-    cannot be reached, InputError for bad input (nothing written)."""
+    when it has no suffix, else one file, each Parquet file carrying `metadata`); raises
+    OSError/TimeoutError when the scheduler cannot be reached, InputError for bad input
+    (nothing written)."""
     dataset = out.suffix == ""
     if not dataset:
         check_output(out)  # the format first: it needs no input
@@ -72,6 +80,7 @@ def evaluate_on_cluster(
                 parts,
                 [shared] * len(files),
                 [day] * len(files),
+                [metadata] * len(files),
                 pure=False,
             )
             index = {future.key: i for i, future in enumerate(futures)}
@@ -88,7 +97,7 @@ def evaluate_on_cluster(
                 out.rmdir()
             staging.replace(out)
         else:
-            with verdict_writer(out) as write:
+            with verdict_writer(out, metadata) as write:
                 for part in parts:
                     for batch in pl.scan_parquet(part).collect_batches():
                         write(batch)

@@ -11,7 +11,7 @@ leaves no output at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -177,19 +177,21 @@ def evaluate_files(
     rows: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
     check_ids: bool = True,
+    metadata: Mapping[str, str] | None = None,
 ) -> Summary:
     """Evaluate every person of `source` against `agreements` on `day` into `out` (CSV,
     Parquet or JSON Lines by its suffix), one batch at a time; `progress` gets each batch's
     row count. Nothing is written unless every row of every file is valid. Without
     `check_ids`, uniqueness across batches is left to the caller (a partition of a larger
-    population is checked with the others, from the returned hashes)."""
+    population is checked with the others, from the returned hashes). A Parquet output
+    carries `metadata` (`accords.version.provenance`) in its footer."""
     check_output(out)  # the format first: it needs no input
     files = population_files(source)
     check_output(out, files)
     counts: list[pl.DataFrame] = []
     hashes: list[np.ndarray] = []
     persons = 0
-    with verdict_writer(out) as write:
+    with verdict_writer(out, metadata) as write:
         for frame in validated_batches(files, hashes, rows, on=day):
             evaluation = evaluate_frame(frame, agreements, day, with_reasons=True)
             write(evaluation.verdicts)
