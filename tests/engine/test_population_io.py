@@ -377,7 +377,7 @@ criminal_conviction: true
 
 def _assert_check_shape(payload: dict[str, object]) -> None:
     jsonschema.validate(payload, shipped("check"))  # the shipped schema of `check --json`
-    assert set(payload) == {"person", "date", "results"}
+    assert set(payload) == {"person", "date", "results", "data_version"}
     results = payload["results"]
     assert isinstance(results, list) and results
     for result in results:

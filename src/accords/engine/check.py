@@ -78,6 +78,10 @@ class CheckOutput(BaseModel):
     person: str
     date: date
     results: list[AgreementResult]
+    data_version: str = Field(
+        description="The registry, law and calibration the verdicts rest on: a digest and the "
+        "date of the newest source (as `accords --version` prints it)."
+    )
 
 
 def _result(agreement: Agreement, verdict: Verdict, steps: list[Step]) -> AgreementResult:
@@ -143,7 +147,7 @@ def check(
             evaluation.compiled[agreement.id], row["fail_mask"], row["unknown_mask"], facts
         )
         results.append(_result(agreement, Verdict(row["verdict"]), steps))
-    return CheckOutput(person=case.id, date=day, results=results)
+    return CheckOutput(person=case.id, date=day, results=results, data_version=str(reg.version))
 
 
 def _today() -> date:
