@@ -50,6 +50,20 @@ INA_REMOVAL_COUNTRIES = Citation(
     ),
 )
 
+# Removal to the person's own country, which needs no agreement: the cited basis of US
+# "ordinary returns" in a simulation scenario.
+INA_OWN_COUNTRY = Citation(
+    label="8 U.S.C. 1231(b)(2)(D) (removal to a country of which the alien is a national)",
+    url="https://en.m.wikisource.org/wiki/Page:United_States_Statutes_at_Large_Volume_110_Part_4.djvu/764",
+    date="1996-09-30",
+    quote=(
+        "(D) ALTERNATIVE COUNTRY. — If an alien is not removed to a country designated under "
+        "subparagraph (A)(i), the Attorney General shall remove the alien to a country of which "
+        "the alien is a subject, national, or citizen unless the government of the country— ... "
+        "(ii) is not willing to accept the alien into the country."
+    ),
+)
+
 UK_IMMIGRATION_ACT_3_5 = Citation(
     label="Immigration Act 1971 (UK), s.3(5)",
     url="https://www.legislation.gov.uk/ukpga/1971/77/section/3",

@@ -23,12 +23,13 @@ from ruamel.yaml.error import YAMLError
 import accords
 from accords.engine.reasons import REASONS, Group
 from accords.labels import plain, plain_reason
+from accords.law.national import INA_OWN_COUNTRY
 from accords.numbers import figure
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
 from accords.report.headlines import comparison_rows, headline_sentences
 from accords.report.plotly_css import plotly_styles
-from accords.simulation.plan import INA_OWN_COUNTRY_QUOTE, INA_OWN_COUNTRY_URL, registry_version
+from accords.simulation.plan import registry_version
 from accords.simulation.series import TotalKey, total_text
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
@@ -245,8 +246,8 @@ def _source_link(source: Source) -> str:
 def _returns_block(returns: list[dict[str, Any]], scenario: dict[str, Any]) -> str:
     """Ordinary returns (no agreement needed) share one legal basis: shown once."""
     settings = scenario.get("ordinary_returns") or {}
-    url = settings.get("source_url") or INA_OWN_COUNTRY_URL
-    quote = settings.get("source_quote") or INA_OWN_COUNTRY_QUOTE
+    url = settings.get("source_url") or INA_OWN_COUNTRY.url
+    quote = settings.get("source_quote") or INA_OWN_COUNTRY.quote
     per_month = settings.get("transfers_per_month")
     limit = f"at most {e(per_month)} a month each" if per_month is not None else "no monthly limit"
     to = ", ".join(e(d["receiver"]) for d in returns)

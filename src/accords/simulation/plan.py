@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from accords.law.national import INA_OWN_COUNTRY
 from accords.registry.dates import FuzzyDate
 from accords.registry.loader import Registry
 from accords.registry.models import (
@@ -27,16 +28,8 @@ from accords.simulation.costs import CostLine, agreement_lines, sender_lines
 from accords.simulation.population import read_population_file
 from accords.simulation.scenario import AgreementUse, Distribution, Scenario
 
-# 8 U.S.C. 1231(b)(2)(D), as quoted in the project's facts: removal to the person's own country,
-# which needs no agreement. It is the cited basis of US "ordinary returns" in a scenario.
-INA_OWN_COUNTRY_URL = "https://en.m.wikisource.org/wiki/Page:United_States_Statutes_at_Large_Volume_110_Part_4.djvu/764"
-INA_OWN_COUNTRY_QUOTE = (
-    "(D) ALTERNATIVE COUNTRY. — If an alien is not removed to a country designated under "
-    "subparagraph (A)(i), the Attorney General shall remove the alien to a country of which the "
-    "alien is a subject, national, or citizen unless the government of the country— ... (ii) is "
-    "not willing to accept the alien into the country."
-)
-INA_IN_FORCE = date(1996, 9, 30)
+# The US ordinary-returns basis, 8 U.S.C. 1231(b)(2)(D), in force since its enactment date.
+INA_IN_FORCE = date.fromisoformat(str(INA_OWN_COUNTRY.date))
 
 
 @dataclass(frozen=True)
@@ -253,7 +246,7 @@ def build_plan(
                     "ordinary returns need the legal basis they rest on (source_url and "
                     "source_quote); only the US basis (8 U.S.C. 1231(b)(2)(D)) is built in",
                 )
-            url, quote = INA_OWN_COUNTRY_URL, INA_OWN_COUNTRY_QUOTE
+            url, quote = str(INA_OWN_COUNTRY.url), str(INA_OWN_COUNTRY.quote)
         for code in returns.nationalities:
             agreement = ordinary_return(scenario.sender, code, url, quote, scenario.start)
             destinations.insert(
