@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, Field
+
 import accords
 
 if TYPE_CHECKING:
@@ -36,6 +38,15 @@ class DataVersion:
             "newest_source": self.newest_source.isoformat() if self.newest_source else None,
             "text": str(self),
         }
+
+
+class Versioned(BaseModel):
+    """An answer that names the data it rests on, so a quote of it can be reproduced."""
+
+    data_version: str = Field(
+        description="The registry, law and calibration tables the answer rests on: a content "
+        "digest and the date of the newest source (as `accords --version` prints it)."
+    )
 
 
 def law_and_calibration_files() -> list[Path]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import pytest
+
+import accords
 from accords.registry.loader import Registry, default_agreements_dir, load_registry
 from accords.simulation.plan import registry_version
 
@@ -48,3 +52,37 @@ def test_accords_version_prints_package_and_data_version(invoke, registry) -> No
     printed = invoke("--version", expect=0).stdout
     assert f"accords {accords.__version__}" in printed
     assert str(registry.version) in printed
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["agreements", "list"],
+        ["agreements", "show", "usa-slv-2025"],
+        ["agreements", "timeline", "usa-slv-2025"],
+        ["agreements", "compare", "usa-slv-2025", "gbr-rwa-2022"],
+        ["agreements", "search", "El Salvador"],
+        ["agreements", "validate"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_every_json_answer_names_its_data_version(invoke, args: list[str]) -> None:
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["data_version"] == str(load_registry().version)
+
+
+def test_the_api_names_its_data_version(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from accords.api import create_app
+    from accords.api.settings import Settings
+
+    version = str(load_registry().version)
+    with TestClient(create_app(Settings(db=tmp_path / "runs.duckdb"))) as client:
+        answer = client.get("/api/version").json()
+        assert answer["data_version"] == version
+        assert answer["accords_version"] == accords.__version__
+        for url in ("/api/agreements", "/api/agreements/usa-slv-2025", "/agreements.json"):
+            assert client.get(url).json()["data_version"] == version, url
+        assert version in client.get("/agreements").text  # every page's footer

@@ -13,8 +13,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+import accords
 from accords.api import deps
 from accords.registry.export import export as export_registry
 from accords.registry.export import facts_path
@@ -30,6 +31,7 @@ from accords.registry.outputs import (
     view_agreement,
 )
 from accords.registry.views import in_force_on
+from accords.version import Versioned
 
 router = APIRouter(prefix="/api", tags=["agreements"])
 
@@ -68,6 +70,7 @@ def list_agreements(
     day = on or date.today()
     return ListOutput(
         on=day,
+        data_version=str(reg.version),
         agreements=filter_agreements(
             reg,
             day,
@@ -79,13 +82,31 @@ def list_agreements(
     )
 
 
+class VersionOut(Versioned):
+    accords_version: str = Field(description="The package version.")
+    data_digest: str = Field(description="The content digest alone.")
+    newest_source: date | None = Field(description="The date of the registry's newest source.")
+
+
+@router.get("/version", response_model=VersionOut, summary="Which code and data answer here")
+def version(reg: RegistryDep) -> VersionOut:
+    """The package version and the data version: quote them with any answer of this server."""
+    data = reg.version
+    return VersionOut(
+        accords_version=accords.__version__,
+        data_version=str(data),
+        data_digest=data.digest,
+        newest_source=data.newest_source,
+    )
+
+
 @router.get("/agreements/{agreement_id}", response_model=ShowOutput, summary="Show an agreement")
 def show_agreement(
     agreement_id: str, reg: RegistryDep, as_known_on: KnownQuery = None, on: OnQuery = None
 ) -> ShowOutput:
     """One agreement: terms, timeline, numbers, rulings, claims, every fact with its sources."""
     viewed, view = view_agreement(deps.agreement(reg, agreement_id), as_known_on, on)
-    return ShowOutput(view=view, agreement=viewed)
+    return ShowOutput(view=view, agreement=viewed, data_version=str(reg.version))
 
 
 class TimelineAgreement(BaseModel):
@@ -93,7 +114,7 @@ class TimelineAgreement(BaseModel):
     status: list[StatusChange]
 
 
-class TimelineOutput(BaseModel):
+class TimelineOutput(Versioned):
     view: View
     agreement: TimelineAgreement
 
@@ -109,7 +130,9 @@ def agreement_timeline(
     """The dated status changes of one agreement, each with its sources."""
     viewed, view = view_agreement(deps.agreement(reg, agreement_id), as_known_on, None)
     return TimelineOutput(
-        view=view, agreement=TimelineAgreement(id=viewed.id, status=viewed.status)
+        view=view,
+        agreement=TimelineAgreement(id=viewed.id, status=viewed.status),
+        data_version=str(reg.version),
     )
 
 
@@ -121,7 +144,8 @@ def compare_output(
     if on:
         agreements = [in_force_on(a, day) for a in agreements]
     view = View(as_known_on=None, on=on, status=None, hidden_facts=0)
-    return CompareOutput(view=view, ids=ids, rows=compare_rows(agreements, day, words=words))
+    rows = compare_rows(agreements, day, words=words)
+    return CompareOutput(view=view, ids=ids, rows=rows, data_version=str(reg.version))
 
 
 @router.get("/compare", response_model=CompareOutput, summary="Compare agreements")

@@ -53,7 +53,7 @@ def rows_frame(rows: Iterable[Mapping[str, Any]], schema: Mapping[str, Any]) -> 
 
 @router.get("/agreements.json", response_model=ListOutput)
 def agreements_json(reg: RegistryDep, query: AgreementsQueryDep) -> ListOutput:
-    return ListOutput(on=query.day, agreements=query.rows(reg))
+    return ListOutput(on=query.day, agreements=query.rows(reg), data_version=str(reg.version))
 
 
 @router.get("/agreements.csv")
@@ -72,7 +72,7 @@ def agreement_json(
         optional_day(as_known_on, "as_known_on"),
         optional_day(on, "on"),
     )
-    return ShowOutput(view=view, agreement=viewed)
+    return ShowOutput(view=view, agreement=viewed, data_version=str(reg.version))
 
 
 @router.get("/agreements/{agreement_id}/facts.csv")

@@ -92,7 +92,7 @@ def list_(
         kind,
     )
     if as_json:
-        emit_json(ListOutput(on=day, agreements=rows))
+        emit_json(ListOutput(on=day, agreements=rows, data_version=str(reg.version)))
         return
     table = Table(title=f"Agreements ({len(rows)}), status on {day}")
     for column in ("agreement", "kind", "status", "people transferred"):
@@ -122,10 +122,10 @@ def show(
     registry: RegistryOption = None,
 ) -> None:
     """One agreement: terms, timeline, numbers, rulings, claims with corrections, sources."""
-    agreement = _get(open_registry(registry), agreement_id)
-    viewed, view = _view(agreement, as_known_on, on)
+    reg = open_registry(registry)
+    viewed, view = _view(_get(reg, agreement_id), as_known_on, on)
     if as_json:
-        emit_json(ShowOutput(view=view, agreement=viewed))
+        emit_json(ShowOutput(view=view, agreement=viewed, data_version=str(reg.version)))
         return
     header = [f"status: {view.status_text}"]
     if view.as_known_on:
@@ -153,12 +153,17 @@ def timeline(
     registry: RegistryOption = None,
 ) -> None:
     """The dated status changes of one agreement, each with its source."""
-    agreement = _get(open_registry(registry), agreement_id)
-    viewed, view = _view(agreement, as_known_on, None)
+    reg = open_registry(registry)
+    viewed, view = _view(_get(reg, agreement_id), as_known_on, None)
     if as_json:
         emit_json(
-            ShowOutput(view=view, agreement=viewed).model_dump(
-                mode="json", include={"view": True, "agreement": {"id": True, "status": True}}
+            ShowOutput(view=view, agreement=viewed, data_version=str(reg.version)).model_dump(
+                mode="json",
+                include={
+                    "view": True,
+                    "agreement": {"id": True, "status": True},
+                    "data_version": True,
+                },
             )
         )
         return
@@ -184,7 +189,8 @@ def compare(
         agreements = [in_force_on(a, day) for a in agreements]
     if as_json:
         view = View(as_known_on=None, on=day if on else None, status=None, hidden_facts=0)
-        emit_json(CompareOutput(view=view, ids=ids, rows=compare_rows(agreements, day)))
+        rows = compare_rows(agreements, day)
+        emit_json(CompareOutput(view=view, ids=ids, rows=rows, data_version=str(reg.version)))
         return
     rows = compare_rows(agreements, day, words=True)
     table = TextTable(title=f"Comparison (status on {day})", show_lines=True, expand=True)
@@ -242,6 +248,7 @@ def validate(
         agreements, files, problems = [], {}, exc.problems
     result = ValidateOutput(
         valid=not problems,
+        data_version=None if problems else str(Registry(agreements, files).version),
         files=sorted({str(p.file) for p in problems} | {str(f) for f in files.values()}),
         agreements=[a.id for a in agreements],
         problems=[ProblemOut.model_validate(p.as_dict()) for p in problems],

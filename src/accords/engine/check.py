@@ -17,6 +17,7 @@ from accords.law.rules import Citation
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement
 from accords.validation import InputError, Problem, load_model
+from accords.version import Versioned
 
 
 class CitationOut(Citation):
@@ -74,14 +75,10 @@ class AgreementResult(BaseModel):
     )
 
 
-class CheckOutput(BaseModel):
+class CheckOutput(Versioned):
     person: str
     date: date
     results: list[AgreementResult]
-    data_version: str = Field(
-        description="The registry, law and calibration the verdicts rest on: a digest and the "
-        "date of the newest source (as `accords --version` prints it)."
-    )
 
 
 def _result(agreement: Agreement, verdict: Verdict, steps: list[Step]) -> AgreementResult:

@@ -21,6 +21,7 @@ from accords.registry.views import (
     read_status,
     status_on,
 )
+from accords.version import Versioned
 
 
 class AgreementSummary(BaseModel):
@@ -51,7 +52,7 @@ class AgreementSummary(BaseModel):
         return cls.model_validate({k: row[k] for k in cls.model_fields})
 
 
-class ListOutput(BaseModel):
+class ListOutput(Versioned):
     on: date
     agreements: list[AgreementSummary]
 
@@ -76,7 +77,7 @@ class View(BaseModel):
     hidden_note: str | None = Field(default=None, description="Why facts or sources are hidden.")
 
 
-class ShowOutput(BaseModel):
+class ShowOutput(Versioned):
     view: View
     agreement: Agreement
 
@@ -86,7 +87,7 @@ class CompareRow(BaseModel):
     values: list[Any]
 
 
-class CompareOutput(BaseModel):
+class CompareOutput(Versioned):
     view: View
     ids: list[str]
     rows: list[CompareRow]
@@ -103,6 +104,10 @@ class ProblemOut(BaseModel):
 
 class ValidateOutput(BaseModel):
     valid: bool
+    data_version: str | None = Field(
+        description="The files' data version with the shipped law and calibration (as "
+        "`accords --version` prints it); null unless every file is valid."
+    )
     files: list[str]
     agreements: list[str]
     problems: list[ProblemOut]

@@ -21,6 +21,7 @@ from accords.registry.describe import term_rows
 from accords.registry.export import iter_facts
 from accords.registry.loader import Registry
 from accords.registry.models import Agreement
+from accords.version import Versioned
 
 # How much a match counts, by where it is.
 WEIGHTS: dict[str, float] = {
@@ -51,7 +52,7 @@ class Hit(BaseModel):
     matches: list[Match]
 
 
-class SearchOutput(BaseModel):
+class SearchOutput(Versioned):
     query: str
     hits: list[Hit]
 
@@ -153,4 +154,6 @@ def search(registry: Registry, query: str, limit: int | None = None) -> SearchOu
             )
         )
     hits.sort(key=lambda h: (-h.score, h.id))
-    return SearchOutput(query=query, hits=hits[:limit] if limit else hits)
+    return SearchOutput(
+        query=query, hits=hits[:limit] if limit else hits, data_version=str(registry.version)
+    )
