@@ -94,7 +94,7 @@ def person_fields(draw: st.DrawFn) -> dict[str, Any]:
         "citizenships": draw(citizenships()),
         "age": draw(ages()) if age_or_birth == "age" else None,
         "birth_date": (
-            draw(st.dates(date(1930, 1, 1), date(2027, 12, 31)))
+            draw(st.dates(date(1930, 1, 1), MIN_DAY))  # born by every day drawn
             if age_or_birth == "birth_date"
             else None
         ),
