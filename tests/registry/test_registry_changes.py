@@ -66,3 +66,41 @@ def test_the_changes_are_the_difference_of_the_two_views(
         assert change.public_on > since or not change.new
         for source in change.sources:
             assert source.date is None or since < source.date.latest <= until
+
+
+def test_the_command_lists_the_changes_with_their_sources(invoke) -> None:
+    args = ["agreements", "changes", "usa-slv-2025", "--from", "2025-02-03", "--to", "2025-03-16"]
+    text = invoke(*args)
+    assert text.exit_code == 0, text.output
+    assert "13 new facts" in text.stdout and "Marco Rubio" in text.stdout
+    assert "Sources" in text.stdout and "lincolndailynews.com" in text.stdout
+    payload = json.loads(invoke(*args, "--json").stdout)
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert payload["changes"] == golden
+    assert payload["new_facts"] == 13 and payload["data_version"] == str(REGISTRY.version)
+    backwards = invoke(
+        "agreements", "changes", "usa-slv-2025", "--from", "2025-03-16", "--to", "2025-02-03"
+    )
+    assert backwards.exit_code != 0 and "before --from" in backwards.stderr
+
+
+def test_the_api_the_page_and_the_csv_give_the_same_changes(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from accords.api import create_app
+    from accords.api.settings import Settings
+
+    query = "?from=2025-02-03&to=2025-03-16"
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    with TestClient(create_app(Settings(db=tmp_path / "runs.duckdb"))) as client:
+        answer = client.get(f"/api/agreements/usa-slv-2025/changes{query}").json()
+        assert answer["changes"] == golden
+        page = client.get(f"/agreements/usa-slv-2025/changes{query}").text
+        assert "13 new facts" in page and "Marco Rubio" in page
+        csv = client.get(f"/agreements/usa-slv-2025/changes.csv{query}").text.splitlines()
+        assert csv[0].startswith("public_on,part,what,new_fact,source_url")
+        assert len(csv) - 1 == sum(len(c["sources"]) for c in golden)
+        backwards = client.get("/api/agreements/usa-slv-2025/changes?from=2025-03-16&to=2025-02-03")
+        assert backwards.status_code == 422
+        whole = client.get("/agreements/usa-slv-2025/changes")  # the whole record by default
+        assert whole.status_code == 200 and "What became public" in whole.text

@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 
 import accords
 from accords.api import deps
+from accords.api.problems import ApiError, ProblemItem
+from accords.registry.changes import ChangesOutput, changes_output
 from accords.registry.export import export as export_registry
 from accords.registry.export import facts_path
 from accords.registry.loader import Registry
@@ -107,6 +109,35 @@ def show_agreement(
     """One agreement: terms, timeline, numbers, rulings, claims, every fact with its sources."""
     viewed, view = view_agreement(deps.agreement(reg, agreement_id), as_known_on, on)
     return ShowOutput(view=view, agreement=viewed, data_version=str(reg.version))
+
+
+@router.get(
+    "/agreements/{agreement_id}/changes",
+    response_model=ChangesOutput,
+    summary="What became public about an agreement between two days",
+)
+def agreement_changes(
+    agreement_id: str,
+    reg: RegistryDep,
+    since: Annotated[
+        deps.Day, Query(alias="from", description="After the record as known on this day.")
+    ],
+    until: Annotated[
+        deps.Day | None,
+        Query(alias="to", description="Up to the record as known on this day (default today)."),
+    ] = None,
+) -> ChangesOutput:
+    """New facts (statuses, terms, figures, rulings, claims) and new sources for known facts,
+    each with the sources that made it public: `accords agreements changes`."""
+    end = until or date.today()
+    if end < since:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"'to' ({end}) is before 'from' ({since})",
+            [ProblemItem(field="to", message="before 'from'", location="query")],
+        )
+    return changes_output(reg, deps.agreement(reg, agreement_id).id, since, end)
 
 
 class TimelineAgreement(BaseModel):

@@ -20,8 +20,15 @@ from fastapi.responses import Response
 
 from accords.api import deps
 from accords.api.agreements import compare_output
-from accords.api.pages import AgreementsQueryDep, RegistryDep, RunsDep, optional_day
+from accords.api.pages import (
+    AgreementsQueryDep,
+    RegistryDep,
+    RunsDep,
+    change_days,
+    optional_day,
+)
 from accords.api.simulations import finished, monthly_frame
+from accords.registry.changes import changes_output
 from accords.registry.export import FACT_COLUMNS, fact_rows
 from accords.registry.outputs import (
     AgreementSummary,
@@ -35,6 +42,18 @@ router = APIRouter(include_in_schema=False)
 
 CSV = "text/csv; charset=utf-8"
 SUMMARY_COLUMNS = list(AgreementSummary.model_fields)
+
+
+CHANGE_COLUMNS = (
+    "public_on",
+    "part",
+    "what",
+    "new_fact",
+    "source_url",
+    "publisher",
+    "source_date",
+    "quote",
+)
 
 
 def csv_response(frame: pl.DataFrame, filename: str) -> Response:
@@ -107,3 +126,31 @@ def run_summary_json(run_id: str, runs: RunsDep) -> dict[str, Any]:
 def run_monthly_csv(run_id: str, runs: RunsDep) -> Response:
     """One row per replica, month, series and key: what the run's charts draw from."""
     return csv_response(monthly_frame(runs, run_id), f"{run_id}-monthly.csv")
+
+
+@router.get("/agreements/{agreement_id}/changes.csv")
+def agreement_changes_csv(
+    agreement_id: str,
+    reg: RegistryDep,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+) -> Response:
+    """What became public between two days, one row per change and source."""
+    agreement = deps.agreement(reg, agreement_id)
+    start, end = change_days(agreement, since, until)
+    rows = [
+        {
+            "public_on": change.public_on.isoformat(),
+            "part": change.section,
+            "what": change.what,
+            "new_fact": change.new,
+            "source_url": source.url,
+            "publisher": source.publisher,
+            "source_date": source.date.text if source.date else None,
+            "quote": source.quote,
+        }
+        for change in changes_output(reg, agreement.id, start, end).changes
+        for source in change.sources
+    ]
+    schema = dict.fromkeys(CHANGE_COLUMNS, pl.String) | {"new_fact": pl.Boolean}
+    return csv_response(rows_frame(rows, schema), f"{agreement.id}-changes-{start}-{end}.csv")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,11 +44,13 @@ from accords.engine.check import (
 from accords.engine.person import AsylumClaim, Person, Sex
 from accords.labels import plain
 from accords.numbers import band, figure
+from accords.registry.changes import changes_output
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
 from accords.registry.describe import money, party, term_rows
 from accords.registry.loader import Registry
 from accords.registry.models import (
+    Agreement,
     ArrivalMode,
     Claim,
     Kind,
@@ -294,6 +296,43 @@ def agreement_page(
         "query": ("?" + urlencode(params)) if params else "",
     }
     return render(request, "agreement.html", context)
+
+
+def change_days(agreement: Agreement, since: str | None, until: str | None) -> tuple[date, date]:
+    """The interval asked for; by default from the day before the first status to the record's
+    end (the whole record as it became public)."""
+    first = agreement.status[0].date.earliest if agreement.status else agreement.as_of
+    start = optional_day(since, "from") or first - timedelta(days=1)
+    end = optional_day(until, "to") or agreement.as_of
+    if end < start:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"'to' ({end}) is before 'from' ({start})",
+            [ProblemItem(field="to", message="before 'from'", location="query")],
+        )
+    return start, end
+
+
+@router.get("/agreements/{agreement_id}/changes", response_class=HTMLResponse)
+def changes_page(
+    request: Request,
+    agreement_id: str,
+    reg: RegistryDep,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+) -> HTMLResponse:
+    agreement = deps.agreement(reg, agreement_id)
+    start, end = change_days(agreement, since, until)
+    out = changes_output(reg, agreement.id, start, end)
+    context = {
+        "section": "agreements",
+        "a": agreement,
+        "out": out,
+        "notes": SourceIndex(),
+        "query": "?" + urlencode({"from": start.isoformat(), "to": end.isoformat()}),
+    }
+    return render(request, "changes.html", context)
 
 
 @router.get("/compare", response_class=HTMLResponse)

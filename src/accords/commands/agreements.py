@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from accords.commands.common import (
     RegistryOption,
@@ -30,6 +31,7 @@ from accords.commands.render_agreement import (
 )
 from accords.commands.tables import fit
 from accords.labels import plain
+from accords.registry.changes import changes_output
 from accords.registry.describe import party
 from accords.registry.export import ExportFormat, export
 from accords.registry.loader import Registry, collect, default_agreements_dir
@@ -48,6 +50,7 @@ from accords.registry.outputs import (
 from accords.registry.search import search as search_registry
 from accords.registry.views import in_force_on
 from accords.validation import InputError
+from accords.visible import visible
 
 app = typer.Typer(help="Read, compare, validate and export the registry of agreements.")
 
@@ -231,6 +234,53 @@ def search(
         )
     with paged():
         console.print(fit(table, console))
+
+
+@app.command()
+def changes(
+    agreement_id: Annotated[str, typer.Argument(metavar="ID")],
+    since: Annotated[
+        str, typer.Option("--from", help="Changes after the record as known on this day.")
+    ],
+    until: Annotated[
+        str | None, typer.Option("--to", help="Up to the record as known on this day (today).")
+    ] = None,
+    as_json: JsonFlag = False,
+    registry: RegistryOption = None,
+) -> None:
+    """What became public about an agreement between two days: new facts (statuses, terms,
+    figures, rulings, claims) and new sources for known ones, each with its source."""
+    reg = open_registry(registry)
+    agreement = _get(reg, agreement_id)
+    start = parse_day(since, "--from")
+    end = parse_day(until, "--to") if until else date.today()
+    if end < start:
+        fail(f"--to {end} is before --from {start}")
+    found = changes_output(reg, agreement.id, start, end)
+    if as_json:
+        emit_json(found)
+        return
+    console.print(
+        Text(
+            f"{visible(agreement.title)}: what became public after {start}, by {end}: "
+            f"{found.new_facts} new facts, {found.new_sources} new sources for known ones.",
+            style="bold",
+        )
+    )
+    if not found.changes:
+        return
+    notes = Footnotes()
+    table = TextTable(expand=True)
+    table.add_column("public on")
+    table.add_column("part")
+    table.add_column("what became public")
+    for change in found.changes:
+        marks = "".join(f"[{n}]" for n in notes.cite_sources(change.sources))
+        what = change.what if change.new else f"(a new source) {change.what}"
+        table.add_row(change.public_on.isoformat(), change.section, f"{what} {marks}")
+    with paged():
+        console.print(fit(table, console))
+        console.print(fit(notes.table(), console))
 
 
 @app.command()

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from accords.labels import plain, plain_list
 from accords.registry.describe import nationality_text, period_text
+from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,
     ArrivalTerm,
@@ -37,6 +38,7 @@ from accords.registry.models import (
     TextFact,
 )
 from accords.registry.views import public_sources
+from accords.version import Versioned
 
 # The parts of an agreement that hold facts, in the order a reader meets them, in words.
 SECTIONS = {
@@ -157,3 +159,29 @@ def changes(agreement: Agreement, since: date, until: date) -> list[Change]:
         )
         found.append(change)
     return sorted(found, key=lambda c: (c.public_on, _ORDER.index(c.section)))
+
+
+class ChangesOutput(Versioned):
+    """`accords agreements changes --json` and `GET /api/agreements/{id}/changes`."""
+
+    agreement: str
+    since: date = Field(description="Changes are what was not public on this day ...")
+    until: date = Field(description="... and was by this one.")
+    new_facts: int
+    new_sources: int = Field(description="Sources added to facts already public on `since`.")
+    changes: list[Change]
+
+
+def changes_output(
+    registry: Registry, agreement_id: str, since: date, until: date
+) -> ChangesOutput:
+    found = changes(registry.get(agreement_id), since, until)
+    return ChangesOutput(
+        agreement=agreement_id,
+        since=since,
+        until=until,
+        new_facts=sum(c.new for c in found),
+        new_sources=sum(len(c.sources) for c in found if not c.new),
+        changes=found,
+        data_version=str(registry.version),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from accords.registry.models import Fact, Source
 
 
@@ -14,10 +16,12 @@ class SourceIndex:
 
     def cite(self, fact: Fact | None) -> list[int]:
         """The numbers of the fact's sources (none for a missing fact)."""
-        if fact is None:
-            return []
+        return [] if fact is None else self.cite_sources(fact.sources)
+
+    def cite_sources(self, sources: Sequence[Source]) -> list[int]:
+        """The numbers of these sources, numbering the new ones."""
         numbers = []
-        for source in fact.sources:
+        for source in sources:
             key = (source.url, source.quote)
             if key not in self._index:
                 self.sources.append(source)
