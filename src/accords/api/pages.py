@@ -33,6 +33,7 @@ from accords.api.runner import RunManager, prepare_scenario
 from accords.api.security import inline_policy
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
+from accords.citing import Citation, cite_answer
 from accords.commands.render_agreement import claim_threads
 from accords.engine.check import (
     CheckOutput,
@@ -118,6 +119,16 @@ templates.env.globals.update(
 templates.env.filters["quoted"] = _quoted
 templates.env.filters["plain"] = plain
 templates.env.filters["when"] = _when
+
+
+def _citation(request: Request, title: str, data_version: str | None = None) -> Citation:
+    """The "Cite this" block of a page: its permalink, read today, on this server's data (or,
+    for a run, the data it was run on)."""
+    data = data_version or str(request.app.state.registry.version)
+    return cite_answer(title, str(request.url), data, date.today())
+
+
+templates.env.globals["citation"] = _citation
 
 
 def render(
