@@ -34,7 +34,6 @@ from accords.api.security import inline_policy
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
 from accords.citing import Citation, cite_answer
-from accords.commands.render_agreement import claim_threads
 from accords.engine.check import (
     CheckOutput,
     CitationNumbers,
@@ -48,7 +47,7 @@ from accords.numbers import band, figure
 from accords.registry.changes import changes_output
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
-from accords.registry.describe import money, party, term_rows
+from accords.registry.describe import claim_threads, money, party, term_rows
 from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,

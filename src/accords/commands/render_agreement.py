@@ -6,7 +6,7 @@ printed last, so a reader can trace each statement to the page and the exact quo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
@@ -18,10 +18,9 @@ from accords.commands.common import TextTable, shown
 from accords.commands.tables import fit
 from accords.labels import plain
 from accords.registry.citations import SourceIndex
-from accords.registry.describe import money, party, term_rows
+from accords.registry.describe import claim_threads, money, party, term_rows
 from accords.registry.models import (
     Agreement,
-    Claim,
     Fact,
 )
 from accords.visible import visible
@@ -108,25 +107,6 @@ def _rulings(agreement: Agreement, notes: Footnotes) -> Table:
         ruling.append(visible(effect, lines=True))
         table.add_row(r.decided.text, f"{r.court}\n{r.case}", ruling)
     return table
-
-
-def claim_threads(claims: Sequence[Claim]) -> list[tuple[int, Claim]]:
-    """Claims in reading order: each claim, then what answered it, indented by depth."""
-    children: dict[str, list[Claim]] = {}
-    for c in claims:
-        for parent in c.responds_to[:1]:
-            children.setdefault(parent, []).append(c)
-    ordered: list[tuple[int, Claim]] = []
-
-    def visit(claim: Claim, depth: int) -> None:
-        ordered.append((depth, claim))
-        for child in sorted(children.get(claim.id, []), key=lambda x: x.said_on.earliest):
-            visit(child, depth + 1)
-
-    for c in sorted(claims, key=lambda x: x.said_on.earliest):
-        if not c.responds_to:
-            visit(c, 0)
-    return ordered
 
 
 def _claims(agreement: Agreement, notes: Footnotes) -> RenderableType:

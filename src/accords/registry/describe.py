@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from accords.labels import plain, plain_list
 from accords.registry.countries import country_name
-from accords.registry.models import Agreement, Fact, Money, Nationalities, NationalityMode
+from accords.registry.models import (
+    Agreement,
+    Claim,
+    Fact,
+    Money,
+    Nationalities,
+    NationalityMode,
+)
 from accords.registry.views import Dated
 
 
@@ -85,3 +94,22 @@ def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
             ("Duration", f"{d.value:g} {d.unit}" if d.value is not None else "unknown", [d])
         )
     return rows
+
+
+def claim_threads(claims: Sequence[Claim]) -> list[tuple[int, Claim]]:
+    """Claims in reading order: each claim, then what answered it, indented by depth."""
+    children: dict[str, list[Claim]] = {}
+    for c in claims:
+        for parent in c.responds_to[:1]:
+            children.setdefault(parent, []).append(c)
+    ordered: list[tuple[int, Claim]] = []
+
+    def visit(claim: Claim, depth: int) -> None:
+        ordered.append((depth, claim))
+        for child in sorted(children.get(claim.id, []), key=lambda x: x.said_on.earliest):
+            visit(child, depth + 1)
+
+    for c in sorted(claims, key=lambda x: x.said_on.earliest):
+        if not c.responds_to:
+            visit(c, 0)
+    return ordered
