@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,14 @@ def test_a_population_row_born_after_the_evaluation_date_is_refused(
     assert result.exit_code == 2
     assert "persons.csv:3: birth_date: after the evaluation date 2025-06-01" in result.stderr
     assert not out.exists()
+
+
+def test_dates_deep_in_a_scenario_are_read_as_dates(tmp_path: Path) -> None:
+    """Strict validation reads ISO text as a date at any depth; a number is still no date."""
+    text = SCENARIO.replace("    places: 50\n", "    places: 50\n    in_force_from: 2025-03-15\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    (use,) = load_scenario(path).agreements or []
+    assert use.in_force_from == date(2025, 3, 15)
+    found = _problem(load_scenario, path, text.replace("2025-03-15", "20250315"))
+    assert found[1] == "agreements[0].in_force_from"

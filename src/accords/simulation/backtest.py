@@ -23,18 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from accords.registry.loader import Registry
-from accords.registry.models import Source
+from accords.registry.models import Source, Strict
 from accords.simulation.result import PERCENTILES, RunResult
 from accords.simulation.run import simulate
-from accords.simulation.scenario import Scenario
+from accords.simulation.scenario import Month, Scenario
 from accords.validation import InputError, Problem, load_model
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Input(Strict):
@@ -56,23 +52,17 @@ class Measure(Strict):
     """The model figure compared: a series (and key) summed over whole months."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, serialize_by_alias=True
+        extra="forbid",
+        frozen=True,
+        allow_inf_nan=False,
+        populate_by_name=True,
+        serialize_by_alias=True,
     )
 
     series: str
     key: str = ""
-    start: date = Field(alias="from", description="First month counted (YYYY-MM).")
-    end: date = Field(alias="to", description="Last month counted (YYYY-MM).")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _months(cls, data: object) -> object:
-        if isinstance(data, dict):
-            return {
-                k: (f"{v}-01" if k in ("from", "to") and len(str(v)) == 7 else v)
-                for k, v in data.items()
-            }
-        return data
+    start: Month = Field(alias="from", description="First month counted (YYYY-MM).")
+    end: Month = Field(alias="to", description="Last month counted (YYYY-MM).")
 
 
 class Observed(Strict):

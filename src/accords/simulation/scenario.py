@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from accords.registry.countries import state_from_code_or_name
 from accords.registry.models import ArrivalMode, Money, Strict
@@ -37,16 +37,21 @@ NationalityCode = Annotated[str, AfterValidator(_nationality)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-def _month(value: object) -> object:
+def first_of_month(value: object) -> object:
     """`2025-02` or a date: a scenario runs in whole months, so the day is dropped."""
     if isinstance(value, date):
         return date(value.year, value.month, 1)
     if isinstance(value, str) and len(value) in (7, 10):
         try:
-            return _month(date.fromisoformat(value if len(value) == 10 else f"{value}-01"))
+            return first_of_month(date.fromisoformat(value if len(value) == 10 else f"{value}-01"))
         except ValueError:
             return value  # refused by the date field, with its line
     return value
+
+
+# A month, given as `2025-02` or as any day in it; validated per field, so the rest of a
+# document keeps its strict JSON reading (a model-level "before" step would lose it).
+Month = Annotated[date, BeforeValidator(first_of_month)]
 
 
 class SyntheticPopulation(Strict):
@@ -207,7 +212,7 @@ class Scenario(Strict):
     name: str = Field(min_length=1)
     description: str | None = None
     sender: StateCode
-    start: Annotated[date, Field(description="First month (YYYY-MM).")]
+    start: Annotated[Month, Field(description="First month (YYYY-MM).")]
     horizon_months: int = Field(ge=1, le=600)
     population: PopulationSpec
     agreements: list[AgreementUse] | None = Field(
@@ -224,13 +229,6 @@ class Scenario(Strict):
     costs: Costs = Costs()
     replicas: int = Field(default=10, ge=1, le=100_000)
     seed: int = Field(default=0, ge=0, le=2**63 - 1, description="At most 2^63 - 1.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _start_month(cls, data: object) -> object:
-        if isinstance(data, dict) and "start" in data:
-            data = {**data, "start": _month(data["start"])}
-        return data
 
     @model_validator(mode="after")
     def _unique_agreements(self) -> Scenario:
