@@ -8,7 +8,7 @@ same kind of `Draws`, asked person by person. Counts go into the model's own `Ta
 `Ledger`, so both give their results in the same series.
 
 Two uses:
-- tests/simulate/test_simpy_equivalence.py feeds both models the same fixed per-person draws:
+- tests/simulation/test_simpy_equivalence.py feeds both models the same fixed per-person draws:
   every monthly series must then be identical (costs to rounding), which checks that the
   vectorized steps implement these rules, one person at a time.
 - benchmarks/simulate.py --simpy times it against the vectorized model on random draws (the two

@@ -14,7 +14,7 @@ months, the default scenario's agreements and rates. The run also prints event c
 With --simpy, each size also runs the event-by-event SimPy model of the same rules
 (benchmarks/simpy_model.py; SimPy comes with the `dev` extra) on the same plan and population,
 and prints both rates, the ratio, and both models' event counts (which agree in distribution;
-on fixed draws they are identical, as tests/simulate/test_simpy_equivalence.py checks).
+on fixed draws they are identical, as tests/simulation/test_simpy_equivalence.py checks).
 With --anchor, the shared anchor's vectorised numpy monthly model (`../shared/anchors/simulate`)
 runs at each size in the same invocation, and the ratio of persons per second per replica is
 printed beside both peak RSS figures.

@@ -53,7 +53,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    """Where browser tests save screenshots: $ACCORDS_ARTIFACTS or tests/web/artifacts/."""
+    """Where browser tests save screenshots: $ACCORDS_ARTIFACTS or tests/api/artifacts/."""
     folder = Path(os.environ.get("ACCORDS_ARTIFACTS") or Path(__file__).parent / "artifacts")
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -2,7 +2,7 @@
 
 The server is uvicorn on 127.0.0.1 and a free port (`live_server`); every request to any other
 host is refused and recorded, so a page that needed a CDN would fail here. Screenshots go to
-tests/web/artifacts/ (or $ACCORDS_ARTIFACTS) for a person to look at.
+tests/api/artifacts/ (or $ACCORDS_ARTIFACTS) for a person to look at.
 """
 
 from __future__ import annotations
