@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import accords
+from accords.version import PACKAGE_VERSION
 
 _KEY = re.compile(r"[^a-z0-9]+")
 
@@ -29,7 +29,7 @@ def _bib(value: str) -> str:
 
 def cite_answer(title: str, url: str, data_version: str, accessed: date) -> Citation:
     """The citation of the page or answer at `url`, read on `accessed`."""
-    version = accords.__version__
+    version = PACKAGE_VERSION
     text = (
         f"accords project, “{title}”, accords {version}, data {data_version}, {url} "
         f"(accessed {accessed.isoformat()})."

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-import accords
+# The installed package's version, read without importing the package (which imports this).
+PACKAGE_VERSION = metadata.version("accords")
 
 if TYPE_CHECKING:
     from accords.registry.loader import Registry
@@ -89,13 +90,13 @@ def data_version(registry: Registry) -> DataVersion:
 
 def version_text(registry: Registry) -> str:
     """What `accords --version` prints: the package version and the data version."""
-    return f"accords {accords.__version__}\ndata {registry.version}"
+    return f"accords {PACKAGE_VERSION}\ndata {registry.version}"
 
 
 def provenance(registry: Registry, day: date) -> dict[str, str]:
     """What an evaluation's output says about where it came from (a Parquet file's footer)."""
     return {
-        "accords_version": accords.__version__,
+        "accords_version": PACKAGE_VERSION,
         "data_version": str(registry.version),
         "data_digest": registry.version.digest,
         "evaluated_on": day.isoformat(),

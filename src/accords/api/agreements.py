@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-import accords
 from accords.api import deps
 from accords.api.problems import ApiError, ProblemItem
 from accords.registry.changes import ChangesOutput, changes_output
@@ -33,7 +32,7 @@ from accords.registry.outputs import (
     view_agreement,
 )
 from accords.registry.views import in_force_on
-from accords.version import Versioned
+from accords.version import PACKAGE_VERSION, Versioned
 
 router = APIRouter(prefix="/api", tags=["agreements"])
 
@@ -95,7 +94,7 @@ def version(reg: RegistryDep) -> VersionOut:
     """The package version and the data version: quote them with any answer of this server."""
     data = reg.version
     return VersionOut(
-        accords_version=accords.__version__,
+        accords_version=PACKAGE_VERSION,
         data_version=str(data),
         data_digest=data.digest,
         newest_source=data.newest_source,

@@ -20,7 +20,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from swagger_ui_bundle import swagger_ui_path
 
-import accords
 from accords.api import agreements, cases, downloads, pages, simulations
 from accords.api.charts import plotly_js
 from accords.api.problems import (
@@ -38,6 +37,7 @@ from accords.api.security import SameOriginMiddleware
 from accords.api.settings import Settings
 from accords.registry.loader import load_registry
 from accords.report.plotly_css import plotly_styles
+from accords.version import PACKAGE_VERSION
 
 STATIC_DIR = Path(str(resources.files("accords.api") / "static"))
 
@@ -188,7 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="accords",
-        version=accords.__version__,
+        version=PACKAGE_VERSION,
         description=DESCRIPTION,
         docs_url=None,  # FastAPI's own /docs loads Swagger UI from a CDN: served below instead
         redoc_url=None,

@@ -23,7 +23,6 @@ from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
-import accords
 from accords.api import deps
 from accords.api.agreements import compare_output
 from accords.api.charts import figure_json, timeline_chart
@@ -73,6 +72,7 @@ from accords.simulation.plan import build_plan
 from accords.simulation.scenario import Overrides, default_scenario_path, load_scenario
 from accords.simulation.series import TotalKey
 from accords.store import RunRecord, StoreError
+from accords.version import PACKAGE_VERSION
 from accords.visible import visible
 
 router = APIRouter(include_in_schema=False)
@@ -110,7 +110,7 @@ templates.env.finalize = _inert
 templates.env.globals.update(
     party=party,
     money=money,
-    version=accords.__version__,
+    version=PACKAGE_VERSION,
     fmt=figure,
     section=None,
     plotly_style_ids=tuple(plotly_styles()),

@@ -20,7 +20,6 @@ from plotly.offline import get_plotlyjs
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-import accords
 from accords.engine.reasons import REASONS, Group
 from accords.labels import plain, plain_reason
 from accords.law.national import INA_OWN_COUNTRY
@@ -34,6 +33,7 @@ from accords.simulation.series import TotalKey, total_text
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
 from accords.validation import InputError
+from accords.version import PACKAGE_VERSION
 from accords.visible import visible
 
 from .charts import (
@@ -575,7 +575,7 @@ def render_report(
         + "</dl>"
         f'<nav aria-label="Contents"><ol>{nav}</ol></nav></header>'
         "<main>" + "".join(sections) + "</main>"
-        f"<footer><p>Generated {e(generated)} by accords {e(accords.__version__)}. These are "
+        f"<footer><p>Generated {e(generated)} by accords {e(PACKAGE_VERSION)}. These are "
         "model outputs for the scenario above, not observations"
         + (", and the population is synthetic" if synthetic else "")
         + ". Every figure the scenario does not take from a cited source is marked "

@@ -20,11 +20,11 @@ import numpy as np
 import polars as pl
 from ruamel.yaml import YAML
 
-import accords
 from accords.simulation import calibration
 from accords.simulation.model import ReplicaResult
 from accords.simulation.plan import Plan, describe
 from accords.simulation.series import SERIES, Measure, TotalKey
+from accords.version import PACKAGE_VERSION
 
 PERCENTILES = (5, 50, 95)
 
@@ -207,7 +207,7 @@ def summarise(plan: Plan, results: list[ReplicaResult]) -> RunResult:
         "scenario": scenario.name,
         "scenario_hash": scenario.digest(),
         "registry_version": plan.registry_version,
-        "package_version": accords.__version__,
+        "package_version": PACKAGE_VERSION,
         "seed": scenario.seed,
         "replicas": len(results),
         "start": month_start(plan.days[0]).isoformat(),

@@ -43,7 +43,6 @@ import duckdb
 import platformdirs
 import polars as pl
 
-import accords
 from accords.atomic import atomic_path
 from accords.registry.loader import AGREEMENT_SUFFIXES, Registry, default_agreements_dir
 from accords.simulation.plan import registry_version
@@ -52,7 +51,7 @@ from accords.simulation.scenario import Scenario
 from accords.store import liveness
 from accords.store.records import STATUSES, RunRecord, Status
 from accords.store.scenario_text import resolved_yaml
-from accords.version import data_digest
+from accords.version import PACKAGE_VERSION, data_digest
 
 log = logging.getLogger("accords.store")
 
@@ -350,7 +349,7 @@ class RunStore:
                     scenario.seed,
                     scenario.replicas,
                     version,
-                    accords.__version__,
+                    PACKAGE_VERSION,
                     source,
                     now,
                     now,
