@@ -47,7 +47,8 @@ def test_a_run_writes_summary_monthly_and_scenario(tmp_path: Path) -> None:
         app, [str(scenario), "--out", str(out), "--replicas", "2", "--seed", "5", "--workers", "1"]
     )
     assert result.exit_code == 0, result.output
-    assert "wrongful" in result.output and "transfers [return:MEX]" in result.output
+    assert "wrongful transfers" in result.output
+    assert "transferred: return to MEX" in result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["replicas"] == 2 and summary["seed"] == 5
     assert summary["population"]["synthetic"] is True

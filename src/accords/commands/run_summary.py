@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from accords.commands.common import shown
-from accords.simulation.series import TotalKey, total_text
+from accords.simulation.series import TotalKey, total_text, total_words
 
 
 def summary_table(s: dict[str, Any]) -> Table:
@@ -49,9 +49,8 @@ def summary_table(s: dict[str, Any]) -> Table:
         stats = s["totals"].get(key)
         if stats is None:
             continue
-        # A space before the key lets "capacity_use_peak [usa-slv-2025]" wrap between its words.
-        label = shown(key.replace("[", " ["))
-        table.add_row(label, *(total_text(TotalKey.parse(key), stats[p]) for p in PCTS))
+        total = TotalKey.parse(key)
+        table.add_row(shown(total_words(total)), *(total_text(total, stats[p]) for p in PCTS))
     return table
 
 

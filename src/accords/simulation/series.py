@@ -129,6 +129,32 @@ def total_text(total: TotalKey, value: float) -> str:
     return figure(value)
 
 
+_AFTER = {Measure.SUM: "", Measure.END: ", at the end", Measure.PEAK: ", at most"}
+
+
+def total_words(total: TotalKey) -> str:
+    """A total in words for a person: "transferred: return to GTM", "held by the receiver, at
+    most: usa-slv-2025", "cost (USD)"; the name with its key where no series declares it."""
+    for spec in SERIES.values():
+        for measure in spec.measures:
+            if spec.total(measure) == total.name:
+                words = spec.label + _AFTER[measure]
+                break
+        else:
+            continue
+        break
+    else:
+        return total.label
+    if not total.key:
+        return words
+    if spec.key is KeyKind.CURRENCY:
+        return f"{words} ({total.key})"
+    if total.key == "all":
+        return f"{words}: all destinations"
+    key = total.key.replace("return:", "return to ", 1)
+    return f"{words}: {key}"
+
+
 def unit_of(total: TotalKey) -> Unit:
     """The unit of a total (`transfers[...]`, `stock_peak[...]`, `cost_total[USD]`, ...)."""
     for spec in SERIES.values():
