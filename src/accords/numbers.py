@@ -29,6 +29,13 @@ def people(value: float) -> str:
     return f"{round(value):,}"
 
 
+def share(value: float) -> str:
+    """A share as a whole percentage, so a column of shares reads alike: `0.994` → "99%"."""
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.0%}"
+
+
 def money(value: float, currency: str = "") -> str:
     """`2.5e9` → "2.50 billion USD"; `4.2e6` → "4.2 million USD"; smaller sums in full."""
     if not math.isfinite(value):

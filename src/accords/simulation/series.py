@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from accords.numbers import figure, people
+from accords.numbers import figure, people, share
 
 
 class KeyKind(StrEnum):
@@ -123,10 +123,11 @@ class TotalKey:
 
 def total_text(total: TotalKey, value: float) -> str:
     """One total's value for a person: counts of people as whole persons (a percentile of a
-    count rounded), shares and money as figures."""
-    if unit_of(total) in (Unit.PERSONS, Unit.PERSON_MONTHS):
+    count rounded), shares as percentages, money as figures."""
+    unit = unit_of(total)
+    if unit in (Unit.PERSONS, Unit.PERSON_MONTHS):
         return people(value)
-    return figure(value)
+    return share(value) if unit is Unit.SHARE else figure(value)
 
 
 _AFTER = {Measure.SUM: "", Measure.END: ", at the end", Measure.PEAK: ", at most"}
