@@ -78,6 +78,20 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.csv"]
 
 
+def test_a_dead_processs_probe_file_is_removed_too(tmp_path: Path) -> None:
+    """refuse_bad_output probes a folder with a file named like a partial folder."""
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    probe = tmp_path / f"{PARTIAL_PREFIX}{dead.stdout.strip()}-probe"
+    probe.write_text("", encoding="utf-8")
+    write_text_atomic(tmp_path / "out.csv", "x\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
 def test_a_running_processs_partial_folder_is_kept(tmp_path: Path) -> None:
     alive = tmp_path / f"{PARTIAL_PREFIX}{os.getppid()}-abc"
     alive.mkdir()

@@ -36,7 +36,10 @@ def remove_stale(folder: Path) -> list[Path]:
     for found in folder.glob(f"{PARTIAL_PREFIX}*"):
         pid_text = found.name.removeprefix(PARTIAL_PREFIX).split("-", 1)[0]
         if pid_text.isdigit() and int(pid_text) != os.getpid() and not _alive(int(pid_text)):
-            shutil.rmtree(found, ignore_errors=True)
+            if found.is_dir():
+                shutil.rmtree(found, ignore_errors=True)
+            else:  # a writability probe its process did not live to remove
+                found.unlink(missing_ok=True)
             removed.append(found)
     return removed
 
