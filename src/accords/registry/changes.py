@@ -9,13 +9,15 @@ plus these changes: nothing here is dated differently from the views.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from accords.labels import plain, plain_list
-from accords.registry.describe import nationality_text, period_text
+from accords.registry.describe import money, nationality_text, period_text
+from accords.registry.export import iter_facts
 from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,
@@ -65,13 +67,6 @@ class Change(BaseModel):
     sources: list[Source] = Field(description="The sources that became public in the interval.")
 
 
-def _money(fact: PriceItem | ReportedNumber) -> str:
-    money = fact.money
-    if money is None or money.amount is None:
-        return "amount not given"
-    return f"{money.currency} {money.amount:,.0f} ({money.price_year} prices)"
-
-
 def _people(value: float | None) -> str:
     return "number not given" if value is None else f"{value:,.0f} people"
 
@@ -96,7 +91,7 @@ def describe_fact(fact: Fact, agreement: Agreement) -> str:
         case Facility():
             return f"facility: {fact.name}" + (f", {fact.location}" if fact.location else "")
         case PriceItem():
-            return f"{fact.label}: {_money(fact)}"
+            return f"{fact.label}: {money(fact.money)}"
         case Capacity() | Quota():
             return f"{fact.label}: {_people(fact.people)}"
         case TermLength():
@@ -107,7 +102,7 @@ def describe_fact(fact: Fact, agreement: Agreement) -> str:
                 return f"{fact.unit}: not given"
             return _people(fact.value) if fact.unit == "people" else f"{fact.value:g} {fact.unit}"
         case ReportedNumber():
-            value = _people(fact.people) if fact.money is None else _money(fact)
+            value = _people(fact.people) if fact.money is None else money(fact.money)
             return f"{fact.label} (to {fact.refers_to}): {value}"
         case Ruling():
             return f"{fact.court}, {fact.case} ({fact.decided}): {fact.holding}"
@@ -117,25 +112,12 @@ def describe_fact(fact: Fact, agreement: Agreement) -> str:
     return type(fact).__name__
 
 
-def _facts(model: BaseModel) -> Iterator[Fact]:
-    """Every fact in the model, at any depth (a facility's capacity is a fact of its own)."""
-    if isinstance(model, Fact):
-        yield model
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, BaseModel):
-                yield from _facts(item)
-
-
 def record_facts(agreement: Agreement) -> Iterator[tuple[str, Fact]]:
     """Every fact of the agreement's record, with the section (in words) it is in."""
-    for name, section in SECTIONS.items():
-        value = getattr(agreement, name)
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, BaseModel):
-                for fact in _facts(item):
-                    yield section, fact
+    for path, fact in iter_facts(agreement):
+        section = SECTIONS.get(re.split(r"[.\[]", path, maxsplit=1)[0])
+        if section is not None:
+            yield section, fact
 
 
 def changes(agreement: Agreement, since: date, until: date) -> list[Change]:
