@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from accords.atomic import PARTIAL_PREFIX, atomic_path, refuse_bad_output, write_text_atomic
+from accords.atomic import (
+    PARTIAL_PREFIX,
+    atomic_path,
+    refuse_bad_output,
+    refuse_overwriting,
+    write_text_atomic,
+)
 from accords.validation import InputError
 
 POPULATION = "id,present_in,citizenships\na,USA,VEN\n"
@@ -21,7 +27,8 @@ POPULATION = "id,present_in,citizenships\na,USA,VEN\n"
 
 def _refusal(target: Path, inputs: tuple[Path, ...] = ()) -> str:
     with pytest.raises(InputError) as caught:
-        refuse_bad_output(target, inputs)
+        refuse_overwriting(target, inputs)
+        refuse_bad_output(target)
     (problem,) = caught.value.problems
     assert problem.field == "--out"
     return problem.message
@@ -47,7 +54,8 @@ def test_an_output_under_a_file_cannot_be_created(tmp_path: Path) -> None:
 
 
 def test_a_good_output_is_accepted_and_nothing_is_left(tmp_path: Path) -> None:
-    refuse_bad_output(tmp_path / "new" / "out.csv", (tmp_path / "in.csv",))
+    refuse_overwriting(tmp_path / "new" / "out.csv", (tmp_path / "in.csv",))
+    refuse_bad_output(tmp_path / "new" / "out.csv")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -75,36 +75,43 @@ def write_text_atomic(target: Path, text: str) -> None:
     write_atomic(target, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def refuse_bad_output(target: Path, inputs: Sequence[Path] = (), option: str = "--out") -> None:
-    """Refuse, before any work, an output that is a folder, an input, or cannot be written.
+def _refuse(target: Path, option: str, message: str) -> None:
+    raise InputError([Problem(target, None, None, option, message)])
 
-    Found after an hour of evaluation, an unwritable output would waste the hour; an output
-    equal to the input would replace the data it was computed from.
+
+def refuse_bad_output(target: Path, option: str = "--out") -> None:
+    """Refuse, before any work, an output that is a folder or cannot be written.
+
+    Found after an hour of evaluation, an unwritable output would waste the hour.
     """
-
-    def refuse(message: str) -> None:
-        raise InputError([Problem(target, None, None, option, message)])
-
     if target.is_dir():
-        refuse("is a folder; give a file name")
+        _refuse(target, option, "is a folder; give a file name")
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        _refuse(target, option, f"cannot be created: {ancestor} is not a folder")
+    if ancestor == target.parent:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=ancestor)
+        except OSError as exc:
+            _refuse(target, option, f"cannot be written in {ancestor}: {exc.strerror}")
+        else:
+            os.close(fd)
+            Path(probe).unlink()
+    elif not os.access(ancestor, os.W_OK | os.X_OK):
+        _refuse(target, option, f"cannot be created: {ancestor} is not writable")
+
+
+def refuse_overwriting(target: Path, inputs: Sequence[Path], option: str = "--out") -> None:
+    """Refuse an output that is one of the inputs under any name (a link counts): writing it
+    would replace the data it is computed from."""
     for source in inputs:
         same = target.resolve() == source.resolve() or (
             target.exists() and source.exists() and target.samefile(source)
         )
         if same:
-            refuse(f"is the input {source}; writing it would replace the data it is computed from")
-    ancestor = target.parent
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        refuse(f"cannot be created: {ancestor} is not a folder")
-    if ancestor == target.parent:
-        try:
-            fd, probe = tempfile.mkstemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=ancestor)
-        except OSError as exc:
-            refuse(f"cannot be written in {ancestor}: {exc.strerror}")
-        else:
-            os.close(fd)
-            Path(probe).unlink()
-    elif not os.access(ancestor, os.W_OK | os.X_OK):
-        refuse(f"cannot be created: {ancestor} is not writable")
+            message = (
+                f"is the input {source}; writing it would replace the data it is computed from"
+            )
+            _refuse(target, option, message)

@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from accords.atomic import refuse_overwriting
 from accords.commands.common import (
     RegistryOption,
     console,
@@ -131,10 +132,9 @@ def evaluate_command(
     """
     try:
         if cluster is None or out.suffix:
-            check_output(out)  # the format first: it needs no input
+            check_output(out)
         files = population_files(population)
-        if cluster is None or out.suffix:
-            check_output(out, files)
+        refuse_overwriting(out, files)
     except InputError as exc:
         fail_input(exc)
     reg = open_registry(registry)

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 from distributed import Client, as_completed
 
-from accords.atomic import staging_folder
+from accords.atomic import refuse_overwriting, staging_folder
 from accords.engine.stream import (
     Summary,
     check_unique_ids,
@@ -64,11 +64,10 @@ def evaluate_on_cluster(
     (nothing written)."""
     dataset = out.suffix == ""
     if not dataset:
-        check_output(out)  # the format first: it needs no input
+        check_output(out)
     files = population_files(source)
-    if not dataset:
-        check_output(out, files)
-    elif out.exists() and any(out.iterdir()):
+    refuse_overwriting(out, files)
+    if dataset and out.exists() and any(out.iterdir()):
         raise InputError([Problem(out, None, None, "", "the output folder is not empty")])
     with staging_folder(out) as staging:
         parts = [staging / f"part-{i:05d}.parquet" for i in range(len(files))]

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
+from accords.atomic import refuse_overwriting
 from accords.engine.evaluate import evaluate_frame
 from accords.engine.person import SCHEMA
 from accords.engine.population import validate_population
@@ -185,9 +186,9 @@ def evaluate_files(
     `check_ids`, uniqueness across batches is left to the caller (a partition of a larger
     population is checked with the others, from the returned hashes). A Parquet output
     carries `metadata` (`accords.version.provenance`) in its footer."""
-    check_output(out)  # the format first: it needs no input
+    check_output(out)
     files = population_files(source)
-    check_output(out, files)
+    refuse_overwriting(out, files)
     counts: list[pl.DataFrame] = []
     hashes: list[np.ndarray] = []
     persons = 0

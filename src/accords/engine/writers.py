@@ -11,7 +11,7 @@ the same bytes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,15 +28,16 @@ ROW_GROUP_ROWS = 1 << 20
 Write = Callable[[pl.DataFrame], None]
 
 
-def check_output(path: Path, inputs: Sequence[Path] = ()) -> None:
-    """Refuse an output whose suffix names no format this writes, or that cannot be written."""
+def check_output(path: Path) -> None:
+    """Refuse an output whose suffix names no format this writes, or that cannot be written;
+    it needs no input, so it runs before any is read."""
     if path.suffix.lower() not in FORMATS:
         known = ", ".join(f"{suffix} for {name}" for suffix, name in FORMATS.items())
         got = f"the suffix {path.suffix!r}" if path.suffix else "a name without a suffix"
         raise InputError(
             [Problem(path, None, None, "", f"cannot tell the output format from {got}", known)]
         )
-    refuse_bad_output(path, inputs)
+    refuse_bad_output(path)
 
 
 class _Parquet:
