@@ -11,7 +11,6 @@ import os
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from accords.commands.common import (
@@ -20,6 +19,7 @@ from accords.commands.common import (
     emit_json,
     fail_input,
     open_registry,
+    progress_bar,
     shown,
 )
 from accords.numbers import figure, money, people
@@ -117,15 +117,7 @@ def backtest_command(
         fail_input(exc)
     reg = open_registry(registry)
     runs: list[tuple[Backtest, RunResult, list[Row]]] = []
-    with Progress(
-        TextColumn("[bold]backtest[/bold] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json,
-    ) as progress:
+    with progress_bar("backtest", disable=as_json) as progress:
         task = progress.add_task("", total=len(backtests))
         for backtest in backtests:
             progress.update(task, description=backtest.id)

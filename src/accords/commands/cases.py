@@ -10,7 +10,6 @@ from typing import Annotated
 
 import polars as pl
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from accords.atomic import refuse_overwriting
@@ -22,6 +21,7 @@ from accords.commands.common import (
     fail_input,
     open_registry,
     parse_day,
+    progress_bar,
     shown,
 )
 from accords.commands.render_check import VERDICT_STYLE, render_check
@@ -142,16 +142,8 @@ def evaluate_command(
     chosen = reg.select(_select(reg, agreement))
     footer = provenance(reg, day)
     started = time.perf_counter()
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("persons"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("evaluating", total=count_rows(files))
+    with progress_bar("evaluating", "persons") as progress:
+        task = progress.add_task("", total=count_rows(files))
 
         def advance(rows: int) -> None:
             progress.advance(task, rows)

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from rich.console import Console, HighlighterType, JustifyMethod, OverflowMethod, RenderableType
 from rich.errors import MarkupError
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.style import Style, StyleType
 from rich.table import Table
 from rich.text import Text
@@ -89,6 +90,21 @@ class TextTable(Table):
 
 
 console = SafeConsole()
+
+
+def progress_bar(label: str, unit: str = "", *, disable: bool = False) -> Progress:
+    """The bar long commands show while they work: what, how far (done of total, in `unit`),
+    for how long; it leaves the screen when done, and is off for machine-readable output."""
+    columns = [
+        TextColumn(f"[bold]{escape(label)}[/bold] {{task.description}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *([TextColumn(escape(unit))] if unit else []),
+        TimeElapsedColumn(),
+    ]
+    return Progress(*columns, console=console, transient=True, disable=disable)
+
+
 errors = SafeConsole(stderr=True)
 
 RegistryOption = Annotated[

@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from accords.atomic import write_text_atomic
 from accords.commands.common import (
@@ -26,6 +25,7 @@ from accords.commands.common import (
     fail,
     fail_input,
     open_registry,
+    progress_bar,
     shown,
 )
 from accords.commands.run_summary import comparison_table, summary_table
@@ -112,17 +112,9 @@ def simulate(
         run_id = store.create(loaded, source="cli", scenario_path=origin, registry=reg)
         with (
             store.recording(run_id, loaded.replicas, on_store_error=_store_error) as run,
-            Progress(
-                TextColumn("[bold]simulating[/bold]"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-                disable=as_json,
-            ) as progress,
+            progress_bar("simulating", "replicas", disable=as_json) as progress,
         ):
-            task = progress.add_task("replicas", total=loaded.replicas)
+            task = progress.add_task("", total=loaded.replicas)
 
             def on_replica(result: object) -> None:
                 progress.advance(task)
