@@ -123,7 +123,11 @@ def agreement_changes(
     ],
     until: Annotated[
         deps.Day | None,
-        Query(alias="to", description="Up to the record as known on this day (default today)."),
+        Query(
+            alias="to",
+            description="Up to the record as known on this day (default today); not before "
+            "`from` (a 422 naming `to`).",
+        ),
     ] = None,
 ) -> ChangesOutput:
     """New facts (statuses, terms, figures, rulings, claims) and new sources for known facts,

@@ -22,12 +22,11 @@ from swagger_ui_bundle import swagger_ui_path
 
 from accords.api import agreements, cases, downloads, pages, simulations
 from accords.api.charts import plotly_js
+from accords.api.openapi import build_openapi
 from accords.api.problems import (
-    PROBLEM_MEDIA_TYPE,
     PROBLEM_TYPES,
     ApiError,
     BodyLimitMiddleware,
-    Problem,
     problem_from_http,
     problem_from_request_validation,
     problem_response,
@@ -107,72 +106,6 @@ def _install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_error)
 
 
-def _problem_openapi(app: FastAPI) -> dict[str, Any]:
-    """The generated schema, with every error response documented as a problem document."""
-    if app.openapi_schema:
-        return app.openapi_schema
-    from fastapi.openapi.utils import get_openapi
-
-    schema = get_openapi(
-        title=app.title,
-        version=app.version,
-        description=app.description,
-        routes=app.routes,
-    )
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
-    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-    components.update(problem.pop("$defs", {}))
-    components["Problem"] = problem
-    components.update(cases.person_schemas())
-    components.pop("HTTPValidationError", None)
-    components.pop("ValidationError", None)
-    problem_ref = {"$ref": "#/components/schemas/Problem"}
-    ids = app.state.registry.ids
-    for path, operations in schema.get("paths", {}).items():
-        for operation in operations.values():
-            for parameter in operation.get("parameters", []):
-                # Agreement ids given as parameters must be the registry's: say which they are.
-                if parameter["name"] in ("agreement", "ids") and parameter["in"] == "query":
-                    _set_items_enum(parameter["schema"], ids)
-            responses = operation.setdefault("responses", {})
-            codes = {"422", "500"}
-            if "{" in path:
-                codes.add("404")
-            if operation.get("requestBody"):
-                codes.add("413")
-            if path.startswith("/api/simulations/{"):
-                codes.add("409")
-            if path == "/api/simulations" and "requestBody" in operation:
-                codes.add("429")
-            if path == "/api/evaluate":
-                codes.add("415")
-            for code in sorted(codes):
-                entry = responses.setdefault(code, {})
-                entry["description"] = entry.get("description") or PROBLEM_TITLES.get(code, "Error")
-                if code == "422":
-                    entry["description"] = "Invalid request (problem document)"
-                entry["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
-    app.openapi_schema = schema
-    return schema
-
-
-def _set_items_enum(schema: dict[str, Any], values: list[str]) -> None:
-    """Put `enum` on the array items of a (possibly nullable) array parameter schema."""
-    for option in schema.get("anyOf", [schema]):
-        if option.get("type") == "array":
-            option["items"] = {"type": "string", "enum": values}
-
-
-PROBLEM_TITLES = {
-    "404": "Not found (problem document)",
-    "409": "The run has no results yet (problem document)",
-    "413": "Payload too large (problem document)",
-    "415": "Unsupported media type (problem document)",
-    "429": "Too many runs (problem document)",
-    "500": "Internal error (problem document)",
-}
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole server: API, pages and static files, with `settings`' limits and store."""
     settings = settings or Settings.from_env()
@@ -247,7 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
 
     def openapi() -> dict[str, Any]:
-        return _problem_openapi(app)
+        return build_openapi(app)
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -42,7 +42,11 @@ RegistryDep = Annotated[Registry, Depends(deps.registry)]
 SettingsDep = Annotated[Settings, Depends(deps.settings)]
 DateQuery = Annotated[
     deps.Day | None,
-    Query(alias="date", description="Day to evaluate (YYYY-MM-DD; default today)."),
+    Query(
+        alias="date",
+        description="Day to evaluate (YYYY-MM-DD; default today). No person may be born after "
+        "it: a later `birth_date` is a 422 naming `birth_date`.",
+    ),
 ]
 AgreementQuery = Annotated[
     list[str] | None,
@@ -53,15 +57,16 @@ PARQUET = "application/vnd.apache.parquet"
 VERDICT_COLUMNS = ("person_id", "agreement", "verdict", "reasons", "fail_mask", "unknown_mask")
 
 
-STATE_REF = {"$ref": "#/components/schemas/StateCode"}
+STATE_REF = {"$ref": "#/components/schemas/State"}
 
 
 def person_schemas() -> dict[str, dict[str, Any]]:
     """The Person schema for the OpenAPI document, saying what validation will demand.
 
-    The engine's model types state codes as plain strings and checks them in a validator; the
-    API's schema lists the codes (`StateCode`) and says that age and birth date exclude each
-    other, so a client (or a schema-driven test) knows what is valid before sending it.
+    The engine's model types states as plain strings and reads them in a validator; the API's
+    schema lists the spellings it reads (`State`: codes and English names) and says that age
+    and birth date exclude each other, so a client (or a schema-driven test) knows what is
+    valid before sending it.
     """
     ref = "#/components/schemas/{model}"
     person = Person.model_json_schema(ref_template=ref)
@@ -73,14 +78,12 @@ def person_schemas() -> dict[str, dict[str, Any]]:
         for option in props[name]["anyOf"]:
             if option.get("type") == "array":
                 option["items"] = STATE_REF
+    props["birth_date"]["description"] = (
+        "On or before the day evaluated (the query's `date`, default today)."
+    )
     person["not"] = {
         "required": ["age", "birth_date"],
         "properties": {"age": {"type": "integer"}, "birth_date": {"type": "string"}},
-    }
-    schemas["StateCode"] = {
-        "type": "string",
-        "enum": list(deps.state_codes()),
-        "description": "An ISO 3166-1 alpha-3 code (XKX for Kosovo).",
     }
     schemas["Person"] = person
     return schemas

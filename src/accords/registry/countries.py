@@ -123,6 +123,25 @@ def resolve_party(text: str, *, allow_non_state: bool = True) -> str:
     raise ValueError(describe_bad_code(text, allow_non_state=allow_non_state))
 
 
+def spellings(*, allow_non_state: bool = True) -> list[str]:
+    """Every code and English name `resolve_party` reads as exactly one party, codes first.
+
+    These are the spellings a schema can list (an API's enum); the reader also takes each of
+    them in any case, without accents or punctuation. Names that fit several states
+    ("Korea") are left out: they are refused.
+    """
+    valid = is_party if allow_non_state else is_state
+    codes = sorted(c for c in [*_iso_names(), *NON_STATE_PARTIES] if valid(c))
+    names = []
+    for name in dict.fromkeys(n for found in _english_names().values() for n in found):
+        try:
+            resolve_party(name, allow_non_state=allow_non_state)
+        except ValueError:
+            continue
+        names.append(name)
+    return list(dict.fromkeys([*codes, *sorted(names)]))
+
+
 @cache
 def _iso_names() -> dict[str, str]:
     # The name people use ("Venezuela", not "Venezuela, Bolivarian Republic of") where ISO

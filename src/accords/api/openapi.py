@@ -1,0 +1,196 @@
+"""The OpenAPI document: what each operation accepts and answers, as exactly as a schema can.
+
+FastAPI's generated schema says what the route signatures say. Much of what the API accepts is
+decided elsewhere (a person is validated strictly by the engine's reader, a state is read from
+its code or English name, a simulation is bounded by the server's settings), so this module
+completes the document from the same sources the API reads: the registry's agreement ids, the
+spellings `resolve_party` accepts, this server's limits, and every error as a problem document.
+A schema-driven client (or test) can then tell a valid request from an invalid one before
+sending it. Rules that cross two parts of a request (a birth date after the query's date, a
+query value that replaces the scenario's) are stated in words where they apply.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from accords.api import cases
+from accords.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from accords.api.settings import Settings
+from accords.registry.countries import is_party, spellings
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+PROBLEM_TITLES = {
+    "404": "Not found (problem document)",
+    "409": "The run has no results yet (problem document)",
+    "413": "Payload too large (problem document)",
+    "415": "Unsupported media type (problem document)",
+    "422": "Invalid request (problem document)",
+    "429": "Too many runs (problem document)",
+    "500": "Internal error (problem document)",
+}
+
+PARTY_FILTERS = ("sender", "receiver")
+# Query parameters that a server setting bounds: (parameter, setting).
+SIMULATION_LIMITS = {
+    "replicas": "max_replicas",
+    "size": "max_population_size",
+    "horizon_months": "max_horizon_months",
+}
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The app's OpenAPI document, completed as the module docstring says (built once)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem.pop("$defs", {}))
+    components["Problem"] = problem
+    components.update(cases.person_schemas())
+    components.update(state_schemas())
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    settings: Settings = app.state.settings
+    ids: list[str] = app.state.registry.ids
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _complete_parameter(parameter, path, ids, settings)
+            _document_problems(path, operation)
+    _add_links(schema["paths"])
+    app.openapi_schema = schema
+    return schema
+
+
+def state_schemas() -> dict[str, dict[str, Any]]:
+    """`State` (a state by code or name, as persons give it) and `Party` (also the EU).
+
+    The codes are an enum; the names, a pattern listing each one (a schema-driven tool
+    enumerates an enum value by value, and there are some 450 names).
+    """
+    tolerance = (
+        "; a name is also read in any case and without accents or punctuation, and a name "
+        "that fits several states (`Korea`) is refused, listing them."
+    )
+    schemas = {}
+    for name, allow_non_state, what in (
+        ("State", False, "A state: its ISO 3166-1 alpha-3 code (XKX for Kosovo)"),
+        ("Party", True, "A party: a state's alpha-3 code (EUE for the European Union)"),
+    ):
+        codes = [s for s in spellings(allow_non_state=allow_non_state) if is_party(s)]
+        names = [s for s in spellings(allow_non_state=allow_non_state) if not is_party(s)]
+        schemas[name] = {
+            "anyOf": [
+                {"type": "string", "enum": codes},
+                {"type": "string", "pattern": "^(" + "|".join(map(_literal, names)) + ")$"},
+            ],
+            "description": f"{what} or its English name{tolerance}",
+        }
+    return schemas
+
+
+REGEX_SPECIAL = frozenset(".^$*+?()[]{}|\\/")
+
+
+def _literal(text: str) -> str:
+    """`text` as a regular expression matching only itself (ECMA 262 and Python alike)."""
+    return "".join("\\" + c if c in REGEX_SPECIAL else c for c in text)
+
+
+def _complete_parameter(
+    parameter: dict[str, Any], path: str, ids: list[str], settings: Settings
+) -> None:
+    if parameter["in"] != "query":
+        return
+    schema = parameter["schema"]
+    # A query string cannot carry null: an optional parameter is one that may be left out.
+    options = [o for o in schema.pop("anyOf", [schema]) if o.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    else:
+        schema["anyOf"] = options
+    name = parameter["name"]
+    if name in ("agreement", "ids"):
+        # Agreement ids given as parameters must be the registry's: say which they are.
+        schema["items"] = {"type": "string", "enum": ids}
+    elif name in PARTY_FILTERS and path == "/api/agreements":
+        schema.pop("type", None)
+        schema["anyOf"] = [
+            {"$ref": "#/components/schemas/Party"},
+            {"type": "string", "maxLength": 0, "description": "Empty: any."},
+        ]
+    elif name in SIMULATION_LIMITS and path == "/api/simulations":
+        limit = int(getattr(settings, SIMULATION_LIMITS[name]))
+        schema["maximum"] = limit
+        parameter["description"] = (
+            f"{parameter.get('description', '')} At most {limit:,} on this server (setting "
+            f"{SIMULATION_LIMITS[name]}); more is a 422 limit-exceeded."
+        ).strip()
+
+
+def _document_problems(path: str, operation: dict[str, Any]) -> None:
+    """Every error status the operation can answer, each as a problem document."""
+    responses = operation.setdefault("responses", {})
+    codes = {"422", "500"}
+    if "{" in path:
+        codes.add("404")
+    if operation.get("requestBody"):
+        codes.add("413")
+    if path.startswith("/api/simulations/{"):
+        codes.add("409")
+    if path == "/api/simulations" and "requestBody" in operation:
+        codes.add("429")
+    if path == "/api/evaluate":
+        codes.add("415")
+    for code in sorted(codes):
+        entry = responses.setdefault(code, {})
+        if code == "422" or not entry.get("description"):
+            entry["description"] = PROBLEM_TITLES[code]
+        entry["content"] = {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}}
+
+
+# What a response names that another operation reads: (path, method, status) -> the operations
+# it leads to, each with its path parameter and where the value is in the response.
+LINKS: dict[tuple[str, str, str], list[tuple[str, str, str, str]]] = {
+    ("/api/simulations", "post", "202"): [
+        (name, path, "run_id", "$response.body#/id")
+        for name, path in (
+            ("status", "/api/simulations/{run_id}"),
+            ("summary", "/api/simulations/{run_id}/summary"),
+            ("monthly", "/api/simulations/{run_id}/monthly"),
+            ("report", "/api/simulations/{run_id}/report"),
+        )
+    ],
+    ("/api/simulations", "get", "200"): [
+        ("first_run", "/api/simulations/{run_id}", "run_id", "$response.body#/0/id"),
+    ],
+    ("/api/agreements", "get", "200"): [
+        (name, path, "agreement_id", "$response.body#/agreements/0/id")
+        for name, path in (
+            ("first_agreement", "/api/agreements/{agreement_id}"),
+            ("first_timeline", "/api/agreements/{agreement_id}/timeline"),
+            ("first_changes", "/api/agreements/{agreement_id}/changes"),
+        )
+    ],
+}
+
+
+def _add_links(paths: dict[str, Any]) -> None:
+    """OpenAPI links from each answer to the operations that read what it names."""
+    for (path, method, status), targets in LINKS.items():
+        response = paths[path][method]["responses"][status]
+        response["links"] = {
+            name: {
+                "operationId": paths[target]["get"]["operationId"],
+                "parameters": {parameter: expression},
+            }
+            for name, target, parameter, expression in targets
+        }
