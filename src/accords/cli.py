@@ -17,6 +17,7 @@ app = typer.Typer(
     help="Migration agreements between states, and the laws that bound them, as cited rules.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode="markdown",
 )
 
 

@@ -52,7 +52,10 @@ from accords.registry.views import in_force_on
 from accords.validation import InputError
 from accords.visible import visible
 
-app = typer.Typer(help="Read, compare, validate and export the registry of agreements.")
+app = typer.Typer(
+    help="Read, compare, validate and export the registry of agreements.",
+    rich_markup_mode="markdown",
+)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 OnOption = Annotated[

@@ -30,6 +30,7 @@ from accords.store import RunRecord, RunStore, StoreError, assumptions
 app = typer.Typer(
     help="Runs recorded in the run store: list, show, delete, and write their reports.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
 )
 
 DbOption = Annotated[
