@@ -19,6 +19,7 @@ import polars as pl
 import pytest
 
 from accords.atomic import PARTIAL_PREFIX
+from accords.simulation.backends import WORKER_NAME
 
 pytestmark = pytest.mark.slow
 
@@ -52,16 +53,28 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _workers(pid: int) -> list[int]:
-    """The run's worker processes that have loaded the engine (not the resource tracker)."""
+def _starting_workers(pid: int) -> list[int]:
+    """The run's worker processes, started or still starting (not the resource tracker)."""
     found = []
     for child in _children(pid):
         try:
             command = (Path("/proc") / str(child) / "cmdline").read_bytes()
-            maps = (Path("/proc") / str(child) / "maps").read_text()
         except OSError:
             continue
-        if b"spawn_main" in command and "polars" in maps:
+        if b"spawn_main" in command:
+            found.append(child)
+    return found
+
+
+def _workers(pid: int) -> list[int]:
+    """The run's workers past their start-up: each has set itself to die with its parent."""
+    found = []
+    for child in _starting_workers(pid):
+        try:
+            name = (Path("/proc") / str(child) / "comm").read_bytes().strip()
+        except OSError:
+            continue
+        if name == WORKER_NAME:
             found.append(child)
     return found
 
@@ -78,14 +91,14 @@ def _start(args: list[str], tmp_path: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def _kill_and_wait(process: subprocess.Popen[bytes]) -> None:
+def _kill_and_wait(process: subprocess.Popen[bytes], within: float = 3) -> None:
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
-    deadline = time.monotonic() + 3
+    deadline = time.monotonic() + within
     while _living_in_group(process.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     survivors = _living_in_group(process.pid)
-    assert not survivors, f"processes of the killed run still alive after 3 s: {survivors}"
+    assert not survivors, f"processes of the killed run still alive after {within} s: {survivors}"
 
 
 def _wait_for(condition: object, timeout: float = 120) -> None:
@@ -104,10 +117,25 @@ def test_a_killed_simulation_leaves_no_process_and_no_output(tmp_path: Path, mom
     )
     if moment == "mid-run":
         _wait_for(lambda: len(_workers(process.pid)) == 2)
-        time.sleep(1)  # past their start-up: each has said it dies with its parent
     else:
         time.sleep(0.3)
     _kill_and_wait(process)
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_workers_killed_while_starting_exit_once_started(tmp_path: Path) -> None:
+    """Killed while its workers still import the engine, a run's workers exit once started.
+
+    Until a worker has set itself to die with its parent nothing can stop it but itself, so
+    this waits for their start-up (seconds on a loaded machine), not for 3 s.
+    """
+    out = tmp_path / "run"
+    process = _start(
+        ["simulate", "--workers", "2", "--replicas", "400", "--out", str(out)], tmp_path
+    )
+    _wait_for(lambda: len(_starting_workers(process.pid)) == 2)
+    _kill_and_wait(process, within=120)
     assert not out.exists() or not any(out.iterdir())
 
 

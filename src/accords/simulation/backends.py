@@ -40,6 +40,8 @@ class SerialBackend:
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PR_SET_NAME = 15
+WORKER_NAME = b"accords-worker"
 
 
 def die_with_parent(parent: int) -> None:
@@ -47,12 +49,15 @@ def die_with_parent(parent: int) -> None:
 
     A parent killed with SIGKILL cannot stop its workers, which would otherwise run on (each
     holding a plan in memory and the terminal's output open). On Linux the kernel sends the
-    worker SIGKILL when its parent dies; elsewhere a thread watches the parent. Either way a
-    parent already gone by now means exit at once.
+    worker SIGKILL when its parent dies, and the worker takes the name `accords-worker` (what
+    `ps` and `top` show) once it does; elsewhere a thread watches the parent. Either way a
+    parent already gone by now means exit at once: a worker still starting (importing the
+    engine) when its parent dies exits as soon as it gets here.
     """
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc.prctl(PR_SET_NAME, WORKER_NAME)
     else:
         threading.Thread(target=_watch, args=(parent,), daemon=True).start()
     if os.getppid() != parent:
