@@ -11,7 +11,7 @@ import pytest
 from typer.testing import Result
 
 from accords.engine.check import load_person
-from accords.registry.countries import resolve_party
+from accords.registry.countries import country_name, resolve_party
 from accords.registry.loader import Registry, load_registry
 from accords.registry.search import search
 from accords.schemas import shipped
@@ -71,6 +71,13 @@ def test_search_command_text_and_json(invoke: Invoke, wide_console: object) -> N
 )
 def test_names_resolve_to_codes(text: str, code: str) -> None:
     assert resolve_party(text) == code
+
+
+@pytest.mark.parametrize(
+    "code,name", [("VEN", "Venezuela"), ("XKX", "Kosovo"), ("EUE", "European Union")]
+)
+def test_codes_name_their_party_as_people_write_it(code: str, name: str) -> None:
+    assert country_name(code) == name
 
 
 def test_an_ambiguous_or_unknown_name_is_an_error_naming_the_candidates() -> None:

@@ -164,7 +164,8 @@ def is_party(code: str) -> bool:
 
 
 def country_name(code: str) -> str:
-    return _iso_names().get(code) or NON_STATE_PARTIES.get(code, code)
+    """The party's name as people write it; what it is (a non-state party) is said elsewhere."""
+    return _iso_names().get(code) or NON_STATE_PARTIES.get(code, code).split(" (")[0]
 
 
 # Names English writes with "the" in running text: plural names and those that name a form of
