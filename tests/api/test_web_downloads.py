@@ -73,6 +73,19 @@ def test_compare_json_is_the_api_comparison(client: TestClient) -> None:
     )
 
 
+def test_compare_csv_holds_the_comparison_term_by_term(client: TestClient) -> None:
+    query = "ids=usa-slv-2025&ids=gbr-rwa-2022&on=2024-01-01"
+    compared = client.get(f"/api/compare?{query}").json()
+    table = _csv(client, f"/compare.csv?{query}")
+    assert table.columns == ["term", "usa-slv-2025", "gbr-rwa-2022"]
+    assert table["term"].to_list() == [r["field"] for r in compared["rows"]]
+    status = next(r["values"] for r in compared["rows"] if r["field"] == "status")
+    assert table.filter(pl.col("term") == "status").row(0)[1:] == tuple(map(str, status))
+    assert (
+        f'href="/compare.csv?{query.replace("&", "&amp;")}"' in client.get(f"/compare?{query}").text
+    )
+
+
 def test_data_files_answer_errors_as_problem_documents(client: TestClient) -> None:
     missing = client.get("/agreements/usa-slv-2052.json")
     assert missing.status_code == 404
@@ -96,3 +109,29 @@ def test_a_runs_summary_json_and_monthly_csv(client: TestClient) -> None:
     page = client.get(f"/runs/{run['id']}").text
     assert f'href="/runs/{run["id"]}/monthly.csv"' in page
     assert f'href="/runs/{run["id"]}/summary.json"' in page
+
+
+def test_the_runs_list_and_a_comparison_of_two_runs_as_csv_and_json(client: TestClient) -> None:
+    wait_until_idle(client)
+    ids = []
+    for seed in (1, 2):
+        run = client.post("/api/simulations", params={**SMALL_RUN, "seed": seed}).json()
+        assert wait_for_run(client, run["id"])["status"] == "done"
+        ids.append(run["id"])
+    listed = _csv(client, "/runs.csv")
+    assert set(ids) <= set(listed["id"].to_list())
+    assert listed["id"].to_list() == [r["id"] for r in client.get("/api/simulations").json()]
+    assert 'href="/runs.csv"' in client.get("/runs").text
+    a, b = ids
+    compared = client.get(f"/runs/compare.json?a={a}&b={b}").json()
+    assert compared["a"] == a and compared["b"] == b and compared["rows"]
+    table = _csv(client, f"/runs/compare.csv?a={a}&b={b}")
+    assert table["key"].to_list() == [r["key"] for r in compared["rows"]]
+    first = compared["rows"][0]
+    assert float(table["a_p50"][0]) == first["a"]["p50"]
+    assert float(table["b_p95"][0]) == first["b"]["p95"]
+    assert float(table["change_of_median"][0]) == first["change"]
+    page = client.get(f"/runs/compare?a={a}&b={b}").text
+    assert f'href="/runs/compare.csv?a={a}&amp;b={b}"' in page
+    missing = client.get(f"/runs/compare.csv?a={a}&b=20250101-000000-abcdef")
+    assert missing.status_code == 404

@@ -3,9 +3,11 @@
 `/agreements` has `/agreements.json` and `/agreements.csv` with the same filters;
 `/agreements/{id}` has `/agreements/{id}.json` and `/agreements/{id}/facts.csv` (every fact with
 its source); `/compare?ids=…` has `/compare.json?ids=…`; `/runs/{id}` has
-`/runs/{id}/summary.json` and `/runs/{id}/monthly.csv`. The JSON is the JSON API's (and the
-CLI's `--json`), built by the same functions; the CSV holds the rows the page shows, with codes
-(`in_force`) as in JSON, so a spreadsheet can filter on them.
+`/compare.csv?ids=…` (one row per term, one column per agreement); `/runs` has `/runs.csv`
+(the JSON is `/api/simulations`); `/runs/compare?a=…&b=…` has `/runs/compare.json` and
+`/runs/compare.csv`; `/runs/{id}` has `/runs/{id}/summary.json` and `/runs/{id}/monthly.csv`.
+The JSON is the JSON API's (and the CLI's `--json`), built by the same functions; the CSV holds
+the rows the page shows, with codes (`in_force`) as in JSON, so a spreadsheet can filter on them.
 """
 
 from __future__ import annotations
@@ -37,11 +39,23 @@ from accords.registry.outputs import (
     ShowOutput,
     view_agreement,
 )
+from accords.report.compare import comparison_json, headline_rows
 
 router = APIRouter(include_in_schema=False)
 
 CSV = "text/csv; charset=utf-8"
 SUMMARY_COLUMNS = list(AgreementSummary.model_fields)
+RUN_COLUMNS = (
+    "id",
+    "scenario_name",
+    "status",
+    "replicas",
+    "seed",
+    "created_at",
+    "seconds",
+    "source",
+)
+BANDS = ("p5", "p50", "p95")
 
 
 CHANGE_COLUMNS = (
@@ -115,6 +129,56 @@ def compare_json(
 ) -> CompareOutput:
     deps.known_ids(reg, ids, "ids")
     return compare_output(reg, ids, optional_day(on, "on"))
+
+
+@router.get("/compare.csv")
+def compare_csv(
+    reg: RegistryDep,
+    ids: Annotated[list[str], Query(min_length=2)],
+    on: str | None = None,
+) -> Response:
+    """One row per term, one column per agreement, as the compare page shows them."""
+    deps.known_ids(reg, ids, "ids")
+    out = compare_output(reg, ids, optional_day(on, "on"))
+    rows = [{"term": r.field} | dict(zip(ids, map(str, r.values), strict=True)) for r in out.rows]
+    frame = rows_frame(rows, dict.fromkeys(["term", *ids], pl.String))
+    return csv_response(frame, f"compare-{'-'.join(ids)}.csv")
+
+
+@router.get("/runs.csv")
+def runs_csv(runs: RunsDep) -> Response:
+    """The runs list, newest first: what each run was and how it ended."""
+    rows = [{c: r.to_json(full=False)[c] for c in RUN_COLUMNS} for r in runs.store.list()]
+    schema = dict.fromkeys(RUN_COLUMNS, pl.String) | {
+        "replicas": pl.Int64,
+        "seed": pl.Int64,
+        "seconds": pl.Float64,
+    }
+    return csv_response(rows_frame(rows, schema), "runs.csv")
+
+
+@router.get("/runs/compare.json")
+def runs_compare_json(runs: RunsDep, a: str, b: str) -> dict[str, Any]:
+    return comparison_json(finished(runs, a), finished(runs, b))
+
+
+@router.get("/runs/compare.csv")
+def runs_compare_csv(runs: RunsDep, a: str, b: str) -> Response:
+    """Each headline figure in both runs: the 5th, 50th and 95th percentile, and B − A."""
+    run_a, run_b = finished(runs, a), finished(runs, b)
+    rows = [
+        {"key": r.key, "figure": r.label}
+        | {
+            f"{run}_{p}": (stats or {}).get(p)
+            for run, stats in (("a", r.a), ("b", r.b))
+            for p in BANDS
+        }
+        | {"change_of_median": r.change}
+        for r in headline_rows(run_a, run_b)
+    ]
+    columns = [f"{run}_{p}" for run in "ab" for p in BANDS] + ["change_of_median"]
+    schema = {"key": pl.String, "figure": pl.String} | dict.fromkeys(columns, pl.Float64)
+    return csv_response(rows_frame(rows, schema), f"compare-{run_a.id}-{run_b.id}.csv")
 
 
 @router.get("/runs/{run_id}/summary.json")

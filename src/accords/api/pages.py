@@ -715,9 +715,7 @@ def runs_compare_page(
         "run_b": run_b,
         "rows": [(r.label, cell(r, r.a), cell(r, r.b), change_text(r)) for r in rows],
         "diff": scenario_diff(run_a, run_b)[2:],
-        "overlays": [
-            _compare_chart(c) for c in overlay_charts(run_a, run_b, monthly_a, monthly_b)
-        ],
+        "overlays": [_compare_chart(c) for c in overlay_charts(run_a, run_b, monthly_a, monthly_b)],
         "differences": [
             _compare_chart(c) for c in difference_charts(run_a, run_b, monthly_a, monthly_b)
         ],

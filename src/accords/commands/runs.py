@@ -229,6 +229,7 @@ def compare_command(
     from accords.report.compare import (
         cell,
         change_text,
+        comparison_json,
         headline_rows,
         render_compare,
         scenario_diff,
@@ -247,17 +248,7 @@ def compare_command(
         except StoreError as exc:
             fail(str(exc))
     if as_json:
-        emit_json(
-            {
-                "a": a.id,
-                "b": b.id,
-                "rows": [
-                    {"key": r.key, "label": r.label, "a": r.a, "b": r.b, "change": r.change}
-                    for r in rows
-                ],
-                "scenario_diff": diff,
-            }
-        )
+        emit_json(comparison_json(a, b))
         return
     table = Table(
         title=f"A: {shown(a.id)} ({shown(a.scenario_name)}) against B: {shown(b.id)} "

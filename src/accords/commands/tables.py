@@ -63,9 +63,7 @@ def fit(table: Table, console: Console, optional: Sequence[str] = ()) -> Table:
     while True:
         needs = [_needs(console, c, list(c.cells)) for c in table.columns]
         spare = width - _overhead(table) - sum(low for low, _ in needs)
-        gone = next(
-            (c for name in droppable for c in table.columns if str(c.header) == name), None
-        )
+        gone = next((c for name in droppable for c in table.columns if str(c.header) == name), None)
         if spare >= 0 or gone is None:
             break
         table.columns.remove(gone)

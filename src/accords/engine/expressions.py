@@ -40,7 +40,10 @@ def helper_columns(day: date) -> list[pl.Expr]:
     return [
         pl.coalesce(col("age").cast(pl.Int32), age_from_birth).alias("_age"),
         known_mode.alias("_mode"),
-        col("removal_basis").cast(pl.String).fill_null(READ_AS["removal_basis"].value).alias("_basis"),
+        col("removal_basis")
+        .cast(pl.String)
+        .fill_null(READ_AS["removal_basis"].value)
+        .alias("_basis"),
         col("asylum_claim").cast(pl.String).alias("_claim"),
         *_code_slots("citizenships"),
         *_code_slots("protection_against"),

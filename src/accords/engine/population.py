@@ -119,8 +119,18 @@ _TYPED_SOURCES: dict[Any, tuple[str, tuple[Any, ...]]] = {
     pl.Boolean: ("true/false", (pl.Boolean,)),
     pl.Int16: (
         "a whole number",
-        (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64,
-         pl.Float32, pl.Float64),
+        (
+            pl.Int8,
+            pl.Int16,
+            pl.Int32,
+            pl.Int64,
+            pl.UInt8,
+            pl.UInt16,
+            pl.UInt32,
+            pl.UInt64,
+            pl.Float32,
+            pl.Float64,
+        ),
     ),
     pl.Date: ("a date", (pl.Date, pl.Datetime)),
 }

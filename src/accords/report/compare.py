@@ -100,6 +100,19 @@ def headline_rows(a: RunRecord, b: RunRecord) -> list[CompareRow]:
     ]
 
 
+def comparison_json(a: RunRecord, b: RunRecord) -> dict[str, Any]:
+    """The comparison as data (`accords runs compare --json`, `/runs/compare.json`)."""
+    return {
+        "a": a.id,
+        "b": b.id,
+        "rows": [
+            {"key": r.key, "label": r.label, "a": r.a, "b": r.b, "change": r.change}
+            for r in headline_rows(a, b)
+        ],
+        "scenario_diff": scenario_diff(a, b),
+    }
+
+
 def resolved_text(record: RunRecord) -> str:
     """The run's scenario with every default written out (its recorded text if it won't load)."""
     try:

@@ -150,8 +150,11 @@ def _table(
     body = "".join(
         "<tr>"
         + "".join(
-            (f'<th scope="row">{c}</th>' if i == 0 else
-             f'<td{" class=num" if i >= numeric_from else ""}>{c}</td>')
+            (
+                f'<th scope="row">{c}</th>'
+                if i == 0
+                else f"<td{' class=num' if i >= numeric_from else ''}>{c}</td>"
+            )
             for i, c in enumerate(row)
         )
         + "</tr>"
@@ -164,9 +167,9 @@ def _table(
     )
 
 
-def _stats_rows(totals: dict[str, dict[str, float]], keys: Iterable[tuple[str, str]]) -> list[
-    list[str]
-]:
+def _stats_rows(
+    totals: dict[str, dict[str, float]], keys: Iterable[tuple[str, str]]
+) -> list[list[str]]:
     rows = []
     for key, label in keys:
         stats = totals.get(key)
@@ -345,9 +348,13 @@ def _blocked_rows(totals: dict[str, dict[str, float]]) -> list[BlockedRow]:
         code = total.key
         base = code.removesuffix("_unknown")
         spec = REASONS.get(base)
-        group = {Group.LAW: "law", Group.COVERAGE: "coverage", Group.STATUS: "status"}.get(
-            spec.group, "law"
-        ) if spec is not None else "law"
+        group = (
+            {Group.LAW: "law", Group.COVERAGE: "coverage", Group.STATUS: "status"}.get(
+                spec.group, "law"
+            )
+            if spec is not None
+            else "law"
+        )
         shown = plain_reason(code)
         rows.append((shown, group, stats["p5"], stats["p50"], stats["p95"]))
     court = totals.get("court_blocked")
@@ -366,9 +373,7 @@ def render_report(
     """
     if record.status != "done" or record.summary is None:
         why = f" ({record.error})" if record.error else ""
-        raise ValueError(
-            f"run {record.id} is {record.status}{why}; a report needs a finished run"
-        )
+        raise ValueError(f"run {record.id} is {record.status}{why}; a report needs a finished run")
     if monthly.is_empty():
         raise ValueError(f"run {record.id}: its monthly series are empty")
     s = record.summary
@@ -594,8 +599,7 @@ def _assumptions(
     marked = assumptions(record.scenario_yaml)
     if marked:
         rows = [
-            [f"<code>{e(a.field)}</code>", f"<code>{e(a.value)}</code>", e(a.note)]
-            for a in marked
+            [f"<code>{e(a.field)}</code>", f"<code>{e(a.value)}</code>", e(a.note)] for a in marked
         ]
         parts.append(
             "<h3>Marked assumptions</h3><p>Figures the scenario gives without a source (its "

@@ -156,9 +156,7 @@ def monthly_verdicts(plan: Plan, population: Population) -> Iterator[MonthVerdic
 
 
 # The series of one value per month that the steps count (see `accords.simulation.series`).
-MONTH_COUNTS = tuple(
-    s.name for s in SERIES.values() if s.key is KeyKind.NONE and s.same_as is None
-)
+MONTH_COUNTS = tuple(s.name for s in SERIES.values() if s.key is KeyKind.NONE and s.same_as is None)
 
 
 @dataclass

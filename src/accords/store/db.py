@@ -223,8 +223,9 @@ class RunStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
             with self._connect(read_only=True) as con:
-                tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()")
-                          .fetchall()}
+                tables = {
+                    r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+                }
                 if "runs" in tables:
                     rows = con.execute(
                         "SELECT value FROM store_meta WHERE key = 'schema_version'"
@@ -250,9 +251,9 @@ class RunStore:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _records(self, where: str = "", params: builtins.list[Any] | None = None) -> builtins.list[
-        RunRecord
-    ]:
+    def _records(
+        self, where: str = "", params: builtins.list[Any] | None = None
+    ) -> builtins.list[RunRecord]:
         query = f"SELECT {_RECORD_COLUMNS} FROM runs {where} ORDER BY ord DESC"
         with self._connect(read_only=True) as con:
             rows = con.execute(query, params or []).fetchall()
@@ -326,8 +327,8 @@ class RunStore:
         if scenario_text is None and scenario_path is not None:
             scenario_text = scenario_path.read_text(encoding="utf-8")
         origin = str(scenario_path) if scenario_path is not None else None
-        version = registry_version(registry) if registry is not None else (
-            shipped_registry_version()
+        version = (
+            registry_version(registry) if registry is not None else (shipped_registry_version())
         )
         now = _now()
         pid = os.getpid()

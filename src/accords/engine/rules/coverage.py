@@ -63,10 +63,7 @@ def nationality_not_covered(ctx: Context) -> Applied:
             for t in terms
         )
         or "no nationality term holds on the day (the record does not say whom it covers)",
-        [
-            fact_citation(t, f"{agreement.id}: nationalities ({plain(t.mode)})")
-            for t in terms
-        ],
+        [fact_citation(t, f"{agreement.id}: nationalities ({plain(t.mode)})") for t in terms],
         reads=("citizenships",),
     )
 
@@ -99,12 +96,8 @@ def _exclusion(excludes: Exclusion, fails: pl.Expr, reads: tuple[str, ...]) -> C
             return None
         return Applied(
             fails,
-            f"excludes {plain(excludes)}"
-            + "".join(dict.fromkeys(how_known(t) for t in terms)),
-            [
-                fact_citation(t, f"{ctx.agreement.id}: excludes {plain(excludes)}")
-                for t in terms
-            ],
+            f"excludes {plain(excludes)}" + "".join(dict.fromkeys(how_known(t) for t in terms)),
+            [fact_citation(t, f"{ctx.agreement.id}: excludes {plain(excludes)}") for t in terms],
             reads=reads,
         )
 
