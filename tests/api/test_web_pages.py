@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from webhelpers import SMALL_RUN, wait_for_run, wait_until_idle
 
 import accords
+from accords.simulation.scenario import Overrides, load_scenario
 
 
 class Inventory(HTMLParser):
@@ -265,7 +266,11 @@ def test_runner_compares_without_a_ticked_agreement(client: TestClient) -> None:
 
 def test_the_places_lever_changes_the_run(client: TestClient) -> None:
     form = client.get("/runs/new").text
-    assert 'id="places-usa-slv-2025"' in form and 'placeholder="300"' in form
+    # pre-filled with the registry's figure, its source beside it, and the pre-filled text
+    assert re.search(r'id="places-usa-slv-2025" name="places-usa-slv-2025" type="number" '
+                     r'value="300"', form)
+    assert 'name="was-places-usa-slv-2025" value="300"' in form
+    assert "Registry: El Salvador Now, 2025-04-30" in form
     run_id = _small_run(client, **{"places-usa-slv-2025": "2"})
     summary = client.get(f"/api/simulations/{run_id}/summary").json()
     assert summary["totals"]["stock_peak[usa-slv-2025]"]["p95"] <= 2
@@ -281,3 +286,82 @@ def test_the_places_lever_changes_the_run(client: TestClient) -> None:
     )
     assert wrong.status_code == 422 and "places[usa-slv-2025]" in wrong.text
     assert 'value="4"' in wrong.text  # what was typed stays
+
+
+def _form_defaults(html: str) -> dict[str, str]:
+    """Every named input of the runner's form with the value it is drawn with."""
+    return {
+        name: value
+        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)
+        if name != "compare_without"
+    }
+
+
+def test_levers_are_prefilled_with_their_sources(client: TestClient) -> None:
+    html = client.get("/runs/new").text
+    assert_accessible(html)
+    form = _form_defaults(html)
+    # the scenario's values, each with where it comes from
+    assert form["share_challenged"] == "15" and form["court_block_probability"] == "30"
+    assert form["months_to_final_order"] == "1.46" and form["replicas"] == "10"
+    assert form["in_force_from-usa-slv-2025"] == "2025-03-15"
+    assert form["price_per_person_year-usa-slv-2025"] == "20000"
+    assert form["price_per_person_year-usa-slv-2025-currency"] == "USD"
+    assert re.search(r'id="share_challenged-origin"[^>]*>[^<]*<strong class="assumption">'
+                     r"ASSUMPTION</strong>: share of third-country", html)
+    assert "Scenario: mean; 43.7 days average detention stay" in html
+    assert "Registry: The Japan News" in html  # usa-slv-2025 in force from 15 March 2025
+    # the form as drawn (made small enough for this server) changes nothing else
+    run_id = _small_run(client, **(form | {k: str(v) for k, v in SMALL_RUN.items()}))
+    record = client.get(f"/api/simulations/{run_id}").json()
+    expected = Overrides(**SMALL_RUN).apply(load_scenario())  # type: ignore[arg-type]
+    assert record["scenario_hash"] == expected.digest()
+
+
+def test_changed_levers_override_the_scenario_and_are_recorded(client: TestClient) -> None:
+    form = _form_defaults(client.get("/runs/new").text)
+    form |= {k: str(v) for k, v in SMALL_RUN.items()}
+    form |= {"share_challenged": "50", "ends-usa-slv-2025": "2025-06-30",
+             "price_per_person_year-usa-slv-2025": "30000"}
+    run_id = _small_run(client, **form)
+    scenario = client.get(f"/api/simulations/{run_id}").json()["scenario_yaml"]
+    assert "share_challenged: 0.5" in scenario and "ends: '2025-06-30'" in scenario
+    assert "amount: 30000" in scenario
+    assert "court_block_probability: 0.3" in scenario  # left alone, as in the scenario
+    summary = client.get(f"/api/simulations/{run_id}/summary").json()
+    price = [p for d in summary["destinations"] if d["key"] == "usa-slv-2025" for p in d["prices"]]
+    assert [p["amount"] for p in price] == [30000.0]
+
+
+def test_lever_errors_are_shown_beside_their_fields(client: TestClient) -> None:
+    form = _form_defaults(client.get("/runs/new").text)
+    bad = client.post("/runs", data=form | {
+        "share_challenged": "150",
+        "in_force_from-usa-slv-2025": "next week",
+        "price_per_person_year-usa-slv-2025-currency": "dollars",
+    })
+    assert bad.status_code == 422
+    html = bad.text
+    assert re.search(r'id="share_challenged-error">transfers challenged in court \(%\): '
+                     r"expected between 0 and 100, got 150", html)
+    assert 'id="in_force_from-usa-slv-2025-error">in force from: expected a date' in html
+    assert "expected a three-letter currency code" in html
+    assert 'value="next week"' in html  # what was typed stays
+    # a rule of the scenario (an end before the start) is put beside the agreement's dates
+    late = client.post(
+        "/runs",
+        data=form
+        | {k: str(v) for k, v in SMALL_RUN.items()}
+        | {"in_force_from-usa-slv-2025": "2025-05-01", "ends-usa-slv-2025": "2025-03-01"},
+    )
+    assert late.status_code == 422
+    assert 'id="ends-usa-slv-2025-error">Ends on: ' in late.text
+
+
+def test_the_levers_of_a_pasted_scenario(client: TestClient) -> None:
+    html = client.post("/runs", data={"scenario_text": MINE, "action": "levers"}).text
+    form = _form_defaults(html)
+    assert "places-usa-gtm-2025" in form and "places-usa-slv-2025" not in form
+    assert form["horizon_months"] == "3" and form["size"] == "300"
+    assert "Not set in the scenario: the model&#39;s default, no source" in html
+    assert MINE.splitlines()[0] in html  # the scenario text is kept

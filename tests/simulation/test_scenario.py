@@ -112,9 +112,9 @@ def test_the_default_population_has_the_nationalities_the_el_salvador_transfers_
 
 def test_places_override_sets_one_named_agreement_and_refuses_others(registry: Registry) -> None:
     scenario = load_scenario(default_scenario_path())
-    changed = Overrides(places=(("usa-slv-2025", 7),)).apply(scenario)
+    changed = Overrides(terms=(("usa-slv-2025", "places", 7),)).apply(scenario)
     plan = build_plan(changed, registry)
     assert {d.key: d.places for d in plan.destinations}["usa-slv-2025"] == 7
     assert scenario.agreements is not None and scenario.agreements[0].places is None
     with pytest.raises(OverrideError, match="not among the agreements the scenario names"):
-        Overrides(places=(("gbr-rwa-2022", 7),)).apply(scenario)
+        Overrides(terms=(("gbr-rwa-2022", "places", 7),)).apply(scenario)

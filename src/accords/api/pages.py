@@ -26,9 +26,10 @@ from starlette.datastructures import UploadFile
 from accords.api import deps
 from accords.api.agreements import compare_output
 from accords.api.charts import figure_json, timeline_chart
+from accords.api.levers import Levers, field_errors, read_form, scenario_levers
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error
-from accords.api.runner import RunManager, prepare_scenario
+from accords.api.runner import PreparedScenario, RunManager, check_scenario, read_scenario
 from accords.api.security import inline_policy
 from accords.api.settings import Settings
 from accords.api.simulations import get_record, report_html
@@ -68,8 +69,7 @@ from accords.report.compare import (
     scenario_diff,
 )
 from accords.report.plotly_css import plotly_styles
-from accords.simulation.plan import build_plan
-from accords.simulation.scenario import Overrides, default_scenario_path, load_scenario
+from accords.simulation.scenario import default_scenario_path, load_scenario
 from accords.simulation.series import TotalKey
 from accords.store import RunRecord, StoreError
 from accords.version import PACKAGE_VERSION
@@ -580,30 +580,43 @@ def runs_page(request: Request, runs: RunsDep) -> HTMLResponse:
     return render(request, "runs.html", context)
 
 
-def _runner_context(
-    settings: Settings, reg: Registry, form: dict[str, str], compared: Sequence[str] = ()
-) -> dict[str, Any]:
-    """The runner's form; `compared` are the agreements ticked to compare without.
+def _limits(settings: Settings) -> dict[str, int]:
+    return {
+        "replicas": settings.max_replicas,
+        "size": settings.max_population_size,
+        "horizon_months": settings.max_horizon_months,
+    }
 
-    The levers offered are the default scenario's agreements, each with the places it holds
-    there (from the registry unless the scenario sets them).
-    """
-    scenario = load_scenario(default_scenario_path())
-    places = {d.key: d.places for d in build_plan(scenario, reg).destinations}
-    choices = [(u.id, reg.get(u.id).title, places.get(u.id)) for u in scenario.agreements or []]
+
+def _levers(settings: Settings, reg: Registry, read: PreparedScenario | None = None) -> Levers:
+    """The levers of a scenario read from the form, or of the default scenario."""
+    if read is None:
+        path = default_scenario_path()
+        read = PreparedScenario(load_scenario(path), path.read_text(encoding="utf-8"))
+    return scenario_levers(read.scenario, read.text or "", reg, _limits(settings))
+
+
+def _runner_context(
+    settings: Settings,
+    levers: Levers,
+    form: dict[str, str],
+    compared: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The runner's form: the levers of a scenario, pre-filled (or as the person left them),
+    and the agreements ticked to compare without."""
     return {
         "section": "runner",
         "settings": settings,
         "form": form,
         "errors": {},
-        "compare_choices": choices,
+        "levers": levers,
         "compared": set(compared),
     }
 
 
 @router.get("/runs/new", response_class=HTMLResponse)
 def runner_page(request: Request, settings: SettingsDep, reg: RegistryDep) -> HTMLResponse:
-    return render(request, "runner.html", _runner_context(settings, reg, {}))
+    return render(request, "runner.html", _runner_context(settings, _levers(settings, reg), {}))
 
 
 @router.get("/runs/default.yaml")
@@ -615,23 +628,24 @@ def default_scenario() -> Response:
     )
 
 
-def _int_field(form: dict[str, str], name: str, errors: dict[str, str]) -> int | None:
-    text = form.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        errors[name] = f"{name.replace('_', ' ')}: expected a whole number, got {text!r}"
-        return None
+def _form_problem(errors: dict[str, str]) -> ApiError:
+    return ApiError(
+        422,
+        "validation-error",
+        "; ".join(errors.values()),
+        [ProblemItem(field=k, message=v, location="form") for k, v in errors.items()],
+    )
 
 
 @router.post("/runs", response_class=HTMLResponse)
 async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) -> Response:
+    """Start a run from the runner's form; or, with `action=levers`, show the form again with
+    the levers of the scenario given in it (pre-filled from that scenario)."""
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     compared = tuple(v for v in raw.getlist("compare_without") if isinstance(v, str) and v)
-    context = _runner_context(settings, runs.registry, form, compared)
+    default = _levers(settings, runs.registry)
+    context = _runner_context(settings, default, form, compared)
     errors: dict[str, str] = context["errors"]
     text = form.get("scenario_text", "")
     json_body = False
@@ -644,37 +658,34 @@ async def runner_submit(request: Request, runs: RunsDep, settings: SettingsDep) 
             except UnicodeDecodeError:
                 errors["scenario_file"] = "the scenario file is not UTF-8 text"
             json_body = upload.filename.lower().endswith(".json")
-    overrides = Overrides(
-        replicas=_int_field(form, "replicas", errors),
-        seed=_int_field(form, "seed", errors),
-        size=_int_field(form, "size", errors),
-        horizon_months=_int_field(form, "horizon_months", errors),
-        compare_without=compared,
-        places=tuple(
-            (agreement_id, value)
-            for agreement_id, _, _ in context["compare_choices"]
-            if (value := _int_field(form, f"places-{agreement_id}", errors)) is not None
-        ),
-    )
+            form["scenario_text"] = text
+    levers = default
     try:
         if errors:
-            raise ApiError(
-                422,
-                "validation-error",
-                "; ".join(errors.values()),
-                [ProblemItem(field=k, message=v, location="form") for k, v in errors.items()],
-            )
+            raise _form_problem(errors)
+        read = await off_loop(settings.parse_seconds, read_scenario, text, json_body=json_body)
+        levers = _levers(settings, runs.registry, read)
+        if form.get("action") == "levers":
+            # the form drawn again for this scenario: every lever pre-filled from it
+            kept = {"scenario_text": form["scenario_text"]} if "scenario_text" in form else {}
+            return render(request, "runner.html", _runner_context(settings, levers, kept))
+        levers = levers.including(default)  # the form may have been drawn for the default
+        context["levers"] = levers
+        chosen = read_form(form, levers)
+        errors.update(chosen.errors)
+        if errors:
+            raise _form_problem(errors)
         prepared = await off_loop(
             settings.parse_seconds,
-            prepare_scenario,
-            text,
-            overrides,
+            check_scenario,
+            read,
+            chosen.overrides(compared),
             settings,
             runs.registry,
-            json_body=json_body,
         )
         run_id = runs.start(prepared, source="web")
     except ApiError as problem:
+        field_errors(problem.errors, levers, errors)
         context["problem"] = problem.document()
         return render(request, "runner.html", context, status_code=problem.status)
     return RedirectResponse(f"/runs/{run_id}", status_code=303)

@@ -55,19 +55,11 @@ def _limit(field: str, value: int, limit: int, setting: str, what: str) -> Probl
     )
 
 
-def prepare_scenario(
-    text: str | None,
-    overrides: Overrides,
-    settings: Settings,
-    registry: Registry,
-    *,
-    json_body: bool = False,
-) -> PreparedScenario:
-    """The scenario to run: `text` (YAML or JSON) or the default one, with overrides applied.
+def read_scenario(text: str | None, *, json_body: bool = False) -> PreparedScenario:
+    """The scenario `text` (YAML or JSON) holds, or the default one, before any override.
 
-    Raises a 422 problem naming the field (and line) for an invalid scenario, one that names a
-    file on the server or an agreement the registry lacks, or one over this server's limits:
-    every mistake the request can be blamed for is found before a run is recorded.
+    Raises a 422 problem naming the field (and line) for an invalid scenario, or one that
+    names a file on the server.
     """
     blank = text is None or not text.strip()
     source = (
@@ -93,7 +85,32 @@ def prepare_scenario(
                 )
             ],
         )
-    scenario = apply_overrides(scenario, overrides)
+    return PreparedScenario(scenario, source.read_text(encoding="utf-8") if blank else text)
+
+
+def prepare_scenario(
+    text: str | None,
+    overrides: Overrides,
+    settings: Settings,
+    registry: Registry,
+    *,
+    json_body: bool = False,
+) -> PreparedScenario:
+    """The scenario to run: `text` (YAML or JSON) or the default one, with overrides applied.
+
+    Raises a 422 problem naming the field (and line) for an invalid scenario, one that names a
+    file on the server or an agreement the registry lacks, or one over this server's limits:
+    every mistake the request can be blamed for is found before a run is recorded.
+    """
+    return check_scenario(read_scenario(text, json_body=json_body), overrides, settings, registry)
+
+
+def check_scenario(
+    read: PreparedScenario, overrides: Overrides, settings: Settings, registry: Registry
+) -> PreparedScenario:
+    """A scenario read by `read_scenario`, with the overrides, within this server's limits
+    and resolvable against the registry (422 problems otherwise)."""
+    scenario = apply_overrides(read.scenario, overrides)
     synthetic = scenario.population.synthetic
     problems = [
         p
@@ -131,7 +148,7 @@ def prepare_scenario(
             f"{exc.field}: {exc}",
             [ProblemItem(field=exc.field, message=str(exc), location="scenario")],
         ) from None
-    return PreparedScenario(scenario, source.read_text(encoding="utf-8") if blank else text)
+    return PreparedScenario(scenario, read.text)
 
 
 def apply_overrides(scenario: Scenario, overrides: Overrides) -> Scenario:

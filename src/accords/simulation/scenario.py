@@ -267,15 +267,19 @@ class Overrides:
     horizon_months: int | None = None
     # agreements to compare against, added to the scenario's own `compare_without`
     compare_without: tuple[str, ...] = ()
-    # (agreement id, places held at once) for agreements the scenario names
-    places: tuple[tuple[str, int], ...] = ()
+    # (agreement id, field of its `AgreementUse`, value as JSON data) for agreements the scenario
+    # names: ("usa-slv-2025", "places", 150) or ("usa-slv-2025", "ends", "2025-09-30")
+    terms: tuple[tuple[str, str, Any], ...] = ()
+    # (dotted field path, value as JSON data) of the scenario's own settings:
+    # ("pipeline.share_challenged", 0.3), ("record_errors.protection_dropped", 0.01)
+    values: tuple[tuple[str, Any], ...] = ()
 
     def apply(self, scenario: Scenario) -> Scenario:
         """The scenario with these values, validated again.
 
         Raises pydantic's ValidationError for a value out of range, and `OverrideError` for a
-        population size given to a scenario whose population is a file, or places given to an
-        agreement the scenario does not name.
+        population size given to a scenario whose population is a file, a term given to an
+        agreement the scenario does not name, or a path that is not one of its settings.
         """
         if self == Overrides():
             return scenario
@@ -288,16 +292,28 @@ class Overrides:
             if data["population"].get("synthetic") is None:
                 raise OverrideError("size", "the scenario has no synthetic population")
             data["population"]["synthetic"]["size"] = self.size
-        for agreement_id, places in self.places:
+        for agreement_id, name, value in self.terms:
             uses = data.get("agreements") or []
             use = next((u for u in uses if u["id"] == agreement_id), None)
             if use is None:
                 named = ", ".join(u["id"] for u in uses) or "none: it uses all of the sender's"
                 raise OverrideError(
-                    f"places[{agreement_id}]",
+                    f"{name}[{agreement_id}]",
                     f"{agreement_id} is not among the agreements the scenario names ({named})",
                 )
-            use["places"], use["unlimited_places"] = places, False
+            if name not in AgreementUse.model_fields or name == "id":
+                raise OverrideError(f"{name}[{agreement_id}]", f"{name!r} is not an agreement term")
+            use[name] = value
+            if name == "places" and value is not None:  # a number replaces "no limit"
+                use["unlimited_places"] = False
+        for path, value in self.values:
+            *parents, leaf = path.split(".")
+            node: Any = data
+            for part in parents:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict) or leaf not in node:
+                raise OverrideError(path, f"{path!r} is not a setting of the scenario")
+            node[leaf] = value
         if self.compare_without:
             data["compare_without"] = list(
                 dict.fromkeys([*data["compare_without"], *self.compare_without])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -118,11 +118,12 @@ def assumption_lines(yaml_text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Assumption:
-    """A value a scenario marks `# ASSUMPTION`: where it is, what it is, and the note on it."""
+    """A value a scenario writes: where it is, what it is, and the comment on it (for a value
+    marked `# ASSUMPTION`, the comment from ASSUMPTION on)."""
 
     field: str  # dotted path, e.g. population.synthetic.true_citizen_share
     value: str  # as written in the file
-    note: str  # the comment from ASSUMPTION on
+    note: str  # the comment on its line ("" for none)
     line: str  # the whole line, stripped
 
 
@@ -132,12 +133,14 @@ _KEY = re.compile(
 _COMMENT = re.compile(r"(^|\s)#")
 
 
-def assumptions(yaml_text: str) -> list[Assumption]:
-    """The values a scenario marks as assumptions, with their field paths.
+def commented_values(yaml_text: str) -> list[Assumption]:
+    """Every value the scenario writes, in file order, with its dotted field path and the
+    comment on its line.
 
-    A value is marked by `# ASSUMPTION` in the comment on its own line, or by a comment line
-    that starts with `# ASSUMPTION` directly above it. Prose that merely mentions the word (like
-    the default scenario's header) marks nothing.
+    The comment is where a scenario names a value's source ("# FY2024 (CNNMoney, 2017)") or
+    marks it `# ASSUMPTION`; a value marked by an `# ASSUMPTION` comment line directly above it
+    carries that line. Items of lists share their list's path (`agreements.places`), so
+    several values may have one path.
     """
     out: list[Assumption] = []
     stack: list[tuple[int, str]] = []
@@ -162,16 +165,24 @@ def assumptions(yaml_text: str) -> list[Assumption]:
         rest = match["rest"]
         comment = _COMMENT.search(rest)
         value = rest[: comment.start()].strip() if comment else rest.strip()
-        note_text = rest[comment.end() :].strip() if comment else ""
-        note = note_text if "ASSUMPTION" in note_text else pending
+        note = rest[comment.end() :].strip() if comment else ""
+        if "ASSUMPTION" not in note and pending is not None:
+            note = pending
         pending = None
-        if note is not None:
-            out.append(
-                Assumption(
-                    field=".".join(k for _, k in stack),
-                    value=value,
-                    note=note[note.find("ASSUMPTION") :],
-                    line=stripped,
-                )
-            )
+        path = ".".join(k for _, k in stack)
+        out.append(Assumption(field=path, value=value, note=note, line=stripped))
     return out
+
+
+def assumptions(yaml_text: str) -> list[Assumption]:
+    """The values a scenario marks as assumptions, with their field paths.
+
+    A value is marked by `# ASSUMPTION` in the comment on its own line, or by a comment line
+    that starts with `# ASSUMPTION` directly above it. Prose that merely mentions the word (like
+    the default scenario's header) marks nothing.
+    """
+    return [
+        replace(a, note=a.note[a.note.find("ASSUMPTION") :])
+        for a in commented_values(yaml_text)
+        if "ASSUMPTION" in a.note
+    ]
