@@ -183,13 +183,14 @@ def test_small_scenario_runs_and_its_charts_are_drawn(tab: Tab, artifacts: Path)
     page.get_by_role("button", name="Start the run").click()
     expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
     page.screenshot(path=str(artifacts / "run-started.png"))
-    # The page refreshes itself every 2 s until the run is done, then shows the report.
-    report = page.frame_locator("iframe.report")
+    # The page refreshes itself every 2 s until the run is done, then shows the report in it.
+    report = page.locator(".report")
     expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=90_000)
+    assert page.locator("iframe").count() == 0
     page.screenshot(path=str(artifacts / "run-done.png"), full_page=True)
     report.locator(".js-plotly-plot").first.screenshot(path=str(artifacts / "run-chart.png"))
-    page.get_by_text("Every total across replicas").click()
-    expect(page.get_by_text("transfers[all]")).to_be_visible()
+    expect(page.get_by_role("heading", name="Every total")).to_be_visible()
+    expect(page.get_by_text("transferred: all destinations").first).to_be_visible()
     tab.goto("/runs")
     expect(page.locator("table.list tbody tr").first).to_contain_text("done")
 
@@ -243,7 +244,7 @@ def _start_small_run(tab: Tab, seed: str) -> str:
     page.get_by_label("Horizon (months)").fill("6")
     page.get_by_role("button", name="Start the run").click()
     expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
-    expect(page.locator("iframe.report")).to_be_visible(timeout=90_000)
+    expect(page.locator(".report .js-plotly-plot").first).to_be_visible(timeout=90_000)
     return page.url.rsplit("/", 1)[1]
 
 
@@ -276,5 +277,62 @@ def test_two_runs_compared_from_a_run_page(
         )
         assert overflow <= 1, f"the compare page scrolls sideways by {overflow}px at 390px wide"
         narrow.page.screenshot(path=str(artifacts / "runs-compare-narrow.png"), full_page=True)
+    finally:
+        narrow.close()
+
+
+def test_levers_set_in_the_runner_change_the_run_page(
+    browser: object, live_server: str, artifacts: Path
+) -> None:
+    """El Salvador's places and the share of transfers challenged in court, moved in the form,
+    change what the run's page shows: at most that many held, and no court blocks."""
+    tab = Tab(browser, live_server)
+    try:
+        tab.goto("/runs/new")
+        page = tab.page
+        page.get_by_label("Replicas").fill("2")
+        page.get_by_label("Seed").fill("7")
+        page.get_by_label("Population size").fill("2000")
+        page.get_by_label("Horizon (months)").fill("6")
+        el_salvador = page.locator(".lever", has_text="El Salvador")
+        places = el_salvador.get_by_label("Places")
+        expect(places).to_have_value("300")  # pre-filled from the registry, source beside it
+        expect(el_salvador).to_contain_text("Registry: El Salvador Now")
+        places.fill("5")
+        page.get_by_text("Courts, pipeline and record errors").click()
+        challenged = page.get_by_label("Transfers challenged in court (%)")
+        expect(challenged).to_have_value("15")
+        challenged.fill("0")
+        page.screenshot(path=str(artifacts / "runner-levers.png"), full_page=True)
+        page.get_by_role("button", name="Start the run").click()
+        expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
+        report = page.locator(".report")
+        expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=90_000)
+        finding = report.locator("ul.findings li", has_text="usa-slv-2025")
+        taken = re.search(r"takes (\d+)", finding.inner_text())
+        assert taken is not None and int(taken[1]) <= 5, finding.inner_text()
+        capacity = report.locator("#capacity")
+        capacity.get_by_text("The figures behind this chart").click()
+        row = capacity.locator("tr", has_text="usa-slv-2025")
+        expect(row.locator("td").first).to_have_text("5")  # its places, as set
+        # no transfer is challenged, so none is blocked by a court: folded away, and named
+        zero = report.locator("#glance details.zero-rows summary")
+        expect(zero).to_contain_text("zero in every replica")
+        expect(zero).to_contain_text("Transfers blocked by a court")
+        expect(page.locator("pre", has_text="share_challenged: 0.0")).to_have_count(1)
+        page.screenshot(path=str(artifacts / "run-levers.png"), full_page=True)
+        run_url = page.url
+    finally:
+        tab.close()
+    narrow = Tab(browser, live_server, width=390)
+    try:
+        narrow.page.set_viewport_size({"width": 390, "height": 844})
+        narrow.page.goto(run_url)
+        expect(narrow.page.locator(".report .js-plotly-plot .main-svg").first).to_be_visible()
+        overflow = narrow.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"the run page scrolls sideways by {overflow}px at 390px wide"
+        narrow.page.screenshot(path=str(artifacts / "run-levers-narrow.png"))
     finally:
         narrow.close()

@@ -176,8 +176,11 @@ def test_runner_starts_a_run_and_lands_on_its_page(client: TestClient) -> None:
     assert wait_for_run(client, run_id)["status"] == "done"
     done = client.get(page).text
     assert 'http-equiv="refresh"' not in done
-    assert f'src="/runs/{run_id}/report"' in done
-    assert "transfers[all]" in done
+    # the report in the page itself (no inner frame), its charts as figure JSON for charts.js
+    assert "<iframe" not in done and 'id="h-glance">At a glance</h2>' in done
+    assert 'class="chart plotly-chart"' in done and 'src="/static/charts.js"' in done
+    assert "<script>" not in done and "style=" not in done and "<style" not in done
+    assert "transferred: all destinations" in done  # every total, in words
     report = client.get(f"/runs/{run_id}/report")
     assert report.status_code == 200 and "Plotly.newPlot" in report.text
     assert run_id in client.get("/runs").text

@@ -184,3 +184,27 @@ def test_a_with_and_without_run_shows_the_difference_per_main_series(
     sent = result.summary["comparison"]["totals"]["transfers[usa-slv-2025]"]["difference"]
     assert f"{round(sent['p50']):,}" in section
     assert "with minus without, replica by replica" in section
+
+
+def test_rows_zero_in_every_replica_are_folded_away_with_a_note(
+    page: str, finished: Finished
+) -> None:
+    from accords.report.page import HEADLINE
+    from accords.simulation.series import zero_in_every_replica
+
+    _, record = finished
+    assert record.summary is not None
+    totals = record.summary["totals"]
+    present = [(key, label) for key, label in HEADLINE if key in totals]
+    zero = [label for key, label in present if zero_in_every_replica(totals[key])]
+    kept = [label for _, label in present if label not in zero]
+    assert zero and kept, "the tiny run has both zero and non-zero headline rows"
+    glance = page[page.index('id="glance"') : page.index('id="transfers"')]
+    table, _, folded = glance.partition('<details class="zero-rows">')
+    rows = "1 row is" if len(zero) == 1 else f"{len(zero)} rows are"
+    assert f"<summary>{rows} zero in every replica: " in folded
+    for label in zero:  # named in the note, and shown only once it is opened
+        row = f'<th scope="row">{html.escape(label)}<'
+        assert html.escape(label) in folded and row not in table
+    for label in kept:
+        assert f'<th scope="row">{html.escape(label)}<' in table

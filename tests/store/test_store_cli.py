@@ -55,6 +55,23 @@ def test_simulate_records_its_run_and_runs_lists_shows_and_deletes_it(
     assert "2 values marked ASSUMPTION" in human
     table = invoke("runs", "list", "--db", db, expect=0).stdout
     assert "store-test" in table
+    # each run's headline figures, as the summary has them: median (5–95% range)
+    moved = summary["totals"]["transfers[all]"]
+    assert f"{round(moved['p50']):,} ({round(moved['p5']):,}–{round(moved['p95']):,})" in table
+    assert "transferred" in table and "wrongly" in table
+    # rows zero in every replica are folded into a note naming them, unless asked for
+    zero = [
+        label
+        for label, stats in summary["totals"].items()
+        if label in ("wrongful_protected", "court_blocked", "queue_end")
+        and not any(stats[p] for p in ("p5", "p50", "p95", "mean"))
+    ]
+    assert zero, "the tiny scenario has rows that are zero in every replica"
+    folded = invoke("runs", "show", run["id"], "--db", db, expect=0).stdout
+    assert "zero in every replica:" in folded and "--zero-rows shows them" in folded
+    unfolded = invoke("runs", "show", run["id"], "--db", db, "--zero-rows", expect=0).stdout
+    assert "zero in every replica" not in unfolded
+    assert len(unfolded.splitlines()) > len(folded.splitlines()) - 2
 
     invoke("runs", "delete", run["id"], "--db", db, "--yes", expect=0)
     assert json.loads(invoke("runs", "list", "--db", db, "--json", expect=0).stdout) == []

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from functools import cache
+from html import escape
 
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from accords.registry.models import Agreement, Status
+from accords.report.charts import Chart
 
 STATUS_COLOURS = {
     Status.NEGOTIATING: "#9e9e9e",
@@ -92,3 +94,14 @@ def figure_json(fig: go.Figure) -> str:
     figure = json.loads(fig.to_json())
     figure["config"] = CONFIG
     return json.dumps(figure, separators=(",", ":"))
+
+
+def page_chart(chart: Chart, div_id: str) -> str:
+    """A report's chart on a page: its figure JSON, at the chart's own height, in the `<div>`
+    that /static/charts.js draws (no inline script or style)."""
+    chart.figure.update_layout(height=chart.height)
+    return (
+        f'<div id="{escape(div_id)}" class="chart plotly-chart" role="img" '
+        f'aria-label="{escape(chart.label)}" data-figure="{escape(figure_json(chart.figure))}">'
+        "</div>"
+    )

@@ -25,7 +25,7 @@ from starlette.datastructures import UploadFile
 
 from accords.api import deps
 from accords.api.agreements import compare_output
-from accords.api.charts import figure_json, timeline_chart
+from accords.api.charts import figure_json, page_chart, timeline_chart
 from accords.api.levers import Levers, field_errors, read_form, scenario_levers
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError, ProblemItem, from_validation_error
@@ -43,7 +43,7 @@ from accords.engine.check import (
 )
 from accords.engine.person import AsylumClaim, Person, Sex
 from accords.labels import plain
-from accords.numbers import band, figure
+from accords.numbers import figure
 from accords.registry.changes import changes_output
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
@@ -68,10 +68,19 @@ from accords.report.compare import (
     overlay_charts,
     scenario_diff,
 )
+from accords.report.page import report_body
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.scenario import default_scenario_path, load_scenario
-from accords.simulation.series import TotalKey
-from accords.store import RunRecord, StoreError
+from accords.simulation.series import (
+    PCTS,
+    Headline,
+    TotalKey,
+    split_zero,
+    total_text,
+    total_words,
+    zero_note,
+)
+from accords.store import StoreError
 from accords.version import PACKAGE_VERSION
 from accords.visible import visible
 
@@ -557,24 +566,13 @@ def check_csv(request: Request, reg: RegistryDep) -> Response:
     )
 
 
-def _run_headline(record: RunRecord) -> tuple[str, str]:
-    """A finished run's people transferred and transferred wrongly: medians (5–95%)."""
-    assert record.summary is not None
-    totals = record.summary["totals"]
-    zero = {"p5": 0.0, "p50": 0.0, "p95": 0.0}
-    return (
-        band(totals.get(TotalKey("transfers", "all").label, zero), labelled=False),
-        band(totals.get(TotalKey("wrongful").label, zero), labelled=False),
-    )
-
-
 @router.get("/runs", response_class=HTMLResponse)
 def runs_page(request: Request, runs: RunsDep) -> HTMLResponse:
     records = runs.store.list()
     context = {
         "section": "runs",
         "runs": records,
-        "headlines": {r.id: _run_headline(r) for r in records if r.summary is not None},
+        "headlines": {r.id: Headline.of(r.summary) for r in records if r.summary is not None},
         "any_running": any(r.status == "running" for r in records),
     }
     return render(request, "runs.html", context)
@@ -736,12 +734,29 @@ def runs_compare_page(
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str, runs: RunsDep) -> HTMLResponse:
+    """A run: its progress while it runs, then its report in the page (charts drawn by
+    /static/charts.js), every total, and a form to compare it with another run."""
     record = get_record(runs, run_id)
-    totals = sorted((record.summary or {}).get("totals", {}).items())
     others = [r for r in runs.store.list() if r.status == "done" and r.id != record.id]
-    return render(
-        request, "run.html", {"section": "runs", "run": record, "totals": totals, "others": others}
-    )
+    context: dict[str, Any] = {"section": "runs", "run": record, "others": others}
+    shown, zero = split_zero((record.summary or {}).get("totals", {}).items(), lambda t: t[1])
+    context["totals"] = [
+        (total_words(key := TotalKey.parse(label)), [total_text(key, s[p]) for p in PCTS])
+        for label, s in shown
+    ]
+    context["zero_note"] = zero_note([total_words(TotalKey.parse(label)) for label, _ in zero])
+    context["zero_totals"] = [total_words(TotalKey.parse(label)) for label, _ in zero]
+    if record.status == "done":
+        try:
+            monthly = runs.store.monthly(record.id)
+        except StoreError as exc:
+            context["report_problem"] = str(exc)
+        else:
+            body = report_body(record, monthly, registry=runs.registry, draw=page_chart)
+            context["report"] = body
+            # the report builds its HTML and escapes the text in it
+            context["sections"] = [Markup(section) for section in body.sections]
+    return render(request, "run.html", context)
 
 
 @router.get("/runs/{run_id}/report", response_class=HTMLResponse)

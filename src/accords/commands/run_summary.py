@@ -7,11 +7,23 @@ from typing import Any
 from rich.table import Table
 
 from accords.commands.common import shown
-from accords.simulation.series import TotalKey, total_text, total_words
+from accords.simulation.series import (
+    PCTS,
+    TotalKey,
+    split_zero,
+    total_text,
+    total_words,
+    zero_note,
+)
+
+ZERO_ROWS_HELP = "Also show the rows that are zero in every replica (folded away by default)."
 
 
-def summary_table(s: dict[str, Any]) -> Table:
-    """The key totals of a run's summary, p5/p50/p95 across replicas."""
+def summary_table(s: dict[str, Any], *, zero_rows: bool = False) -> Table:
+    """The key totals of a run's summary, p5/p50/p95 across replicas.
+
+    Rows that are zero in every replica are folded into a note under the table, which names
+    them (`zero_rows` shows them as rows instead)."""
     table = Table(
         title=f"{shown(s['scenario'])} — {s['replicas']} replicas, seed {s['seed']}, "
         f"{s['horizon_months']} months from {s['start']} ({shown(s['population']['label'])})",
@@ -45,16 +57,15 @@ def summary_table(s: dict[str, Any]) -> Table:
         "person_months",
         *keyed("cost_total"),
     ]
-    for key in wanted:
-        stats = s["totals"].get(key)
-        if stats is None:
-            continue
-        total = TotalKey.parse(key)
+    present = [(TotalKey.parse(key), s["totals"][key]) for key in wanted if key in s["totals"]]
+    rows, zero = split_zero(present, lambda row: row[1])
+    for total, stats in present if zero_rows else rows:
         table.add_row(shown(total_words(total)), *(total_text(total, stats[p]) for p in PCTS))
+    if zero and not zero_rows:
+        note = zero_note([total_words(total) for total, _ in zero])
+        table.caption = f"{shown(note)}; --zero-rows shows them."
+        table.caption_justify = "left"
     return table
-
-
-PCTS = ("p5", "p50", "p95")
 
 
 def comparison_table(s: dict[str, Any]) -> Table:

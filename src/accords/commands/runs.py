@@ -23,8 +23,9 @@ from accords.commands.common import (
     paged,
     shown,
 )
-from accords.commands.run_summary import summary_table
+from accords.commands.run_summary import ZERO_ROWS_HELP, summary_table
 from accords.commands.tables import fit
+from accords.simulation.series import Headline
 from accords.store import RunRecord, RunStore, StoreError, assumptions
 
 app = typer.Typer(
@@ -102,9 +103,18 @@ def list_command(
     if not records:
         console.print(f"no runs in {shown(str(store.path))}", highlight=False)
         return
-    table = Table(title=f"runs in {shown(str(store.path))}", title_justify="left")
-    table.add_column("id", no_wrap=True, min_width=22)
+    table = Table(
+        title=f"runs in {shown(str(store.path))}, newest first",
+        title_justify="left",
+        caption="transferred, wrongly: people over the horizon, median (5–95% range) across "
+        "replicas; cost: median total per currency",
+        caption_justify="left",
+    )
+    table.add_column("run", no_wrap=True, min_width=22)
     table.add_column("status")
+    table.add_column("transferred", justify="right")
+    table.add_column("wrongly", justify="right")
+    table.add_column("cost", justify="right")
     table.add_column("scenario")
     table.add_column("replicas", justify="right")
     table.add_column("started")
@@ -114,9 +124,13 @@ def list_command(
         replicas = (
             f"{r.progress_done}/{r.progress_total}" if r.status == "running" else str(r.replicas)
         )
+        headline = Headline.of(r.summary) if r.summary is not None else None
         table.add_row(
             r.id,
             _status(r),
+            headline.transferred if headline else "—",
+            headline.wrongly if headline else "—",
+            headline.cost if headline else "—",
             shown(r.scenario_name),
             replicas,
             _when(r.started_at or r.created_at, short=True),
@@ -124,7 +138,8 @@ def list_command(
             r.source,
         )
     with paged():
-        console.print(fit(table, console, optional=["from", "took"]))
+        dropped = ["from", "took", "replicas", "started", "scenario", "cost"]
+        console.print(fit(table, console, optional=dropped))
 
 
 @app.command("show")
@@ -132,6 +147,7 @@ def show_command(
     run_id: Annotated[str, typer.Argument(metavar="ID", help="Run id (see `accords runs list`).")],
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
+    zero_rows: Annotated[bool, typer.Option("--zero-rows", help=ZERO_ROWS_HELP)] = False,
 ) -> None:
     """Show one run: provenance, status, and its summary once done."""
     store = open_store(db)
@@ -163,7 +179,7 @@ def show_command(
         meta.add_row("error", f"[red]{shown(record.error)}[/]")
     console.print(meta)
     if record.summary is not None:
-        console.print(fit(summary_table(record.summary), console))
+        console.print(fit(summary_table(record.summary, zero_rows=zero_rows), console))
         for note in record.summary.get("notes", []):
             console.print(f"note: {note}", highlight=False)
 

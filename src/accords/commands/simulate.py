@@ -28,7 +28,7 @@ from accords.commands.common import (
     progress_bar,
     shown,
 )
-from accords.commands.run_summary import comparison_table, summary_table
+from accords.commands.run_summary import ZERO_ROWS_HELP, comparison_table, summary_table
 from accords.commands.runs import DbOption, open_store
 from accords.commands.tables import fit
 from accords.simulation.plan import PlanError
@@ -86,6 +86,7 @@ def simulate(
         Path | None,
         typer.Option("--report", help="Also write the run's HTML report (one offline page) here."),
     ] = None,
+    zero_rows: Annotated[bool, typer.Option("--zero-rows", help=ZERO_ROWS_HELP)] = False,
 ) -> None:
     """Simulate a scenario: flows, capacity, court blocks, record errors and costs, per month."""
     if init is not None:
@@ -154,7 +155,7 @@ def simulate(
 
     for sentence in headline_sentences(result.summary):
         console.print(f"• {shown(sentence)}", highlight=False)
-    console.print(fit(summary_table(result.summary), console))
+    console.print(fit(summary_table(result.summary, zero_rows=zero_rows), console))
     if "comparison" in result.summary:
         console.print(fit(comparison_table(result.summary), console))
         console.print(

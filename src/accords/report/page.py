@@ -10,7 +10,8 @@ that produced it is how a model gets misquoted. The layout is one column that na
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -29,7 +30,7 @@ from accords.registry.models import Agreement, Source
 from accords.report.headlines import comparison_rows, headline_sentences
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.plan import registry_version
-from accords.simulation.series import TotalKey, total_text
+from accords.simulation.series import PCTS, TotalKey, split_zero, total_text, zero_note
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
 from accords.validation import InputError
@@ -94,6 +95,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 caption { text-align: left; color: var(--muted); font-size: .85rem; padding-bottom: .25rem; }
 details { margin: .5rem 0 1rem; }
 summary { cursor: pointer; color: var(--accent); }
+details.zero-rows > summary { color: var(--muted); }
 pre { background: var(--soft); padding: .75rem; overflow-x: auto; font-size: .8rem;
       line-height: 1.4; border-radius: .25rem; }
 mark { background: var(--mark); }
@@ -167,29 +169,49 @@ def _table(
     )
 
 
-def _stats_rows(
-    totals: dict[str, dict[str, float]], keys: Iterable[tuple[str, str]]
-) -> list[list[str]]:
-    rows = []
-    for key, label in keys:
-        stats = totals.get(key)
-        if stats is not None:
-            total = TotalKey.parse(key)
-            rows.append([e(label), *(total_text(total, stats[p]) for p in ("p5", "p50", "p95"))])
-    return rows
+def _stats_table(
+    totals: dict[str, dict[str, float]],
+    keys: Iterable[tuple[str, str]],
+    *,
+    caption: str | None = None,
+) -> str:
+    """The totals named by `keys` ((total, label)) as a p5/p50/p95 table; those zero in every
+    replica are folded away under a note that names them, and open to show them."""
+    present = [(label, totals[key], TotalKey.parse(key)) for key, label in keys if key in totals]
+    shown, zero = split_zero(present, lambda row: row[1])
+
+    def rows(chosen: list[tuple[str, dict[str, float], TotalKey]]) -> list[list[str]]:
+        return [[e(label), *(total_text(t, stats[p]) for p in PCTS)] for label, stats, t in chosen]
+
+    out = _table(PCT_HEADERS, rows(shown), caption=caption) if shown else ""
+    if zero:
+        out += (
+            f'<details class="zero-rows"><summary>{e(zero_note([r[0] for r in zero]))}'
+            f"</summary>{_table(PCT_HEADERS, rows(zero))}</details>"
+        )
+    return out
 
 
 PCT_HEADERS = ("", "p5", "p50 (median)", "p95")
 
 
-def _figure(name: str, chart: Chart | None, empty: str, data: str) -> str:
+Draw = Callable[[Chart, str], str]
+
+
+def inline_chart(chart: Chart, div_id: str) -> str:
+    """A chart for the self-contained page: its div, sized by the page's CSS, and its script."""
+    return (
+        f'<div class="chart" style="--h: {chart.height}px" role="img" '
+        f'aria-label="{e(chart.label)}">{chart_html(chart, div_id)}</div>'
+    )
+
+
+def _figure(name: str, chart: Chart | None, empty: str, data: str, draw: Draw) -> str:
     if chart is None:
         return f'<p class="note">{e(empty)}</p>{data}'
     return (
         f'<figure aria-labelledby="h-{name}" aria-describedby="cap-{name}">'
-        f'<div class="chart" style="--h: {chart.height}px" role="img" '
-        f'aria-label="{e(chart.label)}">'
-        f"{chart_html(chart, f'chart-{name}')}</div>"
+        f"{draw(chart, f'chart-{name}')}"
         f'<figcaption id="cap-{name}">{e(chart.label)}</figcaption></figure>'
         f'<p class="downloads"><a download="{e(name)}.csv" '
         f'href="data:text/csv;charset=utf-8,{quote(figure_csv(chart.figure))}">'
@@ -198,7 +220,7 @@ def _figure(name: str, chart: Chart | None, empty: str, data: str) -> str:
     )
 
 
-def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame) -> str:
+def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame, draw: Draw) -> str:
     """With and without the agreements compared: the headline totals and a difference chart
     per main series, each difference taken replica by replica on the same random draws."""
     c = s["comparison"]
@@ -213,10 +235,8 @@ def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame) -> str:
         if chart is not None:
             charts.append(
                 f'<figure aria-describedby="cap-difference-{i}">'
-                f'<div class="chart" style="--h: {chart.height}px" role="img" '
-                f'aria-label="{e(chart.label)}">{chart_html(chart, f"chart-difference-{i}")}'
-                f'</div><figcaption id="cap-difference-{i}">{e(chart.label)}</figcaption>'
-                "</figure>"
+                f"{draw(chart, f'chart-difference-{i}')}"
+                f'<figcaption id="cap-difference-{i}">{e(chart.label)}</figcaption></figure>'
             )
     return (
         '<section id="comparison" aria-labelledby="h-comparison">'
@@ -363,10 +383,27 @@ def _blocked_rows(totals: dict[str, dict[str, float]]) -> list[BlockedRow]:
     return sorted(rows, key=lambda r: (-r[3], r[0]))
 
 
-def render_report(
-    record: RunRecord, monthly: pl.DataFrame, *, registry: Registry | None = None
-) -> str:
-    """The report of a finished run as one HTML document (plotly.js embedded, no network).
+@dataclass(frozen=True)
+class ReportBody:
+    """A report's parts, as HTML built (and escaped) here: what the self-contained page and
+    the run's web page both show, each around its own header and scripts."""
+
+    title: str
+    synthetic: bool
+    description: str | None
+    meta: list[tuple[str, str]]  # (label, HTML)
+    nav: str  # the <li> items of the contents
+    sections: list[str]
+
+
+def report_body(
+    record: RunRecord,
+    monthly: pl.DataFrame,
+    *,
+    registry: Registry | None = None,
+    draw: Draw = inline_chart,
+) -> ReportBody:
+    """The report of a finished run, its charts drawn by `draw` (inline scripts by default).
 
     `registry` gives the agreements' texts and sources; the shipped registry if not given (the
     page says so when its version differs from the one the run used).
@@ -398,29 +435,29 @@ def render_report(
 
     sections = []
     # At a glance
-    glance_rows = _stats_rows(totals, HEADLINE)
-    glance_rows += _stats_rows(
-        totals, [(TotalKey("cost_total", c).label, f"Total cost, {c}") for c in s["currencies"]]
-    )
+    glance = HEADLINE + [
+        (TotalKey("cost_total", c).label, f"Total cost, {c}") for c in s["currencies"]
+    ]
     findings = "".join(f"<li>{e(sentence)}</li>" for sentence in headline_sentences(s))
     sections.append(
         '<section id="glance" aria-labelledby="h-glance"><h2 id="h-glance">At a glance</h2>'
         f'<ul class="findings">{findings}</ul>'
         f"<p>Totals over the {e(s['horizon_months'])} months (or at the end), across "
         f"{e(s['replicas'])} replicas: the median and the range that holds 90% of them.</p>"
-        + _table(PCT_HEADERS, glance_rows)
+        + _stats_table(totals, glance)
         + "</section>"
     )
     if "comparison" in s:
-        sections.append(_comparison_section(s, monthly))
+        sections.append(_comparison_section(s, monthly, draw))
 
-    transfer_rows = _stats_rows(
+    transfer_rows = _stats_table(
         totals,
         [
             (label, destination_label(total.key, receivers))
             for label in totals
             if (total := TotalKey.parse(label)).name == "transfers" and total.key not in ("", "all")
         ],
+        caption="Transfers over the horizon",
     )
     sections.append(
         _section(
@@ -432,7 +469,8 @@ def render_report(
                 "transfers",
                 transfers_chart(monthly, receivers),
                 "No transfers in this run.",
-                _table(PCT_HEADERS, transfer_rows, caption="Transfers over the horizon"),
+                transfer_rows,
+                draw,
             ),
         )
     )
@@ -462,11 +500,12 @@ def render_report(
                     cap_rows,
                     caption="Peak number held",
                 ),
+                draw,
             ),
         )
     )
 
-    cost_rows = _stats_rows(
+    cost_rows = _stats_table(
         totals,
         [(TotalKey("cost_total", c).label, f"Total, {c}") for c in s["currencies"]]
         + [
@@ -474,6 +513,7 @@ def render_report(
             for label in totals
             if (total := TotalKey.parse(label)).name == "cost_item"
         ],
+        caption="Costs over the horizon, by item",
     )
     sections.append(
         _section(
@@ -485,7 +525,8 @@ def render_report(
                 "costs",
                 cost_chart(monthly),
                 "No priced costs in this run.",
-                _table(PCT_HEADERS, cost_rows, caption="Costs over the horizon, by item"),
+                cost_rows,
+                draw,
             ),
         )
     )
@@ -506,6 +547,7 @@ def render_report(
                     [[e(r[0]), e(r[1]), figure(r[2]), figure(r[3]), figure(r[4])] for r in blocked],
                     numeric_from=2,
                 ),
+                draw,
             ),
         )
     )
@@ -520,19 +562,17 @@ def render_report(
                 "wrongful",
                 wrongful_chart(monthly),
                 "This run has no wrongful-transfer series.",
-                _table(
-                    PCT_HEADERS,
-                    _stats_rows(totals, HEADLINE[5:8]),
-                    caption="Wrongful transfers over the horizon",
+                _stats_table(
+                    totals, HEADLINE[5:8], caption="Wrongful transfers over the horizon"
                 ),
+                draw,
             ),
         )
     )
 
     sections.append(_assumptions(record, s, scenario, registry, reg_note))
 
-    synthetic = s["population"].get("synthetic")
-    badge = ' <span class="badge">SYNTHETIC population</span>' if synthetic else ""
+    synthetic = bool(s["population"].get("synthetic"))
     finished = record.finished_at.strftime("%Y-%m-%d %H:%M UTC") if record.finished_at else "—"
     meta = [
         ("Run", f"<code>{e(record.id)}</code> ({e(record.source)})"),
@@ -559,12 +599,28 @@ def render_report(
             *TITLES.items(),
         ]
     )
+    return ReportBody(
+        title=e(record.scenario_name),
+        synthetic=synthetic,
+        description=e(description) if description else None,
+        meta=meta,
+        nav=nav,
+        sections=sections,
+    )
+
+
+def render_report(
+    record: RunRecord, monthly: pl.DataFrame, *, registry: Registry | None = None
+) -> str:
+    """The report of a finished run as one HTML document (plotly.js embedded, no network)."""
+    body = report_body(record, monthly, registry=registry)
+    badge = ' <span class="badge">SYNTHETIC population</span>' if body.synthetic else ""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(record.scenario_name)} — accords run {e(record.id)}</title>"
+        f"<title>{body.title} — accords run {e(record.id)}</title>"
         f"<style>{CSS}</style>"
         # plotly.js's rules given here: under the server's hashed CSP it cannot insert them.
         + "".join(
@@ -573,16 +629,16 @@ def render_report(
         )
         + f'<script type="text/javascript">{get_plotlyjs()}</script>'
         "</head><body>"
-        f"<header><h1>{e(record.scenario_name)}{badge}</h1>"
-        + (f'<p class="lede">{e(description)}</p>' if description else "")
+        f"<header><h1>{body.title}{badge}</h1>"
+        + (f'<p class="lede">{body.description}</p>' if body.description else "")
         + '<dl class="meta">'
-        + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta)
+        + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in body.meta)
         + "</dl>"
-        f'<nav aria-label="Contents"><ol>{nav}</ol></nav></header>'
-        "<main>" + "".join(sections) + "</main>"
+        f'<nav aria-label="Contents"><ol>{body.nav}</ol></nav></header>'
+        "<main>" + "".join(body.sections) + "</main>"
         f"<footer><p>Generated {e(generated)} by accords {e(PACKAGE_VERSION)}. These are "
         "model outputs for the scenario above, not observations"
-        + (", and the population is synthetic" if synthetic else "")
+        + (", and the population is synthetic" if body.synthetic else "")
         + ". Every figure the scenario does not take from a cited source is marked "
         "ASSUMPTION.</p></footer></body></html>\n"
     )

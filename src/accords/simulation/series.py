@@ -9,10 +9,12 @@ one place that writes and reads that form.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from accords.numbers import figure, people, share
+from accords.numbers import band, figure, money, people, share
 
 
 class KeyKind(StrEnum):
@@ -162,3 +164,61 @@ def unit_of(total: TotalKey) -> Unit:
         if any(spec.total(m) == total.name for m in spec.measures):
             return spec.unit
     raise KeyError(f"no series has a total named {total.name!r}")
+
+
+PCTS = ("p5", "p50", "p95")  # the percentiles across replicas a summary gives each total
+
+
+def zero_in_every_replica(stats: Mapping[str, float]) -> bool:
+    """Whether a total is zero in every replica: its percentiles and its mean are all 0 (a
+    total is never negative, so a mean of 0 means no replica had any)."""
+    return all(stats.get(name, 0.0) == 0 for name in ("p5", "p50", "p95", "mean"))
+
+
+Row = TypeVar("Row")
+
+
+def split_zero(
+    rows: Iterable[Row], stats: Callable[[Row], Mapping[str, float]]
+) -> tuple[list[Row], list[Row]]:
+    """Rows split into those with any value and those whose `stats` are zero in every
+    replica, each in its order: a table shows the first and folds the second away under
+    `zero_note`."""
+    shown: list[Row] = []
+    zero: list[Row] = []
+    for row in rows:
+        (zero if zero_in_every_replica(stats(row)) else shown).append(row)
+    return shown, zero
+
+
+def zero_note(labels: Sequence[str]) -> str:
+    """"2 rows are zero in every replica: a, b" (the note where those rows are folded away)."""
+    count = len(labels)
+    rows = "1 row is" if count == 1 else f"{count} rows are"
+    return f"{rows} zero in every replica: {', '.join(labels)}"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A finished run's headline figures, as the runs lists show them (terminal and web):
+    people transferred and transferred wrongly, each the median with its bare 5–95% range,
+    and the median total cost in each currency."""
+
+    transferred: str
+    wrongly: str
+    cost: str
+
+    @classmethod
+    def of(cls, summary: Mapping[str, Any]) -> Headline:
+        totals = summary["totals"]
+        zero = {"p5": 0.0, "p50": 0.0, "p95": 0.0}
+        costs = [
+            money(stats["p50"], total.key)
+            for label, stats in totals.items()
+            if (total := TotalKey.parse(label)).name == "cost_total"
+        ]
+        return cls(
+            band(totals.get(TotalKey("transfers", "all").label, zero), labelled=False),
+            band(totals.get(TotalKey("wrongful").label, zero), labelled=False),
+            "; ".join(costs) or "none",
+        )
