@@ -110,12 +110,11 @@ def list_command(
         "replicas; cost: median total per currency",
         caption_justify="left",
     )
-    table.add_column("run", no_wrap=True, min_width=22)
+    table.add_column("run, scenario", min_width=22)
     table.add_column("status")
     table.add_column("transferred", justify="right")
     table.add_column("wrongly", justify="right")
     table.add_column("cost", justify="right")
-    table.add_column("scenario")
     table.add_column("replicas", justify="right")
     table.add_column("started")
     table.add_column("took", justify="right")
@@ -126,19 +125,18 @@ def list_command(
         )
         headline = Headline.of(r.summary) if r.summary is not None else None
         table.add_row(
-            r.id,
+            f"{r.id}\n[dim]{shown(r.scenario_name)}[/]",
             _status(r),
             headline.transferred if headline else "—",
             headline.wrongly if headline else "—",
             headline.cost if headline else "—",
-            shown(r.scenario_name),
             replicas,
             _when(r.started_at or r.created_at, short=True),
             _took(r),
             r.source,
         )
     with paged():
-        dropped = ["from", "took", "replicas", "started", "scenario", "cost"]
+        dropped = ["from", "took", "replicas", "started", "cost"]
         console.print(fit(table, console, optional=dropped))
 
 
