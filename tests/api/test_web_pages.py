@@ -358,7 +358,10 @@ def test_lever_errors_are_shown_beside_their_fields(client: TestClient) -> None:
         | {"in_force_from-usa-slv-2025": "2025-05-01", "ends-usa-slv-2025": "2025-03-01"},
     )
     assert late.status_code == 422
-    assert 'id="ends-usa-slv-2025-error">Ends on: ' in late.text
+    assert (
+        'id="ends-usa-slv-2025-error">Ends on: &#39;ends on&#39; must come after '
+        "&#39;in force from&#39;" in late.text
+    )
 
 
 def test_the_levers_of_a_pasted_scenario(client: TestClient) -> None:

@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from accords.registry.export import iter_facts
 from accords.registry.loader import Registry
 from accords.registry.models import Agreement, PriceKind, Source, Status
 from accords.simulation.costs import CostKind
@@ -137,19 +138,22 @@ def _percent(share: float) -> str:
     return f"{round(share * 100, 6):g}"
 
 
-def _places_origin(agreement: Agreement, use: dict[str, Any]) -> Origin:
+def _places_origin(agreement: Agreement, use: dict[str, Any], places: int | None) -> Origin:
+    """Where a number of places comes from: the scenario, or the registry's fact that states
+    that number of people among the agreement's terms (with its first source)."""
     if use.get("unlimited_places"):
         return Origin("Set in the scenario: no limit")
     if use.get("places") is not None:
         return Origin("Set in the scenario")
-    for facility in agreement.terms.facilities:
-        agreed = facility.agreed_places
-        if agreed is not None and agreed.value is not None and agreed.sources:
-            return _source(agreed.sources[0], "Registry")
-    for quota in agreement.terms.quotas:
-        if quota.people is not None and quota.period_months is None and quota.sources:
-            return _source(quota.sources[0], "Registry")
-    return Origin("The registry gives no number of places: no limit")
+    if places is None:
+        return Origin("The registry gives no number of places: no limit")
+    for _, fact in iter_facts(agreement.terms):
+        stated = getattr(fact, "people", None)
+        if stated is None:
+            stated = getattr(fact, "value", None)
+        if stated is not None and stated == places and fact.sources:
+            return _source(fact.sources[0], "Registry")
+    return Origin("Registry")
 
 
 def _status_day(agreement: Agreement, status: Status) -> tuple[str, Origin | None]:
@@ -169,7 +173,7 @@ def _agreement_levers(
         "Places",
         Kind.COUNT,
         "" if dest.places is None else str(dest.places),
-        _places_origin(original, use),
+        _places_origin(original, use, dest.places),
         f"agreements[{index}].places",
         help="people held at once; empty: no limit",
     )
@@ -517,11 +521,14 @@ def field_errors(problems: Sequence[Any], levers: Levers, errors: dict[str, str]
     for problem in problems:
         name = problem.field or ""
         found = by_path.get(name) or by_override.get(name)
+        message = problem.message
         if found is None and name in whole:
             found = whole[name].terms[-1]  # a rule on the whole agreement: its dates
+            for term in whole[name].terms:  # its fields named as the form names them
+                message = message.replace(f"'{term.path.rsplit('.', 1)[1]}'", f"'{term.words}'")
         if found is not None:
             words = found.words[0].upper() + found.words[1:]
-            errors.setdefault(found.name, f"{words}: {problem.message}")
+            errors.setdefault(found.name, f"{words}: {message}")
 
 
 __all__ = [
