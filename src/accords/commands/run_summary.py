@@ -80,6 +80,10 @@ def comparison_table(s: dict[str, Any]) -> Table:
     table.add_column("total", ratio=2)
     for name in ("with", "without", "difference"):
         table.add_column(name, justify="right")
-    for label, *cells in comparison_rows(s):
+    rows, zero = comparison_rows(s)
+    for label, *cells in rows:
         table.add_row(shown(label), *cells)
+    if zero:
+        table.caption = f"{shown(zero_note(zero))}, with and without."
+        table.caption_justify = "left"
     return table

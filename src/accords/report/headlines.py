@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from accords.numbers import band, money, people
-from accords.simulation.series import TotalKey
+from accords.simulation.series import TotalKey, zero_in_every_replica
 
 Stats = dict[str, float]
 
@@ -113,11 +113,11 @@ def _compared_label(total: TotalKey) -> str:
     return f"… to {total.key}"
 
 
-def comparison_rows(summary: dict[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(label, with, without, difference) for the headline totals of a with/without run.
+def comparison_rows(summary: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+    """(label, with, without, difference) for the headline totals of a with/without run, and
+    the labels of those zero in every replica of both runs (left out, for a note to name).
 
-    Each figure is a median with its bare 5–95% range (people rounded, money in millions);
-    totals that are zero in every replica of both runs are left out.
+    Each figure is a median with its bare 5–95% range (people rounded, money in millions).
     """
     c = summary["comparison"]
     keyed = [TotalKey.parse(label) for label in c["totals"]]
@@ -127,10 +127,13 @@ def comparison_rows(summary: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         *[TotalKey.parse(label) for label in list(COMPARED)[1:]],
         *[t for t in keyed if t.name == "cost_total"],
     ]
-    rows = []
+    rows, zero = [], []
     for total in wanted:
         row = c["totals"].get(total.label)
-        if row is None or not any(row[p]["p95"] or row[p]["p5"] for p in row):
+        if row is None:
+            continue
+        if all(zero_in_every_replica(row[p]) for p in ("with", "without")):
+            zero.append(_compared_label(total))
             continue
         scale = 1e6 if total.name == "cost_total" else 1.0
         with_, without, difference = (
@@ -138,4 +141,4 @@ def comparison_rows(summary: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             for p in ("with", "without", "difference")
         )
         rows.append((_compared_label(total), with_, without, difference))
-    return rows
+    return rows, zero

@@ -224,7 +224,8 @@ def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame, draw: Draw) ->
     """With and without the agreements compared: the headline totals and a difference chart
     per main series, each difference taken replica by replica on the same random draws."""
     c = s["comparison"]
-    rows = [[e(label), *(e(v) for v in values)] for label, *values in comparison_rows(s)]
+    compared, zero = comparison_rows(s)
+    rows = [[e(label), *(e(v) for v in values)] for label, *values in compared]
     specs = list(MAIN_SERIES) + [
         ("cost_month", cur, True, f"cost, {cur} (cumulative)", f"Cumulative cost, {cur}")
         for cur in s["currencies"]
@@ -244,6 +245,7 @@ def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame, draw: Draw) ->
         f"<p>{e(c['method'])} Each figure is the median across replicas with its 5–95% range; "
         "people are rounded to whole persons, money is in millions.</p>"
         + _table(("", "with", "without", "difference"), rows)
+        + (f'<p class="note">{e(zero_note(zero))}.</p>' if zero else "")
         + "".join(charts)
         + "</section>"
     )
