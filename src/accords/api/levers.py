@@ -90,14 +90,13 @@ class Levers:
     agreements: tuple[AgreementLevers, ...]
     courts: tuple[Lever, ...]
     errors: tuple[Lever, ...]
-    notes: tuple[str, ...] = field(default=())
 
     def including(self, other: Levers) -> Levers:
         """These levers, and `other`'s agreements that these lack (a form drawn for another
         scenario: a changed lever of an agreement this scenario does not name is an error)."""
         mine = {g.id for g in self.agreements}
         extra = tuple(g for g in other.agreements if g.id not in mine)
-        return Levers(self.run, self.agreements + extra, self.courts, self.errors, self.notes)
+        return Levers(self.run, self.agreements + extra, self.courts, self.errors)
 
     def all(self) -> list[Lever]:
         out = [*self.run, *self.courts, *self.errors]
