@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 from fastapi.testclient import TestClient
-from webhelpers import SMALL_RUN, wait_for_run, wait_until_idle
+from webhelpers import SMALL_RUN, planned_places, wait_for_run, wait_until_idle
 
 import accords
 from accords.simulation.scenario import Overrides, load_scenario
@@ -269,11 +269,15 @@ def test_runner_compares_without_a_ticked_agreement(client: TestClient) -> None:
 
 def test_the_places_lever_changes_the_run(client: TestClient) -> None:
     form = client.get("/runs/new").text
-    # pre-filled with the registry's figure, its source beside it, and the pre-filled text
+    # pre-filled with what the scenario runs (the registry's figure), its source beside it,
+    # and the pre-filled text
+    planned = planned_places("usa-slv-2025")
+    shown = "" if planned is None else str(planned)
     assert re.search(r'id="places-usa-slv-2025" name="places-usa-slv-2025" type="number" '
-                     r'value="300"', form)
-    assert 'name="was-places-usa-slv-2025" value="300"' in form
-    assert "Registry: El Salvador Now, 2025-04-30" in form
+                     rf'value="{shown}"', form)
+    assert f'name="was-places-usa-slv-2025" value="{shown}"' in form
+    if planned is not None:
+        assert "Registry: El Salvador Now" in form
     run_id = _small_run(client, **{"places-usa-slv-2025": "2"})
     summary = client.get(f"/api/simulations/{run_id}/summary").json()
     assert summary["totals"]["stock_peak[usa-slv-2025]"]["p95"] <= 2

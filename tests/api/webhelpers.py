@@ -66,3 +66,13 @@ def free_port() -> int:
 def listed_ids(html: str) -> list[str]:
     """The agreement ids of the agreements page's table rows, in the order shown."""
     return re.findall(r'<td[^>]*><a href="/agreements/([a-z0-9-]+)">', html)
+
+
+def planned_places(agreement_id: str) -> int | None:
+    """The places the default scenario runs for an agreement (what the runner pre-fills)."""
+    from accords import load_registry
+    from accords.simulation.plan import build_plan
+    from accords.simulation.scenario import load_scenario
+
+    plan = build_plan(load_scenario(), load_registry())
+    return {d.key: d.places for d in plan.destinations}[agreement_id]
