@@ -7,42 +7,215 @@ the same person inside a population.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property, reduce
+from operator import or_
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
-from accords.engine.compile import CompiledAgreement, compile_agreement
+from accords.engine.compile import (
+    OUTCOME,
+    UNKNOWN_SHIFT,
+    Check,
+    CompiledAgreement,
+    compile_agreement,
+)
 from accords.engine.expressions import helper_columns
-from accords.engine.reasons import PRECEDENCE, REASONS, VERDICTS, precedence_bits
-from accords.engine.spec import OTHERWISE
+from accords.engine.reasons import REASONS, VERDICTS, verdict_of
 from accords.registry.models import Agreement
 
 VERDICT_TYPE = pl.Enum(VERDICTS)
+LOW_BITS = (1 << UNKNOWN_SHIFT) - 1
+VERDICT_SUFFIX = "\0verdict"
 
 
-def verdict_expr() -> pl.Expr:
-    """The verdict column from the masks: the precedence table's first matching row wins."""
-    expr = pl.lit(OTHERWISE.value)
-    for row in reversed(PRECEDENCE):
-        mask = pl.col("fail_mask") if row.group is not None else pl.col("unknown_mask")
-        hit = (mask & pl.lit(precedence_bits(row), dtype=pl.UInt32)) != 0
-        expr = pl.when(hit).then(pl.lit(row.verdict.value)).otherwise(expr)
-    return expr.cast(VERDICT_TYPE).alias("verdict")
+def _verdict_table() -> pl.Series:
+    """The verdict of a packed outcome by the position of its lowest set bit (64: none set).
+
+    The precedence table looks at the status bits, then the law bits, then the coverage bits,
+    then at any unknown bit; the bits are declared in that order and the unknown bits sit above
+    every fail bit, so the lowest set bit decides, and a verdict is one `trailing_zeros` and one
+    look-up. Refused at import if a declaration ever breaks that order (checked on every pair
+    of bits, which is enough: the decisive row is then monotone in the bit's position).
+    """
+    spots = [s.bit.bit_length() - 1 for s in REASONS.values()]
+    packed = sorted([*spots, *(t + UNKNOWN_SHIFT for t in spots)])
+
+    def verdict(outcome: int) -> str:
+        return verdict_of(outcome & LOW_BITS, outcome >> UNKNOWN_SHIFT).value
+
+    for i, low in enumerate(packed):
+        for high in packed[i + 1 :]:
+            if verdict((1 << low) | (1 << high)) != verdict(1 << low):
+                raise ValueError(f"reason bits {low} and {high}: the lower one does not decide")
+    table = [verdict(1 << t if t < 64 else 0) for t in range(65)]
+    return pl.Series("verdicts", table, dtype=VERDICT_TYPE)
+
+
+VERDICT_TABLE = _verdict_table()
+
+
+def verdict_of_outcome(outcome: pl.Expr) -> pl.Expr:
+    """The verdict column of a packed outcome column (see `_verdict_table`)."""
+    return pl.lit(VERDICT_TABLE).gather(outcome.bitwise_trailing_zeros())
+
+
+def outcome_exprs(compiled: Sequence[CompiledAgreement]) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The shared words of checks (columns `_w0`, `_w1`, …) and each agreement's packed outcome
+    (named by its id), for agreements evaluated on the same persons.
+
+    A check that several agreements apply identically (same code, same expression: the sending
+    state's law, the exclusions, a category list) is computed once, into a word of checks, and
+    each agreement takes its bits from the word with one AND; the others (the receiver's
+    non-refoulement, a nationality list, arrival terms) are OR-ed in per agreement.
+    """
+    variants: list[tuple[Check, pl.Expr, list[int]]] = []
+    for index, c in enumerate(compiled):
+        for check in c.checks:
+            fails = check.constant
+            if not isinstance(fails, pl.Expr):
+                continue
+            for seen, expr, users in variants:
+                if seen.code == check.code and fails.meta.eq(expr):
+                    users.append(index)
+                    break
+            else:
+                variants.append((check, fails, [index]))
+    words: list[list[tuple[Check, list[int]]]] = []
+    own: defaultdict[int, list[Check]] = defaultdict(list)
+    for check, _, users in variants:
+        if len(users) == 1:
+            own[users[0]].append(check)
+            continue
+        word = next((w for w in words if all(c.spec.bit != check.spec.bit for c, _ in w)), None)
+        if word is None:
+            word = []
+            words.append(word)
+        word.append((check, users))
+    shared = [
+        reduce(or_, [c.outcome() for c, _ in word]).alias(f"_w{i}") for i, word in enumerate(words)
+    ]
+    outcomes = []
+    for index, c in enumerate(compiled):
+        terms = []
+        for i, word in enumerate(words):
+            picked = sum(ch.spec.bit << UNKNOWN_SHIFT | ch.spec.bit for ch, u in word if index in u)
+            if picked:
+                terms.append(pl.col(f"_w{i}") & pl.lit(picked, dtype=OUTCOME))
+        terms += [check.outcome() for check in own[index]]
+        if c.constant_bits():
+            terms.append(pl.lit(c.constant_bits(), dtype=OUTCOME))
+        outcome = reduce(or_, terms) if terms else pl.lit(0, dtype=OUTCOME)
+        outcomes.append(outcome.alias(c.id))
+    return shared, outcomes
+
+
+@dataclass
+class Group:
+    """Persons evaluated together (those in one sending state, or everyone) and the agreements
+    they are evaluated for: per agreement, its packed outcome column (named by its id) and its
+    verdict column (the id and VERDICT_SUFFIX)."""
+
+    rows: npt.NDArray[np.int64]  # positions in the frame, ascending
+    agreements: list[str]
+    outcomes: pl.DataFrame
 
 
 @dataclass
 class Evaluation:
-    """Verdicts per (person, agreement), and the compiled checks that explain them."""
+    """Verdicts per (person, agreement), and the compiled checks that explain them.
+
+    The engine's result is wide, as the checks compute it: per group of persons, one packed
+    outcome and one verdict column per agreement. `verdicts` is the same as one row per
+    evaluated pair (person-major), built when first asked for.
+    """
 
     day: date
     compiled: dict[str, CompiledAgreement]
-    verdicts: pl.DataFrame
+    ids: pl.Series
+    groups: list[Group]
+    with_reasons: bool = False
+
+    @cached_property
+    def verdicts(self) -> pl.DataFrame:
+        """One row per evaluated (person, agreement): person-major, agreements in the given
+        order; person_id, agreement, fail_mask, unknown_mask, verdict (and reasons if asked)."""
+        agreement_type = pl.Enum(list(self.compiled))
+        per = np.zeros(self.ids.len(), dtype=np.int64)
+        for group in self.groups:
+            per[group.rows] += len(group.agreements)
+        starts = np.cumsum(per) - per
+        parts = [
+            pl.DataFrame(
+                schema={
+                    "_position": pl.Int64,
+                    "person_id": pl.String,
+                    "agreement": agreement_type,
+                    "fail_mask": pl.UInt32,
+                    "unknown_mask": pl.UInt32,
+                    "verdict": VERDICT_TYPE,
+                }
+            )
+        ]
+        for group in self.groups:
+            ids = self.ids.gather(group.rows).cast(pl.String).alias("person_id")
+            first = starts[group.rows]
+            for rank, agreement in enumerate(group.agreements):
+                outcome = group.outcomes[agreement]
+                parts.append(
+                    pl.DataFrame(
+                        [
+                            pl.Series("_position", first + rank),
+                            ids,
+                            pl.repeat(agreement, ids.len(), dtype=agreement_type, eager=True)
+                            .alias("agreement"),
+                            (outcome & LOW_BITS).cast(pl.UInt32).alias("fail_mask"),
+                            (outcome // (1 << UNKNOWN_SHIFT)).cast(pl.UInt32).alias("unknown_mask"),
+                            group.outcomes[agreement + VERDICT_SUFFIX].alias("verdict"),
+                        ]
+                    )
+                )
+        rows = pl.concat(parts)
+        order = np.empty(rows.height, dtype=np.int64)
+        order[rows["_position"].to_numpy()] = np.arange(rows.height)
+        verdicts = rows.drop("_position")[order]
+        return with_reason_codes(verdicts) if self.with_reasons else verdicts
 
     def counts(self) -> pl.DataFrame:
-        return self.verdicts.group_by("agreement", "verdict").len().sort("agreement", "verdict")
+        """Persons per agreement and verdict (agreement, verdict, len), from the wide result."""
+        agreement_type = pl.Enum(list(self.compiled))
+        parts = [
+            group.outcomes.group_by(pl.col(a + VERDICT_SUFFIX).alias("verdict"))
+            .len()
+            .select(pl.lit(a, dtype=agreement_type).alias("agreement"), "verdict", "len")
+            for group in self.groups
+            for a in group.agreements
+        ]
+        empty = pl.DataFrame(
+            schema={"agreement": agreement_type, "verdict": VERDICT_TYPE, "len": pl.UInt32}
+        )
+        return pl.concat([empty, *parts]).sort("agreement", "verdict")
+
+    def masks(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """[person, agreement] arrays in the given orders: permitted, fail_mask, unknown_mask
+        (False, 0, 0 for a pair not evaluated)."""
+        column = {a: i for i, a in enumerate(self.compiled)}
+        shape = (self.ids.len(), len(self.compiled))
+        outcome = np.zeros(shape, dtype=np.uint64)
+        evaluated = np.zeros(shape, dtype=bool)
+        for group in self.groups:
+            cols = np.array([column[a] for a in group.agreements], dtype=np.int64)
+            block = group.outcomes.select(group.agreements).to_numpy().astype(np.uint64)
+            outcome[np.ix_(group.rows, cols)] = block
+            evaluated[np.ix_(group.rows, cols)] = True
+        fail = (outcome & np.uint64(LOW_BITS)).astype(np.int64)
+        unknown = (outcome >> np.uint64(UNKNOWN_SHIFT)).astype(np.int64)
+        return evaluated & (outcome == 0), fail, unknown
 
 
 REASON_CODE_TYPE = pl.Enum([c for s in REASONS.values() for c in (s.code, s.unknown_code)])
@@ -76,16 +249,6 @@ def with_reason_codes(verdicts: pl.DataFrame) -> pl.DataFrame:
     return keyed.join(decoded, on="_key", how="left", maintain_order="left").drop("_key")
 
 
-def _starts(frame: pl.DataFrame, senders: list[str] | None, counts: dict[str, int]) -> pl.Series:
-    """Where each person's rows start in the person-major output (their state's agreement
-    count, or every agreement when `senders` is None, summed over the persons before them)."""
-    if senders is None:
-        per = pl.repeat(len(counts), frame.height, dtype=pl.UInt64, eager=True)
-    else:
-        per = frame["present_in"].replace_strict(counts, default=0, return_dtype=pl.UInt64)
-    return (per.cum_sum() - per).alias("_start")
-
-
 def evaluate_frame(
     frame: pl.DataFrame | pl.LazyFrame,
     agreements: Sequence[Agreement],
@@ -97,54 +260,33 @@ def evaluate_frame(
     """Per person, in the frame's order, and per agreement, in the given order: masks, verdict.
 
     With `applicable_only`, a person is evaluated only for the agreements of the state they are
-    in. The rows are person-major whatever the size of the frame, so evaluating a population
-    in consecutive batches and concatenating gives exactly the rows of evaluating it whole.
+    in (a person in no sending state of them is not evaluated at all); the agreements of one
+    sending state are evaluated together, in one query over its persons, sharing the checks
+    they apply alike. The rows of `verdicts` are person-major whatever the size of the frame,
+    so evaluating a population in consecutive batches and concatenating gives exactly the rows
+    of evaluating it whole.
     """
     compiled = {a.id: compile_agreement(a, day) for a in agreements}
-    agreement_type = pl.Enum(list(compiled))
     eager = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
-    senders = [c.agreement.sending_state for c in compiled.values()]
-    counts = (
-        {s: senders.count(s) for s in senders} if applicable_only else dict.fromkeys(compiled, 1)
-    )
-    persons = (
-        eager.with_columns(_starts(eager, senders if applicable_only else None, counts))
-        .lazy()
-        .with_columns(helper_columns(day))
-    )
+    together: dict[str | None, list[CompiledAgreement]] = defaultdict(list)
+    for c in compiled.values():
+        together[c.agreement.sending_state if applicable_only else None].append(c)
+    # The helper columns first, on everyone: a sending state's persons are then picked from
+    # small columns (enums, integers) rather than from the lists and text they come from.
+    indexed = eager.lazy().with_row_index("_row").with_columns(helper_columns(day))
     queries = []
-    for position, c in enumerate(compiled.values()):
-        rows = persons
-        rank = position
-        if applicable_only:
-            rows = persons.filter(pl.col("present_in") == c.agreement.sending_state)
-            rank = senders[:position].count(c.agreement.sending_state)
+    for sender, group in together.items():
+        persons = indexed if sender is None else indexed.filter(pl.col("present_in") == sender)
+        shared, outcomes = outcome_exprs(group)
         queries.append(
-            rows.select(
-                (pl.col("_start") + rank).alias("_position"),
-                pl.col("id").cast(pl.String).alias("person_id"),
-                pl.lit(c.id, dtype=agreement_type).alias("agreement"),
-                c.fail_mask().alias("fail_mask"),
-                c.unknown_mask().alias("unknown_mask"),
+            persons.with_columns(shared)
+            .select("_row", *outcomes)
+            .with_columns(
+                verdict_of_outcome(pl.col(c.id)).alias(c.id + VERDICT_SUFFIX) for c in group
             )
         )
-    parts = pl.concat(
-        [
-            pl.DataFrame(
-                schema={
-                    "_position": pl.UInt64,
-                    "person_id": pl.String,
-                    "agreement": agreement_type,
-                    "fail_mask": pl.UInt32,
-                    "unknown_mask": pl.UInt32,
-                }
-            ),
-            *pl.collect_all(queries),
-        ]
-    )
-    order = np.empty(parts.height, dtype=np.int64)
-    order[parts["_position"].to_numpy()] = np.arange(parts.height)
-    verdicts = parts.drop("_position")[order].with_columns(verdict_expr())
-    if with_reasons:
-        verdicts = with_reason_codes(verdicts)
-    return Evaluation(day, compiled, verdicts)
+    groups = [
+        Group(result["_row"].to_numpy().astype(np.int64), [c.id for c in ags], result.drop("_row"))
+        for ags, result in zip(together.values(), pl.collect_all(queries), strict=True)
+    ]
+    return Evaluation(day, compiled, eager["id"], groups, with_reasons)

@@ -41,11 +41,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
 from accords.engine.compile import day_signature
 from accords.engine.evaluate import evaluate_frame
-from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS, Verdict
+from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS
 from accords.simulation.capacity import Holding, Places, Slots
 from accords.simulation.costs import Ledger
 from accords.simulation.draws import CommonDraws, Draws, RandomDraws
@@ -79,18 +78,7 @@ def month_verdicts(plan: Plan, population: Population, m: int) -> MonthVerdicts:
     agreements = [d.agreement for d in plan.destinations]
     k, n_dest = population.profiles.height, len(agreements)
     evaluation = evaluate_frame(population.profiles, agreements, plan.days[m])
-    frame = evaluation.verdicts.with_columns(
-        pl.col("person_id").cast(pl.Int64).alias("row"),
-        pl.col("agreement").to_physical().cast(pl.Int64).alias("col"),
-        (pl.col("verdict").cast(pl.String) == Verdict.PERMITTED.value).alias("ok"),
-    )
-    rows, cols = frame["row"].to_numpy(), frame["col"].to_numpy()
-    permitted = np.zeros((k, n_dest), dtype=bool)
-    fail = np.zeros((k, n_dest), dtype=np.int64)
-    unknown = np.zeros((k, n_dest), dtype=np.int64)
-    permitted[rows, cols] = frame["ok"].to_numpy()
-    fail[rows, cols] = frame["fail_mask"].to_numpy().astype(np.int64)
-    unknown[rows, cols] = frame["unknown_mask"].to_numpy().astype(np.int64)
+    permitted, fail, unknown = evaluation.masks()
     in_force = ~((fail & STATUS_BITS) != 0).any(axis=0) if k else np.ones(n_dest, dtype=bool)
     returns = np.array([d.is_return for d in plan.destinations], dtype=bool)
     # A destination with no places or no monthly transfers at all is no option: its cases go

@@ -14,6 +14,7 @@ from accords.engine.expressions import (
     any_of,
     category_matches,
     col,
+    mode_in,
     nationality_covered,
 )
 from accords.engine.spec import (
@@ -115,7 +116,7 @@ def arrival_not_covered(ctx: Context) -> Applied | None:
     for arrival in terms:
         parts, said = [], []
         if arrival.modes:
-            parts.append(col("_mode").is_in([m.value for m in arrival.modes]))
+            parts.append(mode_in(list(arrival.modes)))
             said.append(" or ".join(plain(m) for m in arrival.modes))
         if arrival.on_or_after is not None:
             parts.append(col("arrival_date") >= pl.lit(arrival.on_or_after.latest))
@@ -208,7 +209,7 @@ SPECS = [
     _coverage(
         "excluded_sex",
         1 << 15,
-        _exclusion(Exclusion.WOMEN, col("sex").cast(pl.String) != "male", ("sex",)),
+        _exclusion(Exclusion.WOMEN, col("sex") != "male", ("sex",)),
         "the terms cover men only and the person is not a man",
         fails="The agreement covers men only.",
         unknown="The person's sex is unknown; the agreement covers men only.",

@@ -14,6 +14,7 @@ from accords.engine.expressions import (
     CATEGORY_READS,
     all_of,
     any_of,
+    basis_in,
     category_matches,
     col,
     holds_any,
@@ -98,7 +99,7 @@ def no_final_order(ctx: Context) -> Applied | None:
     if not (requires_final_order(kind) and rules):
         return None
     exempt = sorted({b for r in rules for b in r.exempt_removal_basis})
-    needs_order = ~col("_basis").is_in(exempt) if exempt else pl.lit(True)
+    needs_order = ~basis_in(exempt) if exempt else pl.lit(True)
     words = _law_words(ctx, "no_final_order", "a removal needs a final removal order").format(
         kind=plain(kind)
     )
@@ -162,7 +163,7 @@ def court_order(ctx: Context) -> Applied:
             parts.append(any_of([category_matches(c) for c in f.categories]))
             reads.update(field for c in f.categories for field in CATEGORY_READS[c])
         if f.removal_basis:
-            parts.append(col("_basis").is_in([b.value for b in f.removal_basis]))
+            parts.append(basis_in([b.value for b in f.removal_basis]))
             reads.add("removal_basis")
         members.append(all_of(parts))
     return Applied(
