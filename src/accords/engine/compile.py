@@ -8,6 +8,7 @@ code: terms are data, mapped to expressions by the conditions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +28,12 @@ from accords.registry.views import Dated, holds_on, ruling_binds_on, status_chan
 # the high 32 (every bit is below 1 << 32, `accords.engine.reasons`).
 OUTCOME = pl.UInt64
 UNKNOWN_SHIFT = 32
+
+
+@functools.lru_cache(maxsize=256)
+def bits(value: int) -> pl.Expr:
+    """A packed outcome literal (built once per value)."""
+    return pl.lit(value, dtype=OUTCOME)
 
 
 @dataclass
@@ -61,13 +68,13 @@ class Check:
         fails = self.constant
         bit = self.spec.bit
         if not isinstance(fails, pl.Expr):
-            return pl.lit(0 if fails is False else bit if fails else bit << UNKNOWN_SHIFT, OUTCOME)
+            return bits(0 if fails is False else bit if fails else bit << UNKNOWN_SHIFT)
         return (
             pl.when(fails)
-            .then(pl.lit(bit, dtype=OUTCOME))
+            .then(bits(bit))
             .when(fails.is_null())
-            .then(pl.lit(bit << UNKNOWN_SHIFT, dtype=OUTCOME))
-            .otherwise(pl.lit(0, dtype=OUTCOME))
+            .then(bits(bit << UNKNOWN_SHIFT))
+            .otherwise(bits(0))
         )
 
 

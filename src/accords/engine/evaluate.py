@@ -19,10 +19,10 @@ import numpy.typing as npt
 import polars as pl
 
 from accords.engine.compile import (
-    OUTCOME,
     UNKNOWN_SHIFT,
     Check,
     CompiledAgreement,
+    bits,
     compile_agreement,
 )
 from accords.engine.expressions import helper_columns
@@ -74,21 +74,25 @@ def outcome_exprs(compiled: Sequence[CompiledAgreement]) -> tuple[list[pl.Expr],
     each agreement takes its bits from the word with one AND; the others (the receiver's
     non-refoulement, a nationality list, arrival terms) are OR-ed in per agreement.
     """
-    variants: list[tuple[Check, pl.Expr, list[int]]] = []
+    # Variants by code and printed form (cheap to compare), confirmed equal by `meta.eq` (the
+    # printed form does not show a list literal's items).
+    variants: defaultdict[tuple[str, str], list[tuple[Check, pl.Expr, list[int]]]]
+    variants = defaultdict(list)
     for index, c in enumerate(compiled):
         for check in c.checks:
             fails = check.constant
             if not isinstance(fails, pl.Expr):
                 continue
-            for seen, expr, users in variants:
-                if seen.code == check.code and fails.meta.eq(expr):
+            alike = variants[check.code, str(fails)]
+            for _, expr, users in alike:
+                if fails.meta.eq(expr):
                     users.append(index)
                     break
             else:
-                variants.append((check, fails, [index]))
+                alike.append((check, fails, [index]))
     words: list[list[tuple[Check, list[int]]]] = []
     own: defaultdict[int, list[Check]] = defaultdict(list)
-    for check, _, users in variants:
+    for check, _, users in (v for alike in variants.values() for v in alike):
         if len(users) == 1:
             own[users[0]].append(check)
             continue
@@ -106,11 +110,11 @@ def outcome_exprs(compiled: Sequence[CompiledAgreement]) -> tuple[list[pl.Expr],
         for i, word in enumerate(words):
             picked = sum(ch.spec.bit << UNKNOWN_SHIFT | ch.spec.bit for ch, u in word if index in u)
             if picked:
-                terms.append(pl.col(f"_w{i}") & pl.lit(picked, dtype=OUTCOME))
+                terms.append(pl.col(f"_w{i}") & bits(picked))
         terms += [check.outcome() for check in own[index]]
         if c.constant_bits():
-            terms.append(pl.lit(c.constant_bits(), dtype=OUTCOME))
-        outcome = reduce(or_, terms) if terms else pl.lit(0, dtype=OUTCOME)
+            terms.append(bits(c.constant_bits()))
+        outcome = reduce(or_, terms) if terms else bits(0)
         outcomes.append(outcome.alias(c.id))
     return shared, outcomes
 
@@ -144,46 +148,44 @@ class Evaluation:
     @cached_property
     def verdicts(self) -> pl.DataFrame:
         """One row per evaluated (person, agreement): person-major, agreements in the given
-        order; person_id, agreement, fail_mask, unknown_mask, verdict (and reasons if asked)."""
+        order; person_id, agreement, fail_mask, unknown_mask, verdict (and reasons if asked).
+
+        Each group's [person, agreement] block, read row by row, is its persons' rows in
+        person-major order; the blocks are placed at each person's first row, so the ids are
+        gathered once for the whole table."""
         agreement_type = pl.Enum(list(self.compiled))
+        column = {a: i for i, a in enumerate(self.compiled)}
         per = np.zeros(self.ids.len(), dtype=np.int64)
         for group in self.groups:
             per[group.rows] += len(group.agreements)
         starts = np.cumsum(per) - per
-        parts = [
-            pl.DataFrame(
-                schema={
-                    "_position": pl.Int64,
-                    "person_id": pl.String,
-                    "agreement": agreement_type,
-                    "fail_mask": pl.UInt32,
-                    "unknown_mask": pl.UInt32,
-                    "verdict": VERDICT_TYPE,
-                }
-            )
-        ]
+        total = int(per.sum())
+        person = np.empty(total, dtype=np.int64)
+        agreement = np.empty(total, dtype=np.uint32)
+        outcome = np.empty(total, dtype=np.uint64)
+        verdict = np.empty(total, dtype=np.uint32)
         for group in self.groups:
-            ids = self.ids.gather(group.rows).cast(pl.String).alias("person_id")
-            first = starts[group.rows]
-            for rank, agreement in enumerate(group.agreements):
-                outcome = group.outcomes[agreement]
-                parts.append(
-                    pl.DataFrame(
-                        [
-                            pl.Series("_position", first + rank),
-                            ids,
-                            pl.repeat(agreement, ids.len(), dtype=agreement_type, eager=True)
-                            .alias("agreement"),
-                            (outcome & LOW_BITS).cast(pl.UInt32).alias("fail_mask"),
-                            (outcome // (1 << UNKNOWN_SHIFT)).cast(pl.UInt32).alias("unknown_mask"),
-                            group.outcomes[agreement + VERDICT_SUFFIX].alias("verdict"),
-                        ]
-                    )
+            k = len(group.agreements)
+            at = (starts[group.rows][:, None] + np.arange(k)).ravel()
+            person[at] = np.repeat(group.rows, k)
+            agreement[at] = np.tile([column[a] for a in group.agreements], group.rows.size)
+            outcome[at] = group.outcomes.select(group.agreements).to_numpy().ravel()
+            verdict[at] = (
+                group.outcomes.select(
+                    pl.col(a + VERDICT_SUFFIX).to_physical() for a in group.agreements
                 )
-        rows = pl.concat(parts)
-        order = np.empty(rows.height, dtype=np.int64)
-        order[rows["_position"].to_numpy()] = np.arange(rows.height)
-        verdicts = rows.drop("_position")[order]
+                .to_numpy()
+                .ravel()
+            )
+        verdicts = pl.DataFrame(
+            [
+                self.ids.gather(person).cast(pl.String).alias("person_id"),
+                pl.Series("agreement", list(self.compiled), agreement_type).gather(agreement),
+                pl.Series("fail_mask", (outcome & np.uint64(LOW_BITS)).astype(np.uint32)),
+                pl.Series("unknown_mask", (outcome >> np.uint64(UNKNOWN_SHIFT)).astype(np.uint32)),
+                pl.Series("verdict", VERDICTS, VERDICT_TYPE).gather(verdict),
+            ]
+        )
         return with_reason_codes(verdicts) if self.with_reasons else verdicts
 
     def counts(self) -> pl.DataFrame:
@@ -273,7 +275,7 @@ def evaluate_frame(
         together[c.agreement.sending_state if applicable_only else None].append(c)
     # The helper columns first, on everyone: a sending state's persons are then picked from
     # small columns (enums, integers) rather than from the lists and text they come from.
-    indexed = eager.lazy().with_row_index("_row").with_columns(helper_columns(day))
+    indexed = eager.lazy().with_row_index("_row").with_columns(helper_columns(day)).collect().lazy()
     queries = []
     for sender, group in together.items():
         persons = indexed if sender is None else indexed.filter(pl.col("present_in") == sender)

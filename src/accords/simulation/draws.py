@@ -47,7 +47,7 @@ class Draws(Protocol):
 def _months(rng: np.random.Generator, mean: float, size: int, geometric: bool) -> IntArray:
     if not geometric:
         return np.full(size, max(1, round(mean)), dtype=np.int64)
-    return rng.geometric(1.0 / mean, size).astype(np.int64)
+    return rng.geometric(1.0 / mean, size).astype(np.int64, copy=False)
 
 
 class RandomDraws:

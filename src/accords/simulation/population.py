@@ -10,7 +10,7 @@ cost. All random draws happen here, from the replica's generator, never inside a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from accords.validation import InputError, Problem
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+Codes = npt.NDArray[np.int64 | np.int8 | np.bool_] | int  # a field of the profile key
 
 
 @dataclass
@@ -73,7 +74,7 @@ def _categorical(rng: np.random.Generator, n: int, shares: Sequence[float]) -> I
     weights = np.asarray(shares, dtype=float)
     cum = np.cumsum(weights / weights.sum())
     cum[-1] = 1.0
-    return np.searchsorted(cum, rng.random(n), side="right").astype(np.int64)
+    return np.searchsorted(cum, rng.random(n), side="right").astype(np.int64, copy=False)
 
 
 def _dense_codes(key: IntArray, space: int) -> tuple[IntArray, IntArray]:
@@ -120,31 +121,39 @@ def synthesize(
     mode = _categorical(rng, n, list((spec.arrival_modes or {}).values())) if modes else None
     # drawn last, so a scenario without pending claims keeps every other draw it had before
     pending = _bernoulli(rng, n, spec.asylum_pending_share) & ~granted
-    claim = np.where(granted & ~dropped, 2, np.where(pending, 1, 0)).astype(np.int64)
+    claim = np.zeros(n, dtype=np.int8)  # 0 none, 1 pending, 2 granted (a record kept)
+    claim[pending] = 1
+    claim[granted & ~dropped] = 2
 
-    # Recorded attributes as small integer codes; a profile is one combination of them.
-    def tri(values: BoolArray | None) -> IntArray:
-        return np.zeros(n, np.int64) if values is None else 1 + values.astype(np.int64)
+    # Recorded attributes as small integer codes; a profile is one combination of them. Each
+    # field is made when the key takes it in, in place, so that only one field array is alive
+    # at a time (keeping them all, as int64, was most of a replica's peak memory).
+    def tri(values: BoolArray | None) -> Codes:
+        return 0 if values is None else 1 + values.astype(np.int8)
 
-    third_bits = np.zeros(n, np.int64)
-    for j, state in enumerate(third_states):
-        third_bits |= (third[state] & ~dropped).astype(np.int64) << j
-    fields: list[tuple[str, IntArray, int]] = [
-        ("nat", nat, len(codes)),
-        ("citizen", rec_citizen.astype(np.int64), 2),
-        ("convicted", convicted.astype(np.int64), 2),
-        ("gang", gang.astype(np.int64), 2),
-        ("claim", claim, 3),
-        ("home", (home & ~dropped).astype(np.int64), 2),
+    def third_bits() -> IntArray:
+        bits = np.zeros(n, np.int64)
+        for j, state in enumerate(third_states):
+            bits |= (third[state] & ~dropped).astype(np.int64) << j
+        return bits
+
+    fields: list[tuple[str, Callable[[], Codes], int]] = [
+        ("nat", lambda: nat, len(codes)),
+        ("citizen", lambda: rec_citizen, 2),
+        ("convicted", lambda: convicted, 2),
+        ("gang", lambda: gang, 2),
+        ("claim", lambda: claim, 3),
+        ("home", lambda: home & ~dropped, 2),
         ("third", third_bits, 1 << len(third_states)),
-        ("minor", tri(minor), 3),
-        ("female", tri(female), 3),
-        ("vulnerable", tri(vulnerable), 3),
-        ("mode", np.zeros(n, np.int64) if mode is None else 1 + mode, len(modes) + 1),
+        ("minor", lambda: tri(minor), 3),
+        ("female", lambda: tri(female), 3),
+        ("vulnerable", lambda: tri(vulnerable), 3),
+        ("mode", lambda: 0 if mode is None else 1 + mode, len(modes) + 1),
     ]
     key = np.zeros(n, np.int64)
     for _, values, radix in fields:
-        key = key * radix + values
+        key *= radix
+        key += values()
     unique, profile = _dense_codes(key, int(np.prod([radix for _, _, radix in fields])))
     decoded: dict[str, IntArray] = {}
     rest = unique.copy()
@@ -157,7 +166,7 @@ def synthesize(
         label=f"SYNTHETIC population of {n:,} persons"
         + (f", calibrated to {spec.calibration}" if spec.calibration else ""),
         profiles=profiles,
-        profile=profile.astype(np.int64).reshape(-1),
+        profile=profile.astype(np.int64, copy=False).reshape(-1),
         nationality=nat,
         nationality_codes=codes,
         true_citizen=true_citizen,
