@@ -129,6 +129,16 @@ def test_an_anchored_boolean_stays_a_boolean(tmp_path: Path) -> None:
             "greater than or equal to 0",
         ),
         ("start: 2025-03", "start: 0", 3, "start", "valid date"),
+        (
+            "seed: 7",
+            "seed: 7\nordinary_returns: {nationalities: [MEX], source_url: 'https://a.org', "
+            "source_quote: ''}",
+            16,
+            "ordinary_returns.source_quote",
+            "at least 1 character",
+        ),
+        ("start: 2025-03", "start: 9999-12", 3, "start", "from 1900-01 to 2199-12, not 9999-12"),
+        ("start: 2025-03", "start: 0225-03", 3, "start", "not 0225-03"),
     ],
 )
 def test_a_scenario_value_out_of_type_or_range_is_refused(

@@ -10,7 +10,7 @@ limits of `conftest.small_settings`, so generated requests can start at most one
 simulation at a time (the rest get 429).
 
 Rules that tie two parts of a request together cannot be written in JSON Schema; the schema
-states them in words, and `broken_rule` reads them the same way: a generated request that
+states them in words, and `broken_rules` reads them the same way: a generated request that
 breaks one is not valid, so it must get exactly that 422 instead of being accepted.
 """
 
@@ -28,12 +28,13 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from webhelpers import small_settings
 
 from accords.api import create_app
+from accords.simulation.scenario import load_scenario
 
 EXAMPLES = int(os.environ.get("ACCORDS_SCHEMATHESIS_EXAMPLES", "8"))
 SEED = 20250203
 # Bodies whose validity no JSON Schema can state: the bytes of a CSV or Parquet population,
 # a scenario's YAML. A schema-valid one may still be rejected (422), and rightly.
-OPAQUE_BODIES = {("POST", "/api/evaluate"), ("POST", "/api/simulations")}
+OPAQUE_BODIES = {("POST", "/api/evaluate")}
 
 store = Path(tempfile.mkdtemp(prefix="accords-schemathesis-")) / "runs.duckdb"
 app = create_app(small_settings(store))
@@ -53,40 +54,73 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def broken_rule(case: schemathesis.Case) -> str | None:
-    """The field of a rule the schema states in words that this request breaks, if any."""
+def broken_rules(case: schemathesis.Case) -> set[str]:
+    """The fields of the rules stated in words that this request breaks (empty: none)."""
     query = case.query or {}
     path = case.operation.path
     if path == "/api/agreements/{agreement_id}/changes":
         since, until = _day(query.get("from")), _day(query.get("to")) or date.today()
-        return "to" if since and until < since else None
+        return {"to"} if since and until < since else set()
     if path == "/api/check" and isinstance(case.body, dict):
         on = _day(query.get("date")) or date.today()
         born = _day(case.body.get("birth_date"))
-        return "birth_date" if born and born > on else None
-    return None
+        return {"birth_date"} if born and born > on else set()
+    if path == "/api/simulations" and case.operation.method.upper() == "POST":
+        return scenario_rules(case.body if isinstance(case.body, dict) else None, query)
+    return set()
 
 
-def exclusions(case: schemathesis.Case) -> tuple[list[Any], str | None]:
+def scenario_rules(body: dict[str, Any] | None, query: dict[str, Any]) -> set[str]:
+    """The stated rules of POST /api/simulations, read as its description states them."""
+    scenario = body or load_scenario().model_dump(mode="json")
+    overrides = {k: int(v) for k, v in query.items() if k in ("replicas", "horizon_months")}
+    scenario = {**scenario, **overrides}
+    size = int(query.get("size", scenario["population"]["synthetic"]["size"]))
+    limits = app.state.settings
+    broken = {
+        field
+        for field, value, limit in (
+            ("replicas", scenario.get("replicas", 10), limits.max_replicas),
+            ("population.synthetic.size", size, limits.max_population_size),
+            ("horizon_months", scenario["horizon_months"], limits.max_horizon_months),
+        )
+        if value > limit
+    }
+    uses = scenario.get("agreements")
+    ids = [u["id"] for u in uses or []]
+    if len(set(ids)) < len(ids):
+        broken.add("agreements")
+    for i, use in enumerate(uses or []):
+        start, end = _day(use.get("in_force_from")), _day(use.get("ends"))
+        if start and end and end <= start:
+            broken.add(f"agreements[{i}]")
+    runs = ids if uses is not None else app.state.registry.ids
+    for i, agreement_id in enumerate(scenario.get("compare_without", [])):
+        if agreement_id not in runs:
+            broken.add(f"compare_without[{i}]")
+    return broken
+
+
+def exclusions(case: schemathesis.Case) -> tuple[list[Any], set[str]]:
     """The checks not to run on this case's answer, and the stated rule it breaks (if any)."""
     operation = (case.operation.method.upper(), case.operation.path)
     positive = case.meta is not None and case.meta.generation.mode.is_positive
-    rule = broken_rule(case) if positive else None
-    return ([positive_data_acceptance] if operation in OPAQUE_BODIES or rule else []), rule
+    rules = broken_rules(case) if positive else set()
+    return ([positive_data_acceptance] if operation in OPAQUE_BODIES or rules else []), rules
 
 
-def answers_rule(response: Any, rule: str | None) -> None:
-    """A request breaking a stated rule is answered 422, naming the rule's field."""
-    if rule:
+def answers_rules(response: Any, rules: set[str]) -> None:
+    """A request breaking stated rules is answered 422, naming the field of one of them."""
+    if rules:
         assert response.status_code == 422, response.text
-        assert response.json()["field"] == rule, response.text
+        assert response.json()["field"] in rules, response.text
 
 
 @schema.parametrize()
 @HYPOTHESIS
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
-    excluded, rule = exclusions(case)
-    answers_rule(case.call_and_validate(excluded_checks=excluded), rule)
+    excluded, rules = exclusions(case)
+    answers_rules(case.call_and_validate(excluded_checks=excluded), rules)
 
 
 class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
@@ -99,7 +133,7 @@ class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
         additional_checks: list[Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        excluded, rule = exclusions(case)
+        excluded, rules = exclusions(case)
         case.validate_response(
             response,
             additional_checks=additional_checks,
@@ -107,7 +141,7 @@ class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
             transport_kwargs=kwargs or None,
             recorder=getattr(self, "recorder", None),
         )
-        answers_rule(response, rule)
+        answers_rules(response, rules)
 
 
 TestAPIWorkflow = APIWorkflow.TestCase

@@ -164,3 +164,16 @@ def test_no_pending_share_keeps_every_claim_as_before() -> None:
     assert spec is not None
     pop = synthesize(spec, "USA", scenario().record_errors, np.random.default_rng(1))
     assert "pending" not in pop.profiles["asylum_claim"].cast(pl.String).to_list()
+
+
+def test_shares_near_the_largest_float_are_drawn_by_their_ratio() -> None:
+    """Shares are normalised by their sum; two of 1e308 must not overflow it to infinity."""
+    from accords.simulation.population import synthesize
+
+    spec = scenario(
+        population={"calibration": None, "nationalities": {"MEX": 1e308, "GTM": 1e308}}
+    ).population.synthetic
+    assert spec is not None
+    pop = synthesize(spec, "USA", scenario().record_errors, np.random.default_rng(1))
+    mexican = np.asarray(pop.nationality) == pop.nationality_codes.index("MEX")
+    assert 0.4 < mexican.mean() < 0.6

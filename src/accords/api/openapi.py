@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pycountry
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from accords.api import cases
 from accords.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from accords.api.scenario_schema import scenario_rules, scenario_schemas
 from accords.api.settings import Settings
 from accords.registry.countries import is_party, spellings
 
@@ -56,6 +58,12 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     components["Problem"] = problem
     components.update(cases.person_schemas())
     components.update(state_schemas())
+    _add_components(components, scenario_schemas(app.state.registry))
+    components["Money"]["properties"]["currency"] = {
+        "type": "string",
+        "enum": sorted(c.alpha_3 for c in pycountry.currencies),
+        "description": "An ISO 4217 currency code.",
+    }
     components.pop("HTTPValidationError", None)
     components.pop("ValidationError", None)
     settings: Settings = app.state.settings
@@ -65,9 +73,18 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             for parameter in operation.get("parameters", []):
                 _complete_parameter(parameter, path, ids, settings)
             _document_problems(path, operation)
+    body = schema["paths"]["/api/simulations"]["post"]["requestBody"]
+    body["description"] += " " + scenario_rules(settings)
     _add_links(schema["paths"])
     app.openapi_schema = schema
     return schema
+
+
+def _add_components(components: dict[str, Any], added: dict[str, dict[str, Any]]) -> None:
+    """Component schemas from another model, where a name means one schema only."""
+    for name, value in added.items():
+        if components.setdefault(name, value) != value:
+            raise ValueError(f"two different schemas are both named {name!r}")
 
 
 def state_schemas() -> dict[str, dict[str, Any]]:

@@ -113,13 +113,12 @@ def report_html(runs: RunManager, run_id: str) -> str:
         raise ApiError(409, "run-not-finished", str(exc)) from None
 
 
+SCENARIO = {"schema": {"$ref": "#/components/schemas/ScenarioRequest"}}
 SCENARIO_BODY = {
     "required": False,
-    "description": "The scenario (YAML, or JSON with a JSON content type); empty: the default.",
-    "content": {
-        "application/yaml": {"schema": {"type": "string"}},
-        "application/json": {"schema": {"type": "object"}},
-    },
+    "description": "The scenario, as YAML (also application/x-yaml, text/yaml, or no content "
+    "type) or as JSON (with a JSON content type).",
+    "content": {"application/yaml": SCENARIO, "application/json": SCENARIO},
 }
 
 

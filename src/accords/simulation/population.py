@@ -72,6 +72,7 @@ def _bernoulli(rng: np.random.Generator, n: int, p: float) -> BoolArray:
 
 def _categorical(rng: np.random.Generator, n: int, shares: Sequence[float]) -> IntArray:
     weights = np.asarray(shares, dtype=float)
+    weights = weights / weights.max()  # first, so that the sum of very large shares is finite
     cum = np.cumsum(weights / weights.sum())
     cum[-1] = 1.0
     return np.searchsorted(cum, rng.random(n), side="right").astype(np.int64, copy=False)

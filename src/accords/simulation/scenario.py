@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from accords.registry.countries import state_from_code_or_name
 from accords.registry.models import ArrivalMode, Money, Strict
@@ -47,6 +47,19 @@ def first_of_month(value: object) -> object:
         except ValueError:
             return value  # refused by the date field, with its line
     return value
+
+
+# The months a scenario may start in: a run's dates stay within what dates can hold, and a
+# typo such as 0225 is refused rather than simulated.
+FIRST_START, LAST_START = date(1900, 1, 1), date(2199, 12, 1)
+
+def _start_in_range(month: date) -> date:
+    if not FIRST_START <= month <= LAST_START:
+        raise ValueError(
+            f"a scenario starts from {FIRST_START:%Y-%m} to {LAST_START:%Y-%m}, "
+            f"not {month.year:04d}-{month.month:02d}"
+        )
+    return month
 
 
 # A month, given as `2025-02` or as any day in it; validated per field, so the rest of a
@@ -168,7 +181,7 @@ class OrdinaryReturns(Strict):
     nationalities: list[StateCode] = Field(min_length=1)
     transfers_per_month: int | None = Field(default=None, ge=0)
     source_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    source_quote: str | None = None
+    source_quote: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _source_pair(self) -> OrdinaryReturns:
@@ -212,7 +225,11 @@ class Scenario(Strict):
     name: str = Field(min_length=1)
     description: str | None = None
     sender: StateCode
-    start: Annotated[Month, Field(description="First month (YYYY-MM).")]
+    start: Annotated[
+        Month,
+        AfterValidator(_start_in_range),
+        Field(description="First month (YYYY-MM), from 1900-01 to 2199-12."),
+    ]
     horizon_months: int = Field(ge=1, le=600)
     population: PopulationSpec
     agreements: list[AgreementUse] | None = Field(
@@ -230,14 +247,14 @@ class Scenario(Strict):
     replicas: int = Field(default=10, ge=1, le=100_000)
     seed: int = Field(default=0, ge=0, le=2**63 - 1, description="At most 2^63 - 1.")
 
-    @model_validator(mode="after")
-    def _unique_agreements(self) -> Scenario:
-        if self.agreements is not None:
-            ids = [a.id for a in self.agreements]
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"agreements listed twice: {', '.join(dupes)}")
-        return self
+    @field_validator("agreements")
+    @classmethod
+    def _unique_agreements(cls, uses: list[AgreementUse] | None) -> list[AgreementUse] | None:
+        ids = [a.id for a in uses or []]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"agreements listed twice: {', '.join(dupes)}")
+        return uses
 
     def digest(self) -> str:
         """A stable hash of the resolved scenario, for provenance."""
