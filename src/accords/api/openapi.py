@@ -12,6 +12,7 @@ query value that replaces the scenario's) are stated in words where they apply.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pycountry
@@ -25,6 +26,7 @@ from accords.api.settings import Settings
 from accords.registry.countries import is_party, spellings
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+STATE_CODE_REF = {"$ref": "#/components/schemas/StateCode"}
 
 PROBLEM_TITLES = {
     "404": "Not found (problem document)",
@@ -75,6 +77,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             _document_problems(path, operation)
     body = schema["paths"]["/api/simulations"]["post"]["requestBody"]
     body["description"] += " " + scenario_rules(settings)
+    _describe_upload(schema["paths"]["/api/evaluate"]["post"]["requestBody"], components, settings)
     _add_links(schema["paths"])
     app.openapi_schema = schema
     return schema
@@ -88,29 +91,33 @@ def _add_components(components: dict[str, Any], added: dict[str, dict[str, Any]]
 
 
 def state_schemas() -> dict[str, dict[str, Any]]:
-    """`State` (a state by code or name, as persons give it) and `Party` (also the EU).
+    """`State` (a state by code or name, as persons and scenarios give it), `Party` (the EU
+    too) and `StateCode` (a code only, as population files give it).
 
-    The codes are an enum; the names, a pattern listing each one (a schema-driven tool
-    enumerates an enum value by value, and there are some 450 names).
+    `State` and `Party` are patterns listing every spelling rather than enums: some 700
+    values, which schema-driven tools would otherwise try one by one in every field.
     """
     tolerance = (
         "; a name is also read in any case and without accents or punctuation, and a name "
         "that fits several states (`Korea`) is refused, listing them."
     )
-    schemas = {}
+    schemas: dict[str, dict[str, Any]] = {}
     for name, allow_non_state, what in (
         ("State", False, "A state: its ISO 3166-1 alpha-3 code (XKX for Kosovo)"),
         ("Party", True, "A party: a state's alpha-3 code (EUE for the European Union)"),
     ):
-        codes = [s for s in spellings(allow_non_state=allow_non_state) if is_party(s)]
-        names = [s for s in spellings(allow_non_state=allow_non_state) if not is_party(s)]
+        texts = spellings(allow_non_state=allow_non_state)
         schemas[name] = {
-            "anyOf": [
-                {"type": "string", "enum": codes},
-                {"type": "string", "pattern": "^(" + "|".join(map(_literal, names)) + ")$"},
-            ],
+            "type": "string",
+            "pattern": "^(" + "|".join(map(_literal, texts)) + ")$",
             "description": f"{what} or its English name{tolerance}",
+            "examples": ["SLV", "El Salvador"],
         }
+    schemas["StateCode"] = {
+        "type": "string",
+        "enum": [s for s in spellings(allow_non_state=False) if is_party(s)],
+        "description": "A state's ISO 3166-1 alpha-3 code (XKX for Kosovo), upper case.",
+    }
     return schemas
 
 
@@ -120,6 +127,52 @@ REGEX_SPECIAL = frozenset(".^$*+?()[]{}|\\/")
 def _literal(text: str) -> str:
     """`text` as a regular expression matching only itself (ECMA 262 and Python alike)."""
     return "".join("\\" + c if c in REGEX_SPECIAL else c for c in text)
+
+
+FILE_TYPES = ("text/csv", "application/vnd.apache.parquet")
+
+
+def _describe_upload(body: dict[str, Any], components: dict[str, Any], settings: Settings) -> None:
+    """The population part of `/api/evaluate`: a file of rows in the person schema.
+
+    A file's states are codes (a name is for documents a person writes), and its text cells
+    are trimmed, so an id must hold more than spaces. `contentSchema` says what the file
+    holds once decoded; `encoding` says which file types carry it.
+    """
+    row = copy.deepcopy(components["Person"])
+    row["title"] = "PopulationRow"
+    row["description"] = (
+        "One row of a population file (CSV or Parquet): a column per field, any may be "
+        "missing but id and present_in. In CSV a list is codes separated by `;` (`-` for the "
+        "empty list, an empty cell for unknown)."
+    )
+    props = row["properties"]
+    props["id"]["pattern"] = "[^\\s]"
+    props["present_in"]["$ref"] = STATE_CODE_REF["$ref"]
+    for name in ("citizenships", "protection_against"):
+        for option in props[name]["anyOf"]:
+            if option.get("type") == "array":
+                option["items"] = STATE_CODE_REF
+    components["PopulationRow"] = row
+    limit = settings.max_population_rows
+    media = body["content"]["multipart/form-data"]
+    upload = components[media["schema"]["$ref"].rsplit("/", 1)[1]]
+    part = upload["properties"]["population"]
+    part.pop("contentMediaType", None)
+    part["format"] = "binary"
+    part["contentSchema"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/PopulationRow"},
+        "minItems": 1,
+        "maxItems": limit,
+    }
+    part["description"] = (
+        f"A CSV or Parquet file (by its name's suffix, else its part's type), one row a "
+        f"person: at most {limit:,} rows (CSV: lines after the header; setting "
+        "max_population_rows), else a 413. Ids are unique, and nobody is born after the day "
+        "evaluated (the query's `date`): else a 422 naming `id` or `birth_date`."
+    )
+    media["encoding"] = {"population": {"contentType": ", ".join(FILE_TYPES)}}
 
 
 def _complete_parameter(

@@ -50,8 +50,15 @@ def scenario_schemas(registry: Registry) -> dict[str, dict[str, Any]]:
             {"type": "string", "format": "date", "pattern": f"^{year}-"},
         ],
     }
+    props["sender"] = {**props["sender"], **STATE_REF}
+    props["sender"].pop("type", None)
     returns = defs["OrdinaryReturns"]
     returns["properties"]["nationalities"]["items"] = STATE_REF
+    # Both source fields, or neither (the built-in basis, which only the US has).
+    returns["anyOf"] = [
+        _sourced_returns()["anyOf"][1],
+        {"properties": {"source_url": {"type": "null"}, "source_quote": {"type": "null"}}},
+    ]
     senders: dict[str, list[str]] = {}
     for agreement in registry.agreements:
         senders.setdefault(agreement.sending_state, []).append(agreement.id)
@@ -67,18 +74,13 @@ def scenario_schemas(registry: Registry) -> dict[str, dict[str, Any]]:
 
 
 def _sender_branch(code: str, ids: list[str]) -> dict[str, Any]:
+    """What depends on the sender, and nothing else (the base schema has the types)."""
     names = [s for s in spellings(allow_non_state=False) if _reads_as(s, code)]
-    use = {
-        "allOf": [
-            {"$ref": "#/components/schemas/AgreementUse"},
-            {"properties": {"id": {"enum": ids}}},
-        ]
-    }
     branch: dict[str, Any] = {
         "properties": {
             "sender": {"enum": names},
-            "agreements": {"anyOf": [{"type": "array", "items": use}, {"type": "null"}]},
-            "compare_without": {"type": "array", "items": {"enum": ids}},
+            "agreements": {"items": {"properties": {"id": {"enum": ids}}}},
+            "compare_without": {"items": {"enum": ids}},
         },
     }
     if code != "USA":  # only the US legal basis for ordinary returns is built in
@@ -88,16 +90,12 @@ def _sender_branch(code: str, ids: list[str]) -> dict[str, Any]:
 
 def _other_senders(senders: list[str]) -> dict[str, Any]:
     """A state the registry has no agreement from: it can name none."""
-    names = [
-        s
-        for s in spellings(allow_non_state=False)
-        if not any(_reads_as(s, code) for code in senders)
-    ]
+    names = [s for s in spellings(allow_non_state=False) if any(_reads_as(s, c) for c in senders)]
     return {
         "properties": {
-            "sender": {"enum": names},
-            "agreements": {"anyOf": [{"type": "array", "maxItems": 0}, {"type": "null"}]},
-            "compare_without": {"type": "array", "maxItems": 0},
+            "sender": {"not": {"enum": names}},
+            "agreements": {"maxItems": 0},
+            "compare_without": {"maxItems": 0},
             "ordinary_returns": _sourced_returns(),
         },
     }
