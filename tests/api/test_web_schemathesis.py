@@ -193,6 +193,20 @@ def _read_state(value: Any, *, parties: bool = False) -> Any:
         return value
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _read_fields(body: dict[str, Any], single: list[str], lists: list[str]) -> None:
+    """Read, in place, the states in these fields of `body` (where they are present)."""
+    for name in single:
+        if name in body:
+            body[name] = _read_state(body[name])
+    for name in lists:
+        if isinstance(body.get(name), list):
+            body[name] = [_read_state(v) for v in body[name]]
+
+
 def _read_states(path: str, query: dict[str, Any], body: Any) -> tuple[dict[str, Any], Any]:
     """The request's query and body with every state read as the API reads it."""
     query = dict(query)
@@ -202,19 +216,14 @@ def _read_states(path: str, query: dict[str, Any], body: Any) -> tuple[dict[str,
             if query.get(name):
                 query[name] = _read_state(query[name], parties=True)
     elif path == "/api/check" and isinstance(body, dict):
-        body["present_in"] = _read_state(body.get("present_in"))
-        for name in ("citizenships", "protection_against"):
-            if isinstance(body.get(name), list):
-                body[name] = [_read_state(v) for v in body[name]]
+        _read_fields(body, ["present_in"], ["citizenships", "protection_against"])
     elif path == "/api/simulations" and isinstance(body, dict):
-        body["sender"] = _read_state(body.get("sender"))
-        synthetic = (body.get("population") or {}).get("synthetic") or {}
+        _read_fields(body, ["sender"], [])
+        synthetic = _object(_object(body.get("population")).get("synthetic"))
         for name in ("nationalities", "protection_against"):
             if isinstance(synthetic.get(name), dict):
                 synthetic[name] = {_read_state(k): v for k, v in synthetic[name].items()}
-        returns = body.get("ordinary_returns") or {}
-        if isinstance(returns.get("nationalities"), list):
-            returns["nationalities"] = [_read_state(v) for v in returns["nationalities"]]
+        _read_fields(_object(body.get("ordinary_returns")), [], ["nationalities"])
     return query, body
 
 

@@ -33,6 +33,9 @@ def _nationality(code: str) -> str:
 
 
 StateCode = Annotated[str, AfterValidator(state_from_code_or_name)]  # code or English name
+# A web address without spaces or control characters, spelled so that Python and JSON Schema
+# (ECMA 262) regular expressions read it alike: their `\s` differ at U+001C-001F, U+0085, U+FEFF.
+URL = r"^https?://[^\s\x00-\x1f\x7f-\x9f\ufeff]+$"
 NationalityCode = Annotated[str, AfterValidator(_nationality)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -180,7 +183,7 @@ class OrdinaryReturns(Strict):
 
     nationalities: list[StateCode] = Field(min_length=1)
     transfers_per_month: int | None = Field(default=None, ge=0)
-    source_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    source_url: str | None = Field(default=None, pattern=URL)
     source_quote: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
