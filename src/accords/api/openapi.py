@@ -21,7 +21,7 @@ from fastapi.openapi.utils import get_openapi
 
 from accords.api import cases
 from accords.api.problems import PROBLEM_MEDIA_TYPE, Problem
-from accords.api.scenario_schema import scenario_rules, scenario_schemas
+from accords.api.scenario_schema import SCENARIO_RULES, default_fits, scenario_schemas
 from accords.api.settings import Settings
 from accords.registry.countries import is_party, spellings
 
@@ -29,6 +29,7 @@ PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 STATE_CODE_REF = {"$ref": "#/components/schemas/StateCode"}
 
 PROBLEM_TITLES = {
+    "400": "Malformed multipart body (problem document)",
     "404": "Not found (problem document)",
     "409": "The run has no results yet (problem document)",
     "413": "Payload too large (problem document)",
@@ -60,7 +61,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     components["Problem"] = problem
     components.update(cases.person_schemas())
     components.update(state_schemas())
-    _add_components(components, scenario_schemas(app.state.registry))
+    _add_components(components, scenario_schemas(app.state.registry, app.state.settings))
     components["Money"]["properties"]["currency"] = {
         "type": "string",
         "enum": sorted(c.alpha_3 for c in pycountry.currencies),
@@ -76,7 +77,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 _complete_parameter(parameter, path, ids, settings)
             _document_problems(path, operation)
     body = schema["paths"]["/api/simulations"]["post"]["requestBody"]
-    body["description"] += " " + scenario_rules(settings)
+    body["description"] += " " + SCENARIO_RULES
+    body["required"] = not default_fits(settings)
     _describe_upload(schema["paths"]["/api/evaluate"]["post"]["requestBody"], components, settings)
     _add_links(schema["paths"])
     app.openapi_schema = schema
@@ -219,7 +221,7 @@ def _document_problems(path: str, operation: dict[str, Any]) -> None:
     if path == "/api/simulations" and "requestBody" in operation:
         codes.add("429")
     if path == "/api/evaluate":
-        codes.add("415")
+        codes |= {"400", "415"}
     for code in sorted(codes):
         entry = responses.setdefault(code, {})
         if code == "422" or not entry.get("description"):

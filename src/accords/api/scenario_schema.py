@@ -17,7 +17,13 @@ from typing import Any
 from accords.api.settings import Settings
 from accords.registry.countries import spellings, state_from_code_or_name
 from accords.registry.loader import Registry
-from accords.simulation.scenario import FIRST_START, LAST_START, OTHER_NATIONALITY, Scenario
+from accords.simulation.scenario import (
+    FIRST_START,
+    LAST_START,
+    OTHER_NATIONALITY,
+    Scenario,
+    load_scenario,
+)
 
 REF = "#/components/schemas/{model}"
 STATE_REF = {"$ref": "#/components/schemas/State"}
@@ -25,22 +31,31 @@ NAME = "ScenarioRequest"
 
 SCENARIO_RULES = (
     "Without a body the default scenario is run. A query parameter replaces the scenario's "
-    "value before anything is checked. The scenario as run must be within this server's "
-    "limits: at most {max_replicas:,} replicas (`replicas`), {max_population_size:,} persons "
-    "(`population.synthetic.size`) and {max_horizon_months:,} months (`horizon_months`); more "
-    "is a 422 `limit-exceeded` naming the field. Each agreement is named once; "
-    "`compare_without` names agreements the scenario runs (those listed, or all of the "
-    "sender's when none are); an agreement's `ends` comes after its `in_force_from`. A "
-    "scenario that breaks one of these is a 422 naming the field."
+    "value before anything is checked: a scenario over this server's limits (in the schema: "
+    "`replicas`, `population.synthetic.size`, `horizon_months`), or without a body whose "
+    "default is over them, runs when the query brings it within them. Each agreement is "
+    "named once; `compare_without` names agreements the scenario runs (those listed, or all "
+    "of the sender's when none are); an agreement's `ends` comes after its `in_force_from`. "
+    "A scenario that breaks one of these is a 422 naming the field."
 )
 
 
-def scenario_schemas(registry: Registry) -> dict[str, dict[str, Any]]:
+def scenario_schemas(registry: Registry, settings: Settings) -> dict[str, dict[str, Any]]:
     """`ScenarioRequest` and the component schemas it refers to."""
     model = Scenario.model_json_schema(ref_template=REF)
     defs: dict[str, dict[str, Any]] = model.pop("$defs")
     _population(defs)
     props = model["properties"]
+    for field, prop, setting in (
+        ("replicas", props["replicas"], "max_replicas"),
+        ("horizon_months", props["horizon_months"], "max_horizon_months"),
+        ("size", defs["SyntheticPopulation"]["properties"]["size"], "max_population_size"),
+    ):
+        limit = int(getattr(settings, setting))
+        prop["maximum"] = min(prop["maximum"], limit)
+        prop["description"] = f"At most {limit:,} on this server (setting {setting})."
+        if prop.get("default", 0) > limit:  # the model's default is more than this server runs
+            model["required"].append(field)
     assert (FIRST_START.year, LAST_START.year) == (1900, 2199), "the pattern below says so"
     year = "(19|20|21)[0-9]{2}"
     props["start"] = {
@@ -154,10 +169,12 @@ def _reads_as(text: str, code: str) -> bool:
         return False
 
 
-def scenario_rules(settings: Settings) -> str:
-    """The rules JSON Schema cannot state, with this server's limits."""
-    return SCENARIO_RULES.format(
-        max_replicas=settings.max_replicas,
-        max_population_size=settings.max_population_size,
-        max_horizon_months=settings.max_horizon_months,
+def default_fits(settings: Settings) -> bool:
+    """Whether this server runs the default scenario as it is (so a body may be left out)."""
+    scenario = load_scenario()
+    synthetic = scenario.population.synthetic
+    return (
+        scenario.replicas <= settings.max_replicas
+        and scenario.horizon_months <= settings.max_horizon_months
+        and (synthetic is None or synthetic.size <= settings.max_population_size)
     )
