@@ -2,16 +2,20 @@
 
 Every operation gets generated requests, valid and not, and every schemathesis check runs on
 each answer: no 5xx; status, content type, headers and body as the schema documents them;
-schema-invalid requests rejected (a 4xx) and schema-valid ones accepted (ST202: no 400, 413,
-415 or 422). A stateful run then follows the schema's links (a started run to its status and
-results, a listed agreement to its pages). The seed is fixed and the examples bounded
-(`ACCORDS_SCHEMATHESIS_EXAMPLES` raises them for a longer run). The app runs with the small
-limits of `conftest.small_settings`, so generated requests can start at most one small
-simulation at a time (the rest get 429).
+schema-invalid requests rejected (ST201) and schema-valid ones accepted (ST202: no 400, 413,
+415 or 422). Population files for /api/evaluate are drawn from the rows its upload declares
+(`contentSchema`) and written as CSV or Parquet. A stateful run then follows the schema's
+links (a started run to its status and results, a listed agreement to its pages), against a
+server of its own that starts every valid run, so that each drawn sequence replays the same.
+The seed is fixed and the examples bounded (`ACCORDS_SCHEMATHESIS_EXAMPLES` raises them for a
+longer run). The main app runs with the small limits of `conftest.small_settings`, so
+generated requests start at most one small simulation at a time (the rest get 429).
 
-Rules that tie two parts of a request together cannot be written in JSON Schema; the schema
-states them in words, and `broken_rules` reads them the same way: a generated request that
-breaks one is not valid, so it must get exactly that 422 instead of being accepted.
+What JSON Schema cannot say, the schema states in words, and this test reads it the same way:
+a request breaking a rule that ties two of its parts together (`broken_rules`) must get that
+rule's 422 instead of being accepted; and a request made invalid only in a way the words
+allow (a state spelled as the API tolerates, a scenario value the query replaces:
+`valid_as_read`) is not required to be rejected.
 """
 
 from __future__ import annotations
