@@ -53,7 +53,9 @@ def scenario_schemas(registry: Registry, settings: Settings) -> dict[str, dict[s
     ):
         limit = int(getattr(settings, setting))
         prop["maximum"] = min(prop["maximum"], limit)
-        prop["description"] = f"At most {limit:,} on this server (setting {setting})."
+        prop["description"] = (
+            f"{prop.get('description', '')} At most {limit:,} on this server (setting {setting})."
+        ).strip()
         if prop.get("default", 0) > limit:  # the model's default is more than this server runs
             model["required"].append(field)
     assert (FIRST_START.year, LAST_START.year) == (1900, 2199), "the pattern below says so"
