@@ -248,16 +248,22 @@ def problems_from_validation(
         loc: Loc = tuple(error["loc"])
         line, column = doc.position(loc)
         hint = None
+        message = _message(error)
         if error["type"] == "extra_forbidden" and loc:
             parent = _model_at(model, loc[:-1])
-            if parent is not None:
+            # a model may name fields it no longer has and what replaced them
+            retired: dict[str, str] = getattr(parent, "retired_fields", {})
+            if str(loc[-1]) in retired:
+                message = "no longer a field (older files used it)"
+                hint = retired[str(loc[-1])]
+            elif parent is not None:
                 close = difflib.get_close_matches(str(loc[-1]), list(parent.model_fields), n=1)
                 hint = (
                     f"did you mean {close[0]!r}?"
                     if close
                     else ("known fields: " + ", ".join(parent.model_fields))
                 )
-        problems.append(Problem(doc.path, line, column, field_path(loc), _message(error), hint))
+        problems.append(Problem(doc.path, line, column, field_path(loc), message, hint))
     return problems
 
 

@@ -96,7 +96,7 @@ def test_conflicting_figures_are_kept_side_by_side(registry: Registry) -> None:
         12,
     )
     # neither 300 a year nor "no specific quota" is picked
-    quota_claims = {c.id for c in ecuador.claims if c.term == "quotas"}
+    quota_claims = {c.id for c in ecuador.claims if c.term == "capacity"}
     assert quota_claims == {"ecuador-up-to-300-a-year", "us-no-specific-quota"}
 
 

@@ -1,8 +1,10 @@
 """How a fact is known (`basis`) and what a capacity number limits (`capacity`, `term_length`).
 
-Files written before these fields existed still load (every fact defaults to `stated`); a new
-file can say a term is inferred (with a note on what from) or reported practice, and give each
-kind of capacity with its own source.
+Files written before `basis` existed still load (every fact defaults to `stated`); a file can
+say a term is inferred (with a note on what from) or reported practice, and give each kind of
+capacity with its own source. The older `quotas`, `duration_months` and a facility's
+`agreed_places` said no kind: a file that still uses them is refused, pointed to what replaced
+them.
 """
 
 from __future__ import annotations
@@ -100,3 +102,36 @@ def test_bad_basis_or_capacity_is_named_with_its_field(
     assert problem.field == field
     assert message in problem.message
     assert problem.line is not None
+
+
+@pytest.mark.parametrize(
+    ("old_field", "where", "replaced_by"),
+    [
+        ("  quotas:\n    - people: 300\n      label: up to 300\n", "terms.quotas", "capacity"),
+        (
+            "  duration_months:\n    - value: 12\n      unit: months\n",
+            "terms.duration_months",
+            "term_length",
+        ),
+        (
+            "  facilities:\n    - name: a centre\n      agreed_places:\n        value: 300\n",
+            "terms.facilities[0].agreed_places",
+            "capacity",
+        ),
+    ],
+    ids=["quotas", "duration_months", "agreed_places"],
+)
+def test_a_retired_capacity_field_is_refused_with_what_replaced_it(
+    minimal_text: str, write_agreement, old_field: str, where: str, replaced_by: str
+) -> None:
+    anchor = "  price_schedule:\n"
+    text = minimal_text.replace(anchor, old_field + SOURCE + anchor)
+    written = write_agreement(text)
+    with pytest.raises(InputError) as info:
+        load_agreement(written.path)
+    problems = [p for p in info.value.problems if p.field == where]
+    assert len(problems) == 1, info.value.problems
+    (problem,) = problems
+    assert problem.message == "no longer a field (older files used it)"
+    assert problem.hint is not None and f"terms.{replaced_by}" in problem.hint
+    assert problem.line == written.line_of(where.rsplit(".", 1)[-1] + ":")

@@ -78,7 +78,7 @@ def test_iter_facts_reaches_nested_facts(registry: Registry) -> None:
     assert "legal_form" in paths
     assert "status[0]" in paths
     assert "terms.facilities[0].capacity" in paths
-    assert "terms.facilities[0].agreed_places" in paths
+    assert "terms.capacity[0]" in paths
     assert "claims[0]" in paths
     assert "rulings[0]" in paths
 

@@ -179,12 +179,15 @@ def test_nested_facts_published_later_are_left_out(
 ) -> None:
     from accords.registry.loader import load_agreement
 
-    # make the facility itself public in 2024; its agreed_places stay public from 2025-04-30
+    # make the facility itself public in 2024 and its capacity only from 2025-04-30
     text = edit_text(
         example_text,
         "          date: 2025\n          date_note: retrieved snapshot, 2025\n",
         "          date: 2024-06-01\n",
     )
+    text = edit_text(text, "            date: 2023-02-02\n", "            date: 2025-04-30\n")
     agreement = load_agreement(write_agreement(text, name="usa-slv-2025").path)
     facility = as_known_on(agreement, FEB_5).terms.facilities[0]
-    assert facility.agreed_places is None or facility.agreed_places.known_from() <= FEB_5
+    assert facility.name and facility.capacity is None
+    later = as_known_on(agreement, date(2025, 5, 1)).terms.facilities[0]
+    assert later.capacity is not None

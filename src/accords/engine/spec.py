@@ -129,25 +129,6 @@ class ReasonSpec:
         return f"{self.code}_unknown"
 
 
-READING = "The registry's reading: "
-
-
-def how_known(fact: Fact) -> str:
-    """' (inferred by the registry from its sources: …)' or ' (reported practice …)' after a
-    rule's words; '' when stated.
-
-    An explanation never presents the registry's reading as a source's words. The note says in
-    a sentence what the reading rests on; its opening "The registry's reading:" is dropped,
-    as the words before it already say so.
-    """
-    if fact.basis is Basis.INFERRED:
-        note = (fact.note or "").removeprefix(READING)
-        return f" (inferred by the registry from its sources: {note})"
-    if fact.basis is Basis.REPORTED_PRACTICE:
-        return " (reported practice: what was done, not what was agreed)"
-    return ""
-
-
 # After a citation's label: how its fact is known, briefly (the rule's words say it in full).
 SHORT_BASIS = {
     Basis.INFERRED: " (inferred from this source)",

@@ -16,7 +16,13 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from accords.labels import plain, plain_list
-from accords.registry.describe import money, nationality_text, period_text
+from accords.registry.describe import (
+    capacity_text,
+    money,
+    nationality_text,
+    period_text,
+    term_length_text,
+)
 from accords.registry.export import iter_facts
 from accords.registry.loader import Registry
 from accords.registry.models import (
@@ -31,7 +37,6 @@ from accords.registry.models import (
     Nationalities,
     PriceItem,
     Quantity,
-    Quota,
     ReportedNumber,
     Ruling,
     Source,
@@ -92,11 +97,10 @@ def describe_fact(fact: Fact, agreement: Agreement) -> str:
             return f"facility: {fact.name}" + (f", {fact.location}" if fact.location else "")
         case PriceItem():
             return f"{fact.label}: {money(fact.money)}"
-        case Capacity() | Quota():
-            return f"{fact.label}: {_people(fact.people)}"
+        case Capacity():
+            return f"capacity: {capacity_text(fact)}"
         case TermLength():
-            months = "length not given" if fact.months is None else f"{fact.months:g} months"
-            return f"{fact.label}: {months}"
+            return f"term: {term_length_text(fact)}"
         case Quantity():
             if fact.value is None:
                 return f"{fact.unit}: not given"

@@ -8,11 +8,16 @@ from accords.labels import plain, plain_list
 from accords.registry.countries import country_name
 from accords.registry.models import (
     Agreement,
+    Basis,
+    Capacity,
+    CapacityKind,
     Claim,
     Fact,
     Money,
     Nationalities,
     NationalityMode,
+    TermLength,
+    TermSubject,
 )
 from accords.registry.views import Dated
 
@@ -36,6 +41,47 @@ def period_text(term: Dated) -> str:
     if term.valid_from is None and term.valid_to is None:
         return ""
     return f" (from {term.valid_from or '…'} to {term.valid_to or '…'})"
+
+
+READING = "The registry's reading: "
+
+
+def how_known(fact: Fact) -> str:
+    """' (inferred by the registry from its sources: …)' or ' (reported practice …)' after a
+    rule's words; '' when stated.
+
+    An explanation never presents the registry's reading as a source's words. The note says in
+    a sentence what the reading rests on; its opening "The registry's reading:" is dropped,
+    as the words before it already say so.
+    """
+    if fact.basis is Basis.INFERRED:
+        note = (fact.note or "").removeprefix(READING)
+        return f" (inferred by the registry from its sources: {note})"
+    if fact.basis is Basis.REPORTED_PRACTICE:
+        return " (reported practice: what was done, not what was agreed)"
+    return ""
+
+
+def capacity_text(c: Capacity) -> str:
+    """What a capacity term limits, in words: 'at most 50 sent in each 12 months — …'."""
+    what = {
+        CapacityKind.PLACES: "held at once",
+        CapacityKind.TRANSFERS_PER_PERIOD: f"sent in each {c.period_months} months",
+        CapacityKind.TOTAL: "sent in all",
+        CapacityKind.BATCH: "sent in each group",
+    }[c.kind]
+    limit = f"{what}: number not given" if c.people is None else f"at most {c.people:,} {what}"
+    return f"{limit} — {c.label}{period_text(c)}{how_known(c)}"
+
+
+def term_length_text(t: TermLength) -> str:
+    """How long the agreement runs or each person is held, and whether it may be renewed."""
+    months = "a length not given" if t.months is None else f"{t.months:g} months"
+    held = "the agreement runs" if t.applies_to is TermSubject.AGREEMENT else "each person held"
+    renewal = {True: "renewable", False: "not renewable", None: "renewal not said"}[t.renewable]
+    if t.renewal:
+        renewal += f" ({t.renewal})"
+    return f"{held} {months}, {renewal} — {t.label}{how_known(t)}"
 
 
 def money(m: Money | None) -> str:
@@ -73,9 +119,6 @@ def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
         if f.capacity and f.capacity.value:
             text += f"; capacity {f.capacity.value:,.0f} {f.capacity.unit}"
             facts.append(f.capacity)
-        if f.agreed_places and f.agreed_places.value:
-            text += f"; agreed places {f.agreed_places.value:,.0f}"
-            facts.append(f.agreed_places)
         rows.append(("Facility", text, facts))
     for p in t.price_schedule:
         ceiling = "up to " if p.up_to else ""
@@ -87,12 +130,10 @@ def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
                 [p],
             )
         )
-    for q in t.quotas:
-        rows.append(("Quota", q.label, [q]))
-    for d in t.duration_months:
-        rows.append(
-            ("Duration", f"{d.value:g} {d.unit}" if d.value is not None else "unknown", [d])
-        )
+    for cap in t.capacity:
+        rows.append((f"Capacity ({plain(cap.kind)})", capacity_text(cap), [cap]))
+    for length in t.term_length:
+        rows.append((f"Term ({plain(length.applies_to)})", term_length_text(length), [length]))
     return rows
 
 

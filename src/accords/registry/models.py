@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import pycountry
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -259,11 +259,24 @@ class Quantity(Fact):
     unit: str = "people"
 
 
+CAPACITY_KINDS_HINT = (
+    "give each number with what it limits in terms.capacity: kind places, "
+    "transfers_per_period with period_months, total or batch; see docs/registry.md"
+)
+
+
 class Facility(Fact):
+    """A place where people are held; `capacity` is the facility's own size, not a promise.
+
+    What the agreement promises (places held at once, a total, a cap per period) is in
+    `terms.capacity`, each with its kind.
+    """
+
+    retired_fields: ClassVar[dict[str, str]] = {"agreed_places": CAPACITY_KINDS_HINT}
+
     name: str
     location: str | None = None
     capacity: Quantity | None = None
-    agreed_places: Quantity | None = None
 
 
 class PriceKind(StrEnum):
@@ -293,14 +306,6 @@ class PriceItem(Fact):
         if (self.kind is PriceKind.THRESHOLD_PAYMENT) != (self.threshold_people is not None):
             raise ValueError("'threshold_people' is set exactly when kind is 'threshold_payment'")
         return self
-
-
-class Quota(Fact):
-    """Legacy form of a capacity term (kind not said); new files use `capacity`."""
-
-    people: int | None = Field(ge=0)
-    period_months: int | None = Field(default=None, ge=1)
-    label: str
 
 
 class CapacityKind(StrEnum):
@@ -356,6 +361,15 @@ class TermLength(Fact):
 
 
 class Terms(Strict):
+    # Fields of older files, each with what replaced it: an old file is refused with this hint.
+    retired_fields: ClassVar[dict[str, str]] = {
+        "quotas": CAPACITY_KINDS_HINT,
+        "duration_months": (
+            "give how long the agreement runs or each person is held in terms.term_length: "
+            "applies_to agreement or stay, months, renewable; see docs/registry.md"
+        ),
+    }
+
     nationalities: list[Nationalities] = Field(default_factory=list)
     categories: list[Categories] = Field(default_factory=list)
     exclusions: list[ExclusionTerm] = Field(default_factory=list)
@@ -364,10 +378,6 @@ class Terms(Strict):
     price_schedule: list[PriceItem] = Field(default_factory=list)
     capacity: list[Capacity] = Field(default_factory=list)
     term_length: list[TermLength] = Field(default_factory=list)
-    quotas: list[Quota] = Field(default_factory=list, description="Legacy: use `capacity`.")
-    duration_months: list[Quantity] = Field(
-        default_factory=list, description="Legacy: use `term_length`."
-    )
 
 
 class Metric(StrEnum):

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from accords.labels import plain
-from accords.registry.describe import nationality_text, party
+from accords.registry.describe import capacity_text, nationality_text, party, term_length_text
 from accords.registry.export import agreement_row, iter_facts
 from accords.registry.loader import Registry
 from accords.registry.models import Agreement, Kind, Status
@@ -223,7 +223,8 @@ def compare_rows(
         "exclusions": lambda a: ", ".join(say(e.excludes) for e in a.terms.exclusions),
         "facilities": lambda a: "; ".join(f.name for f in a.terms.facilities),
         "price_schedule": lambda a: "; ".join(p.label for p in a.terms.price_schedule),
-        "quotas": lambda a: "; ".join(q.label for q in a.terms.quotas),
+        "capacity": lambda a: "; ".join(capacity_text(c) for c in a.terms.capacity),
+        "term_length": lambda a: "; ".join(term_length_text(t) for t in a.terms.term_length),
         "transferred_people": lambda a: AgreementSummary.of(a, day).transferred_people,
         "rulings": lambda a: len(a.rulings),
         "claims": lambda a: len(a.claims),

@@ -25,6 +25,7 @@ from accords.engine.reasons import REASONS, Group
 from accords.labels import plain, plain_reason
 from accords.law.national import INA_OWN_COUNTRY
 from accords.numbers import figure
+from accords.registry.describe import capacity_text, term_length_text
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
 from accords.report.headlines import comparison_rows, headline_sentences
@@ -315,15 +316,18 @@ def _agreement_block(dest: dict[str, Any], agreement: Agreement | None) -> str:
         if facilities:
             items = "".join(
                 f"<li>{e(f.name)}{' (' + e(f.location) + ')' if f.location else ''}"
-                + (
-                    f": {e(figure(f.agreed_places.value))} agreed places"
-                    if f.agreed_places is not None and f.agreed_places.value is not None
-                    else ""
-                )
-                + f" — {_source_link(f.sources[0])}</li>"
+                f" — {_source_link(f.sources[0])}</li>"
                 for f in facilities
             )
             out.append(f"<h5>Facilities</h5><ul>{items}</ul>")
+        limits = [(capacity_text(c), c) for c in agreement.terms.capacity] + [
+            (term_length_text(t), t) for t in agreement.terms.term_length
+        ]
+        if limits:
+            items = "".join(
+                f"<li>{e(text)} — {_source_link(fact.sources[0])}</li>" for text, fact in limits
+            )
+            out.append(f"<h5>Capacity and term, as the record gives them</h5><ul>{items}</ul>")
     prices = dest.get("prices") or []
     if prices:
         items = "".join(

@@ -18,11 +18,14 @@ from accords.registry.dates import FuzzyDate
 from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,
+    Capacity,
+    CapacityKind,
     Kind,
     NationalityMode,
     Source,
     Status,
     StatusChange,
+    TermSubject,
 )
 from accords.simulation.costs import CostLine, agreement_lines, sender_lines
 from accords.simulation.population import read_population_file
@@ -129,35 +132,35 @@ def apply_dates(agreement: Agreement, use: AgreementUse) -> Agreement:
     return agreement.model_copy(update={"status": changes})
 
 
+def _limits(agreement: Agreement, kind: CapacityKind) -> list[Capacity]:
+    return [c for c in agreement.terms.capacity if c.kind is kind and c.people is not None]
+
+
 def _places(agreement: Agreement, use: AgreementUse) -> int | None:
     if use.unlimited_places:
         return None
     if use.places is not None:
         return use.places
-    for facility in agreement.terms.facilities:
-        if facility.agreed_places is not None and facility.agreed_places.value is not None:
-            return int(facility.agreed_places.value)
-    for quota in agreement.terms.quotas:
-        if quota.people is not None and quota.period_months is None:
-            return quota.people
-    return None
+    # A total is held as places until the simulator counts totals itself.
+    held = _limits(agreement, CapacityKind.PLACES) or _limits(agreement, CapacityKind.TOTAL)
+    return min((c.people for c in held if c.people is not None), default=None)
 
 
 def _per_month(agreement: Agreement, use: AgreementUse) -> int | None:
     if use.transfers_per_month is not None:
         return use.transfers_per_month
-    for quota in agreement.terms.quotas:
-        if quota.people is not None and quota.period_months:
-            return max(1, round(quota.people / quota.period_months))
+    for cap in _limits(agreement, CapacityKind.TRANSFERS_PER_PERIOD):
+        if cap.people is not None and cap.period_months:
+            return max(1, round(cap.people / cap.period_months))
     return None
 
 
 def _stay(agreement: Agreement, use: AgreementUse) -> float | None:
     if use.stay_months is not None:
         return use.stay_months
-    for term in agreement.terms.duration_months:
-        if term.value is not None:
-            return term.value
+    for term in agreement.terms.term_length:
+        if term.applies_to is TermSubject.STAY and term.months is not None:
+            return term.months
     return None
 
 

@@ -25,12 +25,11 @@ from accords.engine.spec import (
     Group,
     ReasonSpec,
     fact_citation,
-    how_known,
 )
 from accords.labels import plain, plain_list
 from accords.law.rules import Citation
 from accords.registry.countries import country_in_text
-from accords.registry.describe import nationality_text, period_text
+from accords.registry.describe import how_known, nationality_text, period_text
 from accords.registry.models import Category, Exclusion, ExclusionTerm
 from accords.registry.views import valid_on
 
