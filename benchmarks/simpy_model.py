@@ -1,11 +1,11 @@
 """The simulator's rules as a straightforward event-by-event SimPy model.
 
 What a modeller would write with SimPy instead of `accords.simulation.model`: one process per
-person, the month's steps as phases within [m, m+1), a slot counter and a place counter per
-destination. It uses the same plan, the same population and the same monthly verdicts from the
-case engine (the rules of law are not what is compared), and its random numbers come from the
-same kind of `Draws`, asked person by person. Counts go into the model's own `Tally` and
-`Ledger`, so both give their results in the same series.
+person, the month's steps as phases within [m, m+1), and per destination a count of people sent
+in each cap's period and a place counter. It uses the same plan, the same population and the
+same monthly verdicts from the case engine (the rules of law are not what is compared), and
+its random numbers come from the same kind of `Draws`, asked person by person. Counts go into
+the model's own `Tally` and `Ledger`, so both give their results in the same series.
 
 Two uses:
 - tests/simulation/test_simpy_equivalence.py feeds both models the same fixed per-person draws:
@@ -15,10 +15,13 @@ Two uses:
   agree in distribution there: they ask the generator in different orders).
 
 Time runs in ticks, 100 per month, so that phases are exact. Phases within month m:
-  0   refill each destination's slots          10  stays end (the person leaves the receiver)
+  0   caps whose period starts count from 0     10  stays end (the person leaves the receiver)
   15  agreements no longer in force release     20  court outcomes
-  30  entries                                   40  final orders join the queue
-  50  routing, person by person in entry order  95  record the month
+  25  court-cleared cases leave, within caps    30  entries
+  40  final orders join the queue               50  routing, person by person in entry order
+  95  record the month
+A destination leaves only whole batches where it has a batch size (the rest wait); one that can
+take nobody ever again (a total reached, a cap of 0, its term over, no places) is no option.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import numpy as np
 import simpy
 
 from accords.engine.reasons import REASONS
+from accords.simulation.capacity import NOT_APPLIED
 from accords.simulation.costs import Ledger
 from accords.simulation.draws import Draws
 from accords.simulation.model import MonthVerdicts, Tally, holds, monthly_verdicts, series
@@ -36,11 +40,12 @@ from accords.simulation.plan import Plan
 from accords.simulation.population import Population
 
 TICKS = 100
-REFILL, STAY_ENDS, AGREEMENT_ENDS, COURT, ENTRY, FINAL_ORDER, ROUTE, RECORD = (
+REFILL, STAY_ENDS, AGREEMENT_ENDS, COURT, LEAVE, ENTRY, FINAL_ORDER, ROUTE, RECORD = (
     0,
     10,
     15,
     20,
+    25,
     30,
     40,
     50,
@@ -50,11 +55,14 @@ REFILL, STAY_ENDS, AGREEMENT_ENDS, COURT, ENTRY, FINAL_ORDER, ROUTE, RECORD = (
 
 @dataclass
 class Destination:
-    """One destination's counters: slots left this month, places reserved, who it holds."""
+    """One destination's counters: people sent in each cap's period, places reserved, who it
+    holds, and the cases cleared to leave in the current phase."""
 
-    slots: int | None = None
+    sent: list[int] = field(default_factory=list)
+    period: list[int] = field(default_factory=list)
     reserved: int = 0
     held: set[int] = field(default_factory=set)
+    leaving: list[int] = field(default_factory=list)
 
 
 def at(month: int, phase: int) -> int:
@@ -69,7 +77,10 @@ def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dic
     protected = [population.truly_protected_against(d.receiver) for d in dests]
     tally = Tally.empty(len(dests), len(population.nationality_codes), h)
     ledger = Ledger(plan.cost_lines(), len(dests), h, plan.scenario.costs.days_per_month)
-    at_dest = [Destination() for _ in dests]
+    at_dest = [
+        Destination(sent=[0] * len(d.limits), period=[NOT_APPLIED] * len(d.limits)) for d in dests
+    ]
+    month_verdicts: list[MonthVerdicts] = []  # [m]: the engine's, with closed destinations out
     env = simpy.Environment()
     waiting: list[int] = []  # persons whose final order came, or who were re-queued
     state = {"custody": 0, "in_court": 0}
@@ -84,17 +95,57 @@ def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dic
     def one(i: int) -> np.ndarray:
         return np.array([i], dtype=np.int64)
 
+    def room(d: int, m: int) -> int | None:
+        """People destination d may still send this month under all its caps (None: no cap)."""
+        left = [
+            limit.people - sent
+            for limit, sent in zip(dests[d].limits, at_dest[d].sent, strict=True)
+            if limit.period[m] != NOT_APPLIED
+        ]
+        return max(0, min(left)) if left else None
+
+    def closed(d: int, m: int) -> bool:
+        dest = dests[d]
+        over = any(
+            limit.period[m] != NOT_APPLIED
+            and sent >= limit.people
+            and (limit.final or limit.people == 0)
+            for limit, sent in zip(dest.limits, at_dest[d].sent, strict=True)
+        )
+        return dest.places == 0 or dest.batch == 0 or over
+
+    def send_off(d: int, m: int) -> None:
+        """The cases cleared to leave for d: the first whole batches within its caps go."""
+        leaving, at_dest[d].leaving = at_dest[d].leaving, []
+        fit = room(d, m)
+        go = len(leaving) if fit is None else min(len(leaving), fit)
+        batch = dests[d].batch
+        if batch is not None:
+            go -= go % batch
+        for i in leaving[:go]:
+            transfer(i, d, m)
+        for i in leaving[go:]:
+            requeue(i, d, m)
+
     def monthly() -> simpy.events.ProcessGenerator:
         for m in range(h):
             yield env.timeout(at(m, REFILL) - env.now)
             for d, dest in enumerate(dests):
-                at_dest[d].slots = dest.per_month
+                for j, limit in enumerate(dest.limits):
+                    p = limit.period[m]
+                    if p != NOT_APPLIED and p != at_dest[d].period[j]:
+                        at_dest[d].period[j], at_dest[d].sent[j] = p, 0
+            shut = np.array([closed(d, m) for d in range(len(dests))], dtype=bool)
+            month_verdicts.append(verdicts[m].opened(shut))
             yield env.timeout(at(m, AGREEMENT_ENDS) - env.now)
             for d in range(len(dests)):
                 if not verdicts[m].in_force[d] and at_dest[d].held:
                     k = len(at_dest[d].held)
                     at_dest[d].held.clear()
                     leave(d, k, m, ended=True)
+            yield env.timeout(at(m, LEAVE) - env.now)
+            for d in range(len(dests)):
+                send_off(d, m)
             yield env.timeout(at(m, ROUTE) - env.now)
             route(m)
             yield env.timeout(at(m, RECORD) - env.now)
@@ -118,6 +169,7 @@ def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dic
 
     def transfer(i: int, d: int, m: int) -> None:
         state["custody"] -= 1
+        at_dest[d].sent = [sent + 1 for sent in at_dest[d].sent]
         tally.transfers[d, m] += 1
         tally.by_nationality[population.nationality[i], m] += 1
         citizen = bool(population.true_citizen[i])
@@ -151,14 +203,10 @@ def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dic
             tally.counts["court_blocked"][m] += 1
             if dests[d].places is not None:
                 at_dest[d].reserved -= 1
-        elif not verdicts[m].eligible[population.profile[i], d]:
+        elif not month_verdicts[m].eligible[population.profile[i], d]:
             requeue(i, d, m)
-        elif at_dest[d].slots is None or at_dest[d].slots > 0:
-            if at_dest[d].slots is not None:
-                at_dest[d].slots -= 1
-            transfer(i, d, m)
         else:
-            requeue(i, d, m)
+            at_dest[d].leaving.append(i)  # leaves at LEAVE, within the caps
 
     def block(i: int, m: int, verdict: MonthVerdicts) -> None:
         state["custody"] -= 1
@@ -171,8 +219,10 @@ def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dic
                 tally.blocked_by_reason[spec.unknown_code][m] += 1
 
     def route(m: int) -> None:
-        verdict = verdicts[m]
+        verdict = month_verdicts[m]
         still: list[int] = []
+        routed = [0] * len(dests)  # routed this month, against the room left in each cap
+        rooms = [room(d, m) for d in range(len(dests))]
         for i in sorted(waiting):
             p = population.profile[i]
             if not verdict.routable[p]:
@@ -182,12 +232,12 @@ def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dic
                 counters = at_dest[d]
                 if not verdict.eligible[p, d]:
                     continue
-                if counters.slots is not None and counters.slots <= 0:
+                left = rooms[d]
+                if left is not None and routed[d] >= left:
                     continue
                 if dest.places is not None and counters.reserved >= dest.places:
                     continue
-                if counters.slots is not None:
-                    counters.slots -= 1
+                routed[d] += 1
                 if dest.places is not None:
                     counters.reserved += 1
                 challengeable = (
@@ -198,12 +248,14 @@ def run_simpy(plan: Plan, population: Population, draws: Draws) -> dict[str, dic
                     state["in_court"] += 1
                     env.process(court(i, d))
                 else:
-                    transfer(i, d, m)
+                    counters.leaving.append(i)
                 break
             else:
                 still.append(i)
         waiting[:] = still
         tally.counts["queue"][m] = len(still)
+        for d in range(len(dests)):
+            send_off(d, m)
 
     def person(i: int) -> simpy.events.ProcessGenerator:
         yield env.timeout(at(int(entry[i]), ENTRY) - env.now)

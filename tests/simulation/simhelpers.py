@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import polars as pl
+
+from accords.simulation.result import RunResult
 from accords.simulation.scenario import Scenario
+
+
+def series(result: RunResult, name: str, key: str = "") -> np.ndarray:
+    """[replica, month] values of one series."""
+    m = result.monthly.filter((pl.col("series") == name) & (pl.col("key") == key))
+    wide = m.sort("replica", "month")["value"].to_numpy()
+    return wide.reshape(len(result.replicas), -1)
 
 
 def scenario(**overrides: Any) -> Scenario:

@@ -22,7 +22,7 @@ start: 2025-04
 horizon_months: 4
 population:
   synthetic: {size: 500, calibration: usa-fy2024}
-agreements: [{id: usa-slv-2025}]
+agreements: [{id: usa-slv-2025, places: 300}]
 ordinary_returns: {nationalities: [MEX]}
 costs: {detention_per_day: {amount: 165, currency: USD, price_year: 2025}}
 replicas: 3

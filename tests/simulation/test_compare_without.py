@@ -45,9 +45,12 @@ def test_an_agreement_no_one_is_eligible_for_makes_exactly_zero_difference() -> 
     assert comparison["totals"]["transfers[all]"]["with"]["p50"] > 0
 
 
-def test_an_agreement_with_no_places_changes_nothing() -> None:
+@pytest.mark.parametrize(
+    "none", [{"places": 0}, {"total_transfers": 0}, {"transfers_per_month": 0}], ids=str
+)
+def test_an_agreement_with_no_capacity_changes_nothing(none: dict[str, int]) -> None:
     s = scenario(
-        agreements=[{"id": "usa-slv-2025", "places": 0}, {"id": "usa-gtm-2025"}],
+        agreements=[{"id": "usa-slv-2025", **none}, {"id": "usa-gtm-2025"}],
         compare_without=["usa-slv-2025"],
         replicas=3,
     )

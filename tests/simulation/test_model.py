@@ -9,19 +9,11 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import scenario
+from simhelpers import scenario, series
 
 from accords.engine.person import SCHEMA
-from accords.simulation.result import RunResult
 from accords.simulation.run import simulate
 from accords.simulation.scenario import PopulationSpec
-
-
-def series(result: RunResult, name: str, key: str = "") -> np.ndarray:
-    """[replica, month] values of one series."""
-    m = result.monthly.filter((pl.col("series") == name) & (pl.col("key") == key))
-    wide = m.sort("replica", "month")["value"].to_numpy()
-    return wide.reshape(len(result.replicas), -1)
 
 
 def test_same_seed_same_results() -> None:
@@ -139,8 +131,7 @@ def test_the_default_scenario_runs_quickly() -> None:
     """The default (10^5 persons, 24 months) runs 4 replicas on 2 workers in seconds."""
     result = simulate(replicas=4, workers=2)
     assert result.total("entries")["p50"] == 100_000
-    assert result.total("transfers", "usa-slv-2025")["p50"] > 0
-    assert result.total("capacity_use_peak", "usa-slv-2025")["p95"] <= 1.0
+    assert 0 < result.total("transfers", "usa-slv-2025")["p50"] <= 300  # its total cap
 
 
 def test_pending_asylum_claims_are_drawn_on_the_record_and_never_on_the_granted() -> None:

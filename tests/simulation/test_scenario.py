@@ -89,7 +89,9 @@ def test_the_default_and_the_init_example_load(tmp_path: Path, registry: Registr
     keys = [d.key for d in plan.destinations]
     assert "usa-slv-2025" in keys and keys[0].startswith(("return:", "usa-col", "usa-ven"))
     slv = next(d for d in plan.destinations if d.key == "usa-slv-2025")
-    assert (slv.places, slv.stay_months) == (300, 12)
+    assert (slv.places, slv.stay_months) == (None, 12)
+    assert [(limit.people, limit.final) for limit in slv.limits] == [(300, True)]
+    assert default.renew_agreements is False
     path = tmp_path / "example.yaml"
     path.write_text(example_text(), encoding="utf-8")
     assert load_scenario(path) == default

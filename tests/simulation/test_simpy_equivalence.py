@@ -5,8 +5,9 @@ Both models get the same plan, population and engine verdicts, and the same per-
 person i is the same whichever model asks, in whatever order). Every monthly series must then
 be identical, costs to rounding: the whole-array steps of `accords.simulation.model` implement
 the rules one person at a time would. The scenarios take every path (court blocks and
-re-queues, slots and places that bind, an agreement that ends while holding people, lump sums,
-threshold payments and departure fees), and a one-month change to one person's final order in
+re-queues, caps per month and per period, totals, batches and places that bind, an agreement
+that ends while holding people and one whose term ends, lump sums, threshold payments and
+departure fees), and a one-month change to one person's final order in
 only one model must show.
 """
 
@@ -127,7 +128,59 @@ def rwanda() -> Scenario:
     )
 
 
-SCENARIOS = {"the small US scenario": scenario, "a stressed one": stressed, "UK–Rwanda": rwanda}
+def capacity_kinds() -> Scenario:
+    """A total, a cap per period, a batch size and places at once, with challenges."""
+    return scenario(
+        horizon_months=18,
+        population={"criminal_conviction_share": 0.8},
+        agreements=[
+            {"id": "usa-slv-2025", "total_transfers": 90, "batch_size": 4, "stay_months": 2},
+            {
+                "id": "usa-gtm-2025",
+                "transfers_per_period": {"people": 15, "months": 3},
+                "places": 12,
+                "stay_months": 2,
+                "batch_size": 3,
+            },
+            {"id": "usa-ven-2025", "transfers_per_month": 7},
+        ],
+        pipeline={
+            "share_challenged": 0.4,
+            "court_block_probability": 0.3,
+            "entries_per_month": 200,
+        },
+    )
+
+
+def italy_term() -> Scenario:
+    """Italy–Albania past the end of its five-year term (31 October 2029), places binding."""
+    return scenario(
+        sender="ITA",
+        start="2029-06",
+        horizon_months=8,
+        population={
+            "calibration": None,
+            "nationalities": {"EGY": 0.5, "BGD": 0.5},
+            "arrival_modes": {"intercepted_at_sea": 1.0},
+            "asylum_pending_share": 1.0,
+            "minor_share": 0.0,
+            "female_share": 0.0,
+            "vulnerable_share": 0.0,
+            "protection_against": {},
+        },
+        agreements=[{"id": "ita-alb-2023", "places": 60, "stay_months": 1}],
+        ordinary_returns=None,
+        pipeline={"share_challenged": 0.5, "court_delay_months": 2},
+    )
+
+
+SCENARIOS = {
+    "the small US scenario": scenario,
+    "a stressed one": stressed,
+    "UK–Rwanda": rwanda,
+    "every capacity kind": capacity_kinds,
+    "an agreement's term ending": italy_term,
+}
 
 
 def both(
@@ -186,6 +239,7 @@ def test_every_path_is_taken(registry: Registry) -> None:
         "released_stay:usa-slv-2025",
         "released_agreement_end:usa-slv-2025",
         "transfers:usa-gtm-2025",
+        "transfers:ita-alb-2023",
         "cost_item:gbr-rwa-2022:rwa-threshold-300",
         "cost_item:gbr-rwa-2022:rwa-per-person-departure",
         "cost_item:gbr-rwa-2022:rwa-etif-lump-sum",

@@ -293,8 +293,12 @@ def _agreement_block(dest: dict[str, Any], agreement: Agreement | None) -> str:
         "route: return to own country" if dest["route"] == "return" else "route: third country",
         f"places: {e(dest['places'])}" if dest.get("places") is not None else "places: no limit",
     ]
+    # runs recorded before the capacity kinds name a monthly limit instead of their limits
     if dest.get("transfers_per_month") is not None:
         facts.append(f"transfers per month: {e(dest['transfers_per_month'])}")
+    facts.extend(e(limit) for limit in dest.get("limits") or [])
+    if dest.get("batch") is not None:
+        facts.append(f"sent in whole groups of {e(dest['batch'])}")
     if dest.get("stay_months") is not None:
         facts.append(f"stay: {e(dest['stay_months'])} months ({e(dest['stay_distribution'])})")
     out = [f'<article class="agreement" aria-label="{e(key)}">']
@@ -489,6 +493,7 @@ def report_body(
                 [
                     e(destination_label(d["key"], receivers)),
                     e(d["places"] if d["places"] is not None else "no limit"),
+                    e("; ".join(d.get("limits") or []) or "none"),
                     *(figure(peak[p]) for p in ("p5", "p50", "p95")),
                 ]
             )
@@ -502,7 +507,7 @@ def report_body(
                 capacity_chart(monthly, receivers),
                 "No destination in this run holds people for a stay.",
                 _table(
-                    ("", "places", "peak p5", "peak p50", "peak p95"),
+                    ("", "places", "limits on transfers", "peak p5", "peak p50", "peak p95"),
                     cap_rows,
                     caption="Peak number held",
                 ),

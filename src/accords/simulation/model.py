@@ -4,12 +4,16 @@ Time is discrete, in months m = 0..H-1; each month is evaluated on its 15th. A r
 `ReplicaState` (the persons as arrays, each destination's capacities) that each month passes
 through one function per step, in this order (`run_steps` is the loop):
 
-1. `refill`      each destination's monthly transfer slots (unused slots do not carry over).
+1. `refill`      each destination's caps on transfers: a cap whose period starts this month
+                 counts from zero again. A destination that can take nobody this month or ever
+                 after (a total reached, a cap of 0, its term over, no places at all) is no
+                 option from this month on: its cases go elsewhere or are blocked, exactly as
+                 if it were not in the scenario.
 2. `release`     stays that end this month leave the receiver; if an agreement is no longer in
                  force, everyone it holds is released at once.
 3. `court_outcomes`  challenges that end this month: blocked (reason "court"; a reserved place
-                 is freed), or transferred if the destination still permits the case and has a
-                 slot, else re-queued.
+                 is freed), or transferred if the destination still permits the case and its
+                 caps have room (in whole batches where it has a batch size), else re-queued.
 4. `enter`       this month's entrants join the sender's custody.
 5. `decide`      cases whose final order falls this month join the queue. Every queued case is
                  checked on its RECORD against every destination, by the engine, on this
@@ -19,12 +23,12 @@ through one function per step, in this order (`run_steps` is the loop):
 6. `route`       the queue, in entry order (FIFO), is offered to each destination in order:
                  returns to the person's own country first, and only for those a return
                  permits; then third countries in the scenario's priority order. A destination
-                 takes a case while it has a slot this month and a free place (`Slots`,
-                 `Places` in `accords.simulation.capacity`); a place stays reserved while its
-                 case is in court. A destination with no places or no monthly slots at all is
-                 no option (as if it were not in the scenario).
+                 takes a case while its caps have room left in their period and it has a free
+                 place (`Counter`, `Places` in `accords.simulation.capacity`); a place stays
+                 reserved while its case is in court.
 7. `court_draws` a share of routed cases is challenged: the transfer waits a delay and is then
-                 blocked with a probability; unchallenged cases are transferred now.
+                 blocked with a probability; unchallenged cases are transferred now, in whole
+                 batches where the destination has a batch size (the rest wait in the queue).
 8. `record`      end-of-month series; the month's charges (`accords.simulation.costs`).
 
 Every random number after the population's comes from a `Draws` (`accords.simulation.draws`),
@@ -37,7 +41,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +49,7 @@ import numpy.typing as npt
 from accords.engine.compile import day_signature
 from accords.engine.evaluate import evaluate_frame
 from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS
-from accords.simulation.capacity import Holding, Places, Slots
+from accords.simulation.capacity import Counter, Holding, Places, room, whole_batches
 from accords.simulation.costs import Ledger
 from accords.simulation.draws import CommonDraws, Draws, RandomDraws
 from accords.simulation.plan import Destination, Plan
@@ -67,11 +71,31 @@ PROCESSING, WAITING, COURT, TRANSFERRED, BLOCKED = 0, 1, 2, 3, 4
 class MonthVerdicts:
     """The engine's answer for every profile and destination on one day."""
 
+    permitted: BoolArray  # [profile, destination]: the engine permits the case there
+    returns: BoolArray  # [destination]: a return to the person's own country
     eligible: BoolArray  # [profile, destination]: the case may be routed there
     routable: BoolArray  # [profile]: at least one destination is eligible
     fail_union: IntArray  # [profile]: reasons failing under some destination in force
     unknown_union: IntArray
     in_force: BoolArray  # [destination]
+
+    def opened(self, closed: BoolArray) -> MonthVerdicts:
+        """The verdicts with the destinations in `closed` (no option this month) taken out."""
+        if not closed.any():
+            return self
+        eligible, routable = options(self.permitted, self.returns, closed)
+        return replace(self, eligible=eligible, routable=routable)
+
+
+def options(
+    permitted: BoolArray, returns: BoolArray, closed: BoolArray
+) -> tuple[BoolArray, BoolArray]:
+    """Where each profile may be routed: its own country's return where one permits it, else
+    the third countries that permit it; a closed destination is no option."""
+    open_permitted = permitted & ~closed[None, :]
+    home = np.asarray((open_permitted & returns).any(axis=1), dtype=bool)
+    eligible = open_permitted & np.where(home[:, None], returns[None, :], ~returns[None, :])
+    return eligible, np.asarray(eligible.any(axis=1), dtype=bool)
 
 
 def month_verdicts(plan: Plan, population: Population, m: int) -> MonthVerdicts:
@@ -81,18 +105,14 @@ def month_verdicts(plan: Plan, population: Population, m: int) -> MonthVerdicts:
     permitted, fail, unknown = evaluation.masks()
     in_force = ~((fail & STATUS_BITS) != 0).any(axis=0) if k else np.ones(n_dest, dtype=bool)
     returns = np.array([d.is_return for d in plan.destinations], dtype=bool)
-    # A destination with no places or no monthly transfers at all is no option: its cases go
-    # elsewhere or are blocked, exactly as if it were not in the scenario.
-    closed = np.array([d.places == 0 or d.per_month == 0 for d in plan.destinations], dtype=bool)
-    open_permitted = permitted & ~closed[None, :]
-    home = (open_permitted & returns).any(axis=1)
-    eligible = open_permitted & np.where(home[:, None], returns[None, :], ~returns[None, :])
+    eligible, routable = options(permitted, returns, np.zeros(n_dest, dtype=bool))
     considered = in_force if in_force.any() else np.ones(n_dest, dtype=bool)
     bits = LAW_BITS | COVERAGE_BITS if in_force.any() else STATUS_BITS
     fail_union = np.bitwise_or.reduce(np.where(considered, fail & bits, 0), axis=1)
     unknown_union = np.bitwise_or.reduce(np.where(considered, unknown, 0), axis=1)
-    routable = np.asarray(eligible.any(axis=1), dtype=bool)
-    return MonthVerdicts(eligible, routable, fail_union, unknown_union, np.asarray(in_force))
+    return MonthVerdicts(
+        permitted, returns, eligible, routable, fail_union, unknown_union, np.asarray(in_force)
+    )
 
 
 @dataclass
@@ -178,8 +198,8 @@ class ReplicaState:
 
     Persons are indexed in entry order (only those who enter within the horizon); `status`
     holds each one's place in the pipeline (PROCESSING, WAITING, COURT, TRANSFERRED, BLOCKED).
-    Per destination, `slots`, `places` and `holdings` (None where the receiver holds nobody)
-    are the capacities of `accords.simulation.capacity`.
+    Per destination, `counters` (one per cap), `places` and `holdings` (None where the
+    receiver holds nobody) are the capacities of `accords.simulation.capacity`.
     """
 
     plan: Plan
@@ -195,7 +215,7 @@ class ReplicaState:
     true_citizen: BoolArray
     protected: list[BoolArray]  # [destination][person]: truly protected against the receiver
     challengeable: BoolArray  # [destination]: its routings can be challenged in court
-    slots: list[Slots]
+    counters: list[list[Counter]]
     places: list[Places]
     holdings: list[Holding | None]
     # [month]: challenges that end that month (ids, destination, blocked)
@@ -240,7 +260,7 @@ class ReplicaState:
                 ],
                 dtype=bool,
             ),
-            slots=[Slots(d.per_month) for d in dests],
+            counters=[[Counter(limit) for limit in d.limits] for d in dests],
             places=[Places(d.places) for d in dests],
             holdings=[Holding(h) if holds(d) else None for d in dests],
             court_due=[[] for _ in range(h)],
@@ -251,6 +271,16 @@ class ReplicaState:
     @property
     def entered(self) -> int:
         return int(self.status.size)
+
+    def closed(self, month: int) -> BoolArray:
+        """[destination]: can take nobody this month or ever after (see step 1)."""
+        return np.array(
+            [
+                d.places == 0 or d.batch == 0 or any(c.exhausted(month) for c in counters)
+                for d, counters in zip(self.plan.destinations, self.counters, strict=True)
+            ],
+            dtype=bool,
+        )
 
     def stock(self) -> IntArray:
         """[destination]: persons each receiver holds now."""
@@ -268,6 +298,8 @@ def transfer(state: ReplicaState, ids: IntArray, d: int, m: int) -> None:
     tally = state.tally
     state.status[ids] = TRANSFERRED
     state.custody -= k
+    for counter in state.counters[d]:
+        counter.take(k)
     tally.transfers[d, m] += k
     tally.by_nationality[:, m] += np.bincount(
         state.nationality[ids], minlength=tally.by_nationality.shape[0]
@@ -289,7 +321,7 @@ def transfer(state: ReplicaState, ids: IntArray, d: int, m: int) -> None:
 
 
 def requeue(state: ReplicaState, ids: IntArray, d: int, m: int) -> None:
-    """Court-cleared cases that cannot go to `d` now wait in the queue again; places freed."""
+    """Cases that cannot leave for `d` now wait in the queue again; their places are freed."""
     if not ids.size:
         return
     state.status[ids] = WAITING
@@ -331,10 +363,20 @@ def block(state: ReplicaState, ids: IntArray, m: int, verdicts: MonthVerdicts) -
 # ---- the monthly steps, in the order of the module docstring --------------------------------
 
 
-def refill(state: ReplicaState) -> None:
-    """1. Each destination's monthly transfer slots."""
-    for slots in state.slots:
-        slots.refill()
+def depart(state: ReplicaState, ids: IntArray, d: int, m: int) -> None:
+    """Cases cleared to leave for `d`: those that fit its caps leave, in whole batches where
+    it has a batch size; the others wait in the queue again."""
+    fit = room(state.counters[d], m, int(ids.size))
+    go = whole_batches(fit, state.plan.destinations[d].batch)
+    requeue(state, ids[go:], d, m)
+    transfer(state, ids[:go], d, m)
+
+
+def refill(state: ReplicaState, m: int) -> None:
+    """1. Each cap whose period starts this month counts from zero again."""
+    for counters in state.counters:
+        for counter in counters:
+            counter.start(m)
 
 
 def release(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
@@ -351,9 +393,11 @@ def release(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
 def court_outcomes(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
     """3. Challenges that end this month: blocked, transferred, or back in the queue.
 
-    A court-cleared transfer uses the month's slot first; over the limit, or if the
-    destination no longer permits the case, it waits in the queue again.
+    Court-cleared cases leave before this month's routing, in the order their challenges
+    began, as far as the destination's caps allow (`depart`); over the caps, or if the
+    destination no longer permits the case, they wait in the queue again.
     """
+    cleared: defaultdict[int, list[IntArray]] = defaultdict(list)
     for ids, d, blocked in state.court_due[m]:
         state.in_court -= ids.size
         k = int(np.count_nonzero(blocked))
@@ -364,11 +408,9 @@ def court_outcomes(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None
         rest = ids[~blocked]
         still = verdicts.eligible[state.profile[rest], d]
         requeue(state, rest[~still], d, m)
-        cleared = rest[still]
-        take = state.slots[d].room(int(cleared.size))
-        state.slots[d].take(take)
-        requeue(state, cleared[take:], d, m)
-        transfer(state, cleared[:take], d, m)
+        cleared[d].append(rest[still])
+    for d, parts in cleared.items():
+        depart(state, np.concatenate(parts), d, m)
     state.court_due[m] = []
 
 
@@ -404,7 +446,7 @@ def route(
     for d in range(len(state.plan.destinations)):
         if not queue.size:
             break
-        limit = state.places[d].room(state.slots[d].room(int(queue.size)))
+        limit = state.places[d].room(room(state.counters[d], m, int(queue.size)))
         if limit <= 0:
             continue
         pos = np.flatnonzero(verdicts.eligible[profiles, d] & free)[:limit]
@@ -412,7 +454,6 @@ def route(
             continue
         free[pos] = False
         state.places[d].reserve(int(pos.size))
-        state.slots[d].take(int(pos.size))
         routed.append((queue[pos], d))
     state.tally.counts["queue"][m] = np.count_nonzero(free)
     return routed
@@ -439,7 +480,7 @@ def court_draws(state: ReplicaState, m: int, routed: list[tuple[IntArray, int]])
             for mm in np.unique(due[due < h]):
                 sel = due == mm
                 state.court_due[int(mm)].append((c_ids[sel], d, blocked[sel]))
-        transfer(state, ids[~challenged], d, m)
+        depart(state, ids[~challenged], d, m)
 
 
 def record(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
@@ -468,8 +509,9 @@ def run_steps(plan: Plan, replica: int, population: Population, draws: Draws) ->
     """The months of one replica, step by step, on a population drawn and a source of draws."""
     state = ReplicaState.start(plan, population, draws)
     state.tally.counts["entries"][:] = state.entries
-    for m, verdicts in enumerate(monthly_verdicts(plan, population)):
-        refill(state)
+    for m, engine in enumerate(monthly_verdicts(plan, population)):
+        refill(state, m)
+        verdicts = engine.opened(state.closed(m))
         release(state, m, verdicts)
         court_outcomes(state, m, verdicts)
         enter(state, m)

@@ -8,7 +8,7 @@ processes or a Dask cluster) runs exactly the same inputs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -18,7 +18,6 @@ from accords.registry.dates import FuzzyDate
 from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,
-    Capacity,
     CapacityKind,
     Kind,
     NationalityMode,
@@ -27,6 +26,8 @@ from accords.registry.models import (
     StatusChange,
     TermSubject,
 )
+from accords.registry.views import holds_on
+from accords.simulation.capacity import NOT_APPLIED, Limit
 from accords.simulation.costs import CostLine, agreement_lines, sender_lines
 from accords.simulation.population import read_population_file
 from accords.simulation.scenario import AgreementUse, Distribution, Scenario
@@ -44,7 +45,8 @@ class Destination:
     receiver: str
     is_return: bool
     places: int | None
-    per_month: int | None
+    limits: tuple[Limit, ...]  # caps on transfers per period and in all, and the term's end
+    batch: int | None
     stay_months: float | None
     stay_geometric: bool
     cost_lines: tuple[CostLine, ...]
@@ -132,27 +134,117 @@ def apply_dates(agreement: Agreement, use: AgreementUse) -> Agreement:
     return agreement.model_copy(update={"status": changes})
 
 
-def _limits(agreement: Agreement, kind: CapacityKind) -> list[Capacity]:
-    return [c for c in agreement.terms.capacity if c.kind is kind and c.people is not None]
+def _entries(agreement: Agreement, kind: CapacityKind, days: tuple[date, ...]) -> list[int]:
+    """The numbers of the agreement's capacity terms of one kind in force on some month's day."""
+    return [
+        c.people
+        for c in agreement.terms.capacity
+        if c.kind is kind
+        and c.people is not None
+        and any(holds_on(c.valid_from, c.valid_to, day) for day in days)
+    ]
 
 
-def _places(agreement: Agreement, use: AgreementUse) -> int | None:
+def _places(agreement: Agreement, use: AgreementUse, days: tuple[date, ...]) -> int | None:
     if use.unlimited_places:
         return None
     if use.places is not None:
         return use.places
-    # A total is held as places until the simulator counts totals itself.
-    held = _limits(agreement, CapacityKind.PLACES) or _limits(agreement, CapacityKind.TOTAL)
-    return min((c.people for c in held if c.people is not None), default=None)
+    return min(_entries(agreement, CapacityKind.PLACES, days), default=None)
 
 
-def _per_month(agreement: Agreement, use: AgreementUse) -> int | None:
-    if use.transfers_per_month is not None:
-        return use.transfers_per_month
-    for cap in _limits(agreement, CapacityKind.TRANSFERS_PER_PERIOD):
-        if cap.people is not None and cap.period_months:
-            return max(1, round(cap.people / cap.period_months))
-    return None
+def _batch(agreement: Agreement, use: AgreementUse, days: tuple[date, ...]) -> int | None:
+    if use.batch_size is not None:
+        return use.batch_size
+    return min(_entries(agreement, CapacityKind.BATCH, days), default=None)
+
+
+def first_in_force(agreement: Agreement) -> date | None:
+    """The first day the record has the agreement in force: its periods and term count from it."""
+    starts = [c.effective() for c in agreement.status if c.status is Status.IN_FORCE]
+    return min(starts, default=None)
+
+
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def periods(
+    days: tuple[date, ...],
+    start: date,
+    months: int | None,
+    valid_from: FuzzyDate | None = None,
+    valid_to: FuzzyDate | None = None,
+) -> tuple[int, ...]:
+    """Each month's period under a limit: periods of `months` from `start`'s month (one period
+    when `months` is None), and `NOT_APPLIED` on days outside `valid_from`/`valid_to`."""
+    base = _month_number(start)
+    return tuple(
+        (0 if months is None else max(0, _month_number(day) - base) // months)
+        if holds_on(valid_from, valid_to, day)
+        else NOT_APPLIED
+        for day in days
+    )
+
+
+def add_months(day: date, months: float) -> date:
+    """`day` plus `months` calendar months (the day kept where the month has it; a fraction
+    of a month counts 30 days)."""
+    whole = int(months)
+    year, month = divmod(day.month - 1 + whole, 12)
+    first = date(day.year + year, month + 1, 1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    end = first.replace(day=min(day.day, (following - timedelta(days=1)).day))
+    return end + timedelta(days=round((months - whole) * 30))
+
+
+def _caps(
+    agreement: Agreement, use: AgreementUse, days: tuple[date, ...], start: date
+) -> list[Limit]:
+    """Per-period and total caps: the scenario's where it gives them, else the registry's."""
+    if use.unlimited_transfers:
+        return []
+    limits: list[Limit] = []
+    per_period = use.per_period()
+    if per_period is not None:
+        people, months = per_period
+        what = f"at most {people:,} sent in each {months} month(s) (scenario)"
+        limits.append(Limit(people, periods(days, start, months), False, what))
+    else:
+        for c in agreement.terms.capacity:
+            if c.kind is CapacityKind.TRANSFERS_PER_PERIOD and c.people is not None:
+                what = f"at most {c.people:,} sent in each {c.period_months} months ({c.label})"
+                span = periods(days, start, c.period_months, c.valid_from, c.valid_to)
+                limits.append(Limit(c.people, span, False, what))
+    if use.total_transfers is not None:
+        what = f"at most {use.total_transfers:,} sent in all (scenario)"
+        limits.append(Limit(use.total_transfers, periods(days, start, None), True, what))
+    else:
+        for c in agreement.terms.capacity:
+            if c.kind is CapacityKind.TOTAL and c.people is not None:
+                what = f"at most {c.people:,} sent in all ({c.label})"
+                span = periods(days, start, None, c.valid_from, c.valid_to)
+                limits.append(Limit(c.people, span, True, what))
+    return [limit for limit in limits if any(p != NOT_APPLIED for p in limit.period)]
+
+
+def _term_end(
+    agreement: Agreement, renewed: bool, days: tuple[date, ...], start: date | None
+) -> Limit | None:
+    """The end of the agreement's stated term, as a limit of 0 from then on (none if renewed)."""
+    lengths = [
+        t.months
+        for t in agreement.terms.term_length
+        if t.applies_to is TermSubject.AGREEMENT and t.months is not None
+    ]
+    if renewed or start is None or not lengths:
+        return None
+    end = min(add_months(start, months) for months in lengths)
+    span = tuple(0 if day >= end else NOT_APPLIED for day in days)
+    if all(p == NOT_APPLIED for p in span):
+        return None
+    what = f"the agreement's term ends on {end.isoformat()} and is not renewed: none sent after"
+    return Limit(0, span, True, what)
 
 
 def _stay(agreement: Agreement, use: AgreementUse) -> float | None:
@@ -162,6 +254,22 @@ def _stay(agreement: Agreement, use: AgreementUse) -> float | None:
         if term.applies_to is TermSubject.STAY and term.months is not None:
             return term.months
     return None
+
+
+def _unnumbered(agreement: Agreement, use: AgreementUse) -> list[str]:
+    """Notes for capacity terms the sources give no number for (no limit is applied)."""
+    overridden = {
+        CapacityKind.PLACES: use.places is not None or use.unlimited_places,
+        CapacityKind.TRANSFERS_PER_PERIOD: use.per_period() is not None or use.unlimited_transfers,
+        CapacityKind.TOTAL: use.total_transfers is not None or use.unlimited_transfers,
+        CapacityKind.BATCH: use.batch_size is not None,
+    }
+    return [
+        f"{agreement.id}: the sources give no number for '{c.label}', so no limit is applied "
+        "(give one in the scenario)."
+        for c in agreement.terms.capacity
+        if c.people is None and not overridden[c.kind]
+    ]
 
 
 def ordinary_return(sender: str, receiver: str, url: str, quote: str, as_of: date) -> Agreement:
@@ -213,6 +321,8 @@ def build_plan(
     else:
         uses = list(scenario.agreements)
     without = _counterfactual(scenario, uses, registry, population)
+    days = month_days(scenario.start, scenario.horizon_months)
+    notes: list[str] = []
     destinations: list[Destination] = []
     for i, use in enumerate(uses):
         try:
@@ -225,20 +335,25 @@ def build_plan(
                 f"{use.id} sends from {agreement.sending_state}, not {scenario.sender}",
             )
         agreement = apply_dates(agreement, use)
+        start = first_in_force(agreement)
+        renewed = scenario.renew_agreements if use.renewed is None else use.renewed
+        term_end = _term_end(agreement, renewed, days, start)
+        limits = _caps(agreement, use, days, start or scenario.start)
+        notes.extend(_unnumbered(agreement, use))
         destinations.append(
             Destination(
                 key=agreement.id,
                 agreement=agreement,
                 receiver=agreement.receiver,
                 is_return=is_return(agreement),
-                places=_places(agreement, use),
-                per_month=_per_month(agreement, use),
+                places=_places(agreement, use, days),
+                limits=tuple(limits + ([term_end] if term_end else [])),
+                batch=_batch(agreement, use, days),
                 stay_months=_stay(agreement, use),
                 stay_geometric=use.stay_distribution is Distribution.GEOMETRIC,
                 cost_lines=tuple(agreement_lines(agreement, use)),
             )
         )
-    notes: list[str] = []
     returns = scenario.ordinary_returns
     if returns is not None:
         url, quote = returns.source_url, returns.source_quote
@@ -250,6 +365,11 @@ def build_plan(
                     "source_quote); only the US basis (8 U.S.C. 1231(b)(2)(D)) is built in",
                 )
             url, quote = str(INA_OWN_COUNTRY.url), str(INA_OWN_COUNTRY.quote)
+        per_month: tuple[Limit, ...] = ()
+        if returns.transfers_per_month is not None:
+            what = f"at most {returns.transfers_per_month:,} sent a month (scenario)"
+            monthly = periods(days, scenario.start, 1)
+            per_month = (Limit(returns.transfers_per_month, monthly, False, what),)
         for code in returns.nationalities:
             agreement = ordinary_return(scenario.sender, code, url, quote, scenario.start)
             destinations.insert(
@@ -260,7 +380,8 @@ def build_plan(
                     receiver=code,
                     is_return=True,
                     places=None,
-                    per_month=returns.transfers_per_month,
+                    limits=per_month,
+                    batch=None,
                     stay_months=None,
                     stay_geometric=False,
                     cost_lines=(),
@@ -279,7 +400,7 @@ def build_plan(
         scenario=scenario,
         destinations=tuple(ordered),
         sender_costs=tuple(sender_lines(scenario.costs)),
-        days=month_days(scenario.start, scenario.horizon_months),
+        days=days,
         registry_version=registry_version(registry),
         notes=tuple(notes),
         population=population,
@@ -320,7 +441,8 @@ def describe(plan: Plan) -> list[dict[str, Any]]:
             "kind": d.agreement.kind.value,
             "route": "return" if d.is_return else "third_country",
             "places": d.places,
-            "transfers_per_month": d.per_month,
+            "limits": [limit.what for limit in d.limits],
+            "batch": d.batch,
             "stay_months": d.stay_months,
             "stay_distribution": "geometric" if d.stay_geometric else "fixed",
             "prices": [

@@ -151,15 +151,59 @@ class Distribution(StrEnum):
     GEOMETRIC = "geometric"
 
 
+class PeriodCap(Strict):
+    """At most `people` sent within each `months` (periods count from the agreement's first
+    day in force)."""
+
+    people: int = Field(ge=0)
+    months: int = Field(ge=1, le=600)
+
+
 class AgreementUse(Strict):
-    """An agreement from the registry, with the scenario's overrides of its terms."""
+    """An agreement from the registry, with the scenario's overrides of its terms.
+
+    Every override replaces the registry's terms of its kind for this agreement only; what is
+    not overridden comes from the registry (`terms.capacity`, `terms.term_length`).
+    """
 
     id: str
-    places: int | None = Field(default=None, ge=0, description="Places held at once.")
-    unlimited_places: bool = Field(
-        default=False, description="Ignore the registry's places (no capacity limit)."
+    places: int | None = Field(
+        default=None, ge=0, description="Places held at once (replaces the registry's places)."
     )
-    transfers_per_month: int | None = Field(default=None, ge=0)
+    unlimited_places: bool = Field(
+        default=False, description="Ignore the registry's places (no limit on people held)."
+    )
+    transfers_per_month: int | None = Field(
+        default=None,
+        ge=0,
+        description="At most this many sent each month; the same as transfers_per_period with "
+        "months 1 (give one or the other).",
+    )
+    transfers_per_period: PeriodCap | None = Field(
+        default=None,
+        description="At most `people` sent in each `months` (replaces the registry's caps per "
+        "period).",
+    )
+    total_transfers: int | None = Field(
+        default=None,
+        ge=0,
+        description="At most this many sent over the run (replaces the registry's total).",
+    )
+    unlimited_transfers: bool = Field(
+        default=False,
+        description="Ignore the registry's caps per period and in total (no limit on transfers).",
+    )
+    batch_size: int | None = Field(
+        default=None,
+        ge=1,
+        description="Transfers go in whole groups of this size; the rest wait (replaces the "
+        "registry's batch).",
+    )
+    renewed: bool | None = Field(
+        default=None,
+        description="Whether the agreement's stated term is renewed, so transfers go on after "
+        "it; null: the scenario's `renew_agreements`.",
+    )
     stay_months: float | None = Field(default=None, ge=1, description="How long a person is held.")
     stay_distribution: Distribution = Distribution.FIXED
     price_per_person_year: Money | None = None
@@ -168,10 +212,29 @@ class AgreementUse(Strict):
     ends: date | None = None
 
     @model_validator(mode="after")
-    def _dates(self) -> AgreementUse:
+    def _consistent(self) -> AgreementUse:
         if self.in_force_from and self.ends and self.ends <= self.in_force_from:
             raise ValueError("'ends' must come after 'in_force_from'")
+        if self.transfers_per_month is not None and self.transfers_per_period is not None:
+            raise ValueError(
+                "give 'transfers_per_month' or 'transfers_per_period', not both "
+                "(transfers_per_month: N is transfers_per_period: {people: N, months: 1})"
+            )
+        if self.unlimited_transfers and (
+            self.per_period() is not None or self.total_transfers is not None
+        ):
+            raise ValueError("'unlimited_transfers' and a cap on transfers contradict each other")
+        if self.unlimited_places and self.places is not None:
+            raise ValueError("'unlimited_places' and 'places' contradict each other")
         return self
+
+    def per_period(self) -> tuple[int, int] | None:
+        """The scenario's cap per period as (people, months), if it gives one."""
+        if self.transfers_per_month is not None:
+            return self.transfers_per_month, 1
+        if self.transfers_per_period is not None:
+            return self.transfers_per_period.people, self.transfers_per_period.months
+        return None
 
 
 class OrdinaryReturns(Strict):
@@ -244,6 +307,12 @@ class Scenario(Strict):
         "same random draws, and the difference reported.",
     )
     ordinary_returns: OrdinaryReturns | None = None
+    renew_agreements: bool = Field(
+        default=False,
+        description="Whether agreements whose stated term (`term_length`, applies_to agreement) "
+        "runs out within the horizon are taken as renewed, so transfers go on; false: they "
+        "stop when the term ends. An agreement's own `renewed` overrides it.",
+    )
     pipeline: Pipeline = Pipeline()
     record_errors: RecordErrors = RecordErrors()
     costs: Costs = Costs()
