@@ -126,7 +126,7 @@ def term_rows(a: Agreement) -> list[tuple[str, str, list[Fact]]]:
         rows.append(
             (
                 f"Price ({plain(p.kind)})",
-                f"{ceiling}{money(p.money)}{threshold} — {p.label}",
+                f"{ceiling}{money(p.money)}{threshold} — {p.label}{how_known(p)}",
                 [p],
             )
         )
