@@ -57,6 +57,9 @@ def timeline_days(agreements: list[Agreement]) -> list[date]:
 
 
 TIMELINE_DAYS = timeline_days(AGREEMENTS)
+# The last birth date a person may have: on or before every day `days()` draws (the timeline
+# reaches back to the law's dates, e.g. the 1967 Protocol, well before MIN_DAY).
+BORN_BY = min(MIN_DAY, *TIMELINE_DAYS)
 
 
 def days(timeline: list[date] = TIMELINE_DAYS) -> st.SearchStrategy[date]:
@@ -94,7 +97,7 @@ def person_fields(draw: st.DrawFn) -> dict[str, Any]:
         "citizenships": draw(citizenships()),
         "age": draw(ages()) if age_or_birth == "age" else None,
         "birth_date": (
-            draw(st.dates(date(1930, 1, 1), MIN_DAY))  # born by every day drawn
+            draw(st.dates(date(1900, 1, 1), BORN_BY))  # born by every day drawn
             if age_or_birth == "birth_date"
             else None
         ),
