@@ -202,15 +202,13 @@ def _caps(
     agreement: Agreement, use: AgreementUse, days: tuple[date, ...], start: date
 ) -> list[Limit]:
     """Per-period and total caps: the scenario's where it gives them, else the registry's."""
-    if use.unlimited_transfers:
-        return []
     limits: list[Limit] = []
     per_period = use.per_period()
     if per_period is not None:
         people, months = per_period
         what = f"at most {people:,} sent in each {months} month(s) (scenario)"
         limits.append(Limit(people, periods(days, start, months), False, what))
-    else:
+    elif not use.unlimited_transfers:
         for c in agreement.terms.capacity:
             if c.kind is CapacityKind.TRANSFERS_PER_PERIOD and c.people is not None:
                 what = f"at most {c.people:,} sent in each {c.period_months} months ({c.label})"
@@ -219,7 +217,7 @@ def _caps(
     if use.total_transfers is not None:
         what = f"at most {use.total_transfers:,} sent in all (scenario)"
         limits.append(Limit(use.total_transfers, periods(days, start, None), True, what))
-    else:
+    elif not use.unlimited_transfers:
         for c in agreement.terms.capacity:
             if c.kind is CapacityKind.TOTAL and c.people is not None:
                 what = f"at most {c.people:,} sent in all ({c.label})"

@@ -177,7 +177,7 @@ class AgreementUse(Strict):
         default=None,
         ge=0,
         description="At most this many sent each month; the same as transfers_per_period with "
-        "months 1 (give one or the other).",
+        "months 1 (transfers_per_period wins where both are given).",
     )
     transfers_per_period: PeriodCap | None = Field(
         default=None,
@@ -191,7 +191,8 @@ class AgreementUse(Strict):
     )
     unlimited_transfers: bool = Field(
         default=False,
-        description="Ignore the registry's caps per period and in total (no limit on transfers).",
+        description="Ignore the registry's caps per period and in total (the scenario's own "
+        "caps still apply).",
     )
     batch_size: int | None = Field(
         default=None,
@@ -215,25 +216,14 @@ class AgreementUse(Strict):
     def _consistent(self) -> AgreementUse:
         if self.in_force_from and self.ends and self.ends <= self.in_force_from:
             raise ValueError("'ends' must come after 'in_force_from'")
-        if self.transfers_per_month is not None and self.transfers_per_period is not None:
-            raise ValueError(
-                "give 'transfers_per_month' or 'transfers_per_period', not both "
-                "(transfers_per_month: N is transfers_per_period: {people: N, months: 1})"
-            )
-        if self.unlimited_transfers and (
-            self.per_period() is not None or self.total_transfers is not None
-        ):
-            raise ValueError("'unlimited_transfers' and a cap on transfers contradict each other")
-        if self.unlimited_places and self.places is not None:
-            raise ValueError("'unlimited_places' and 'places' contradict each other")
         return self
 
     def per_period(self) -> tuple[int, int] | None:
         """The scenario's cap per period as (people, months), if it gives one."""
-        if self.transfers_per_month is not None:
-            return self.transfers_per_month, 1
         if self.transfers_per_period is not None:
             return self.transfers_per_period.people, self.transfers_per_period.months
+        if self.transfers_per_month is not None:
+            return self.transfers_per_month, 1
         return None
 
 
