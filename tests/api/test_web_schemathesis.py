@@ -218,7 +218,7 @@ def _read_states(path: str, query: dict[str, Any], body: Any) -> tuple[dict[str,
     elif path == "/api/check" and isinstance(body, dict):
         _read_fields(body, ["present_in"], ["citizenships", "protection_against"])
     elif path == "/api/simulations":
-        if isinstance(body, NotSet):  # the default scenario, as the API runs it
+        if body is None or isinstance(body, NotSet):  # no body: the default scenario
             body = load_scenario().model_dump(mode="json")
         if not isinstance(body, dict):
             return query, body
@@ -265,6 +265,8 @@ def valid_as_read(case: schemathesis.Case) -> bool:
             value = query[name]
             if parameter["schema"].get("type") == "array" and not isinstance(value, list):
                 value = [value]
+            if parameter["schema"].get("type") == "integer":
+                value = _number(value)  # a query's text, read as the API reads it
             if not _valid(parameter["schema"], value):
                 return False
         elif parameter["in"] == "query" and parameter.get("required"):
