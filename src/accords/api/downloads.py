@@ -40,6 +40,7 @@ from accords.registry.outputs import (
     view_agreement,
 )
 from accords.report.compare import comparison_json, headline_rows
+from accords.spreadsheet import spreadsheet_safe
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,7 +73,7 @@ CHANGE_COLUMNS = (
 
 def csv_response(frame: pl.DataFrame, filename: str) -> Response:
     buffer = io.BytesIO()
-    frame.write_csv(buffer)
+    spreadsheet_safe(frame).write_csv(buffer)
     return Response(
         buffer.getvalue(),
         media_type=CSV,

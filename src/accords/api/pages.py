@@ -7,8 +7,6 @@ Errors on a page are the JSON API's problems (`ApiError`), shown beside the form
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -16,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import polars as pl
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -80,6 +79,7 @@ from accords.simulation.series import (
     total_words,
     zero_note,
 )
+from accords.spreadsheet import spreadsheet_safe
 from accords.store import StoreError
 from accords.version import PACKAGE_VERSION
 from accords.visible import visible
@@ -543,24 +543,23 @@ CSV_COLUMNS = ("agreement", "receiver", "verdict", "decisive", "reasons", "title
 def check_csv(request: Request, reg: RegistryDep) -> Response:
     """The case of the permalink as CSV: one row per agreement, reasons `;`-separated."""
     result = run_case(reg, case_form(request))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["person", "date", *CSV_COLUMNS])
-    for r in overview_order(result.results):
-        writer.writerow(
-            [
-                result.person,
-                result.date.isoformat(),
-                r.agreement,
-                r.receiver,
-                r.verdict.value,
-                r.decisive or "",
-                ";".join(x.code for x in r.reasons),
-                r.title,
-            ]
+    rows = [
+        (
+            result.person,
+            result.date.isoformat(),
+            r.agreement,
+            r.receiver,
+            r.verdict.value,
+            r.decisive or "",
+            ";".join(x.code for x in r.reasons),
+            r.title,
         )
+        for r in overview_order(result.results)
+    ]
+    columns = dict.fromkeys(("person", "date", *CSV_COLUMNS), pl.String)
+    table = spreadsheet_safe(pl.DataFrame(rows, schema=columns, orient="row"))
     return Response(
-        buffer.getvalue(),
+        table.write_csv(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="check-{result.date}.csv"'},
     )

@@ -20,6 +20,7 @@ from accords.atomic import atomic_path
 from accords.registry.loader import Registry
 from accords.registry.models import Agreement, Fact, Metric
 from accords.registry.views import status_change_on
+from accords.spreadsheet import read_back, spreadsheet_safe
 
 ExportFormat = Literal["csv", "json", "parquet"]
 
@@ -164,8 +165,8 @@ def export(
         tmp_a = stack.enter_context(atomic_path(out))
         tmp_f = stack.enter_context(atomic_path(second))
         if fmt == "csv":
-            agreements.write_csv(tmp_a)
-            facts.write_csv(tmp_f)
+            spreadsheet_safe(agreements).write_csv(tmp_a)
+            spreadsheet_safe(facts).write_csv(tmp_f)
         else:
             agreements.write_parquet(tmp_a)
             facts.write_parquet(tmp_f)
@@ -182,7 +183,7 @@ def read_export(fmt: ExportFormat, out: Path) -> tuple[pl.DataFrame, pl.DataFram
         )
     if fmt == "csv":
         return (
-            pl.read_csv(out, schema=AGREEMENT_COLUMNS),
-            pl.read_csv(facts_path(out), schema=FACT_COLUMNS),
+            read_back(pl.read_csv(out, schema=AGREEMENT_COLUMNS)),
+            read_back(pl.read_csv(facts_path(out), schema=FACT_COLUMNS)),
         )
     return pl.read_parquet(out), pl.read_parquet(facts_path(out))

@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from accords.numbers import figure, money, people
 from accords.simulation.result import WITHOUT_PREFIX
+from accords.spreadsheet import spreadsheet_safe
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = (
@@ -440,7 +441,7 @@ def figure_csv(figure: go.Figure) -> str:
         for x, y in zip(xs, ys, strict=False):
             rows.append({"series": name, "panel": panel, "x": str(x), "y": str(y)})
     frame = pl.DataFrame(rows, schema=dict.fromkeys(("series", "panel", "x", "y"), pl.String))
-    return frame.write_csv()
+    return spreadsheet_safe(frame).write_csv()
 
 
 def chart_html(chart: Chart, div_id: str) -> str:
