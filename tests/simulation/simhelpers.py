@@ -10,6 +10,19 @@ import polars as pl
 from accords.simulation.result import RunResult
 from accords.simulation.scenario import Scenario
 
+# Adult men, all asylum seekers intercepted at sea, from the two nationalities Italy–Albania
+# took most (a population without calibration: every share stated here).
+AT_SEA_TO_ITALY: dict[str, Any] = {
+    "calibration": None,
+    "nationalities": {"EGY": 0.5, "BGD": 0.5},
+    "arrival_modes": {"intercepted_at_sea": 1.0},
+    "asylum_pending_share": 1.0,
+    "minor_share": 0.0,
+    "female_share": 0.0,
+    "vulnerable_share": 0.0,
+    "protection_against": {},
+}
+
 
 def series(result: RunResult, name: str, key: str = "") -> np.ndarray:
     """[replica, month] values of one series."""

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from simhelpers import scenario, series
+from simhelpers import AT_SEA_TO_ITALY, scenario, series
 
 from accords.registry.loader import load_registry
 from accords.simulation.capacity import NOT_APPLIED
@@ -213,17 +213,7 @@ def italy(**overrides: Any) -> Any:
         "sender": "ITA",
         "start": "2029-05",
         "horizon_months": 12,
-        "population": {
-            "size": 3000,
-            "calibration": None,
-            "nationalities": {"EGY": 0.5, "BGD": 0.5},
-            "arrival_modes": {"intercepted_at_sea": 1.0},
-            "asylum_pending_share": 1.0,
-            "minor_share": 0.0,
-            "female_share": 0.0,
-            "vulnerable_share": 0.0,
-            "protection_against": {},
-        },
+        "population": {"size": 3000, **AT_SEA_TO_ITALY},
         "agreements": [{"id": "ita-alb-2023", "places": 100, "stay_months": 1}],
         "ordinary_returns": None,
         "costs": {"detention_per_day": None, "transport_per_person": None},

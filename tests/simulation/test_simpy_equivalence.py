@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from simhelpers import scenario
+from simhelpers import AT_SEA_TO_ITALY, scenario
 
 from accords.registry.loader import Registry
 from accords.simulation.draws import RandomDraws
@@ -158,16 +158,7 @@ def italy_term() -> Scenario:
         sender="ITA",
         start="2029-06",
         horizon_months=8,
-        population={
-            "calibration": None,
-            "nationalities": {"EGY": 0.5, "BGD": 0.5},
-            "arrival_modes": {"intercepted_at_sea": 1.0},
-            "asylum_pending_share": 1.0,
-            "minor_share": 0.0,
-            "female_share": 0.0,
-            "vulnerable_share": 0.0,
-            "protection_against": {},
-        },
+        population=AT_SEA_TO_ITALY,
         agreements=[{"id": "ita-alb-2023", "places": 60, "stay_months": 1}],
         ordinary_returns=None,
         pipeline={"share_challenged": 0.5, "court_delay_months": 2},
