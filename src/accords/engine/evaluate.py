@@ -148,45 +148,11 @@ class Evaluation:
     @cached_property
     def verdicts(self) -> pl.DataFrame:
         """One row per evaluated (person, agreement): person-major, agreements in the given
-        order; person_id, agreement, fail_mask, unknown_mask, verdict (and reasons if asked).
+        order; person_id, agreement, fail_mask, unknown_mask, verdict (and reasons if asked),
+        laid out by `layout.pair_frame`."""
+        from accords.engine.layout import pair_frame  # layout reads this module's types
 
-        Each group's [person, agreement] block, read row by row, is its persons' rows in
-        person-major order; the blocks are placed at each person's first row, so the ids are
-        gathered once for the whole table."""
-        agreement_type = pl.Enum(list(self.compiled))
-        column = {a: i for i, a in enumerate(self.compiled)}
-        per = np.zeros(self.ids.len(), dtype=np.int64)
-        for group in self.groups:
-            per[group.rows] += len(group.agreements)
-        starts = np.cumsum(per) - per
-        total = int(per.sum())
-        person = np.empty(total, dtype=np.int64)
-        agreement = np.empty(total, dtype=np.uint32)
-        outcome = np.empty(total, dtype=np.uint64)
-        verdict = np.empty(total, dtype=np.uint32)
-        for group in self.groups:
-            k = len(group.agreements)
-            at = (starts[group.rows][:, None] + np.arange(k)).ravel()
-            person[at] = np.repeat(group.rows, k)
-            agreement[at] = np.tile([column[a] for a in group.agreements], group.rows.size)
-            outcome[at] = group.outcomes.select(group.agreements).to_numpy().ravel()
-            verdict[at] = (
-                group.outcomes.select(
-                    pl.col(a + VERDICT_SUFFIX).to_physical() for a in group.agreements
-                )
-                .to_numpy()
-                .ravel()
-            )
-        verdicts = pl.DataFrame(
-            [
-                self.ids.gather(person).cast(pl.String).alias("person_id"),
-                pl.Series("agreement", list(self.compiled), agreement_type).gather(agreement),
-                pl.Series("fail_mask", (outcome & np.uint64(LOW_BITS)).astype(np.uint32)),
-                pl.Series("unknown_mask", (outcome >> np.uint64(UNKNOWN_SHIFT)).astype(np.uint32)),
-                pl.Series("verdict", VERDICTS, VERDICT_TYPE).gather(verdict),
-            ]
-        )
-        return with_reason_codes(verdicts) if self.with_reasons else verdicts
+        return pair_frame(self)
 
     def counts(self) -> pl.DataFrame:
         """Persons per agreement and verdict (agreement, verdict, len), from the wide result."""

@@ -3,10 +3,11 @@
 The input is one CSV or Parquet file, a folder of them, or a glob pattern; each file is read
 lazily, a batch of rows at a time, and every batch goes through the same validated reader as a
 whole file (`population.validate_population`, rows numbered in the whole file) and the same
-engine. Memory holds one batch and its verdicts, plus eight bytes per person for the check that
-ids are unique across batches. The verdicts are person-major, so the file is the same whatever
-the batch size (`evaluate_frame`); it is written atomically, so a bad row in the last batch
-leaves no output at all.
+engine. Memory holds one batch, its wide result and a few row groups of its verdict rows
+(laid out a slice of persons at a time, `layout.pair_tables`, and written by a thread of their
+own), plus eight bytes per person for the check that ids are unique across batches. The
+verdicts are person-major, so the file is the same whatever the batch size (`evaluate_frame`);
+it is written atomically, so a bad row in the last batch leaves no output at all.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ import pyarrow.parquet as pq
 
 from accords.atomic import refuse_overwriting
 from accords.engine.evaluate import evaluate_frame
-from accords.engine.person import SCHEMA
+from accords.engine.layout import (
+    ReasonLists,
+    counts_frame,
+    pair_schema,
+    pair_tables,
+    verdict_counts,
+)
 from accords.engine.population import validate_population
+from accords.engine.reasons import VERDICTS
 from accords.engine.writers import check_output, verdict_writer
 from accords.registry.models import Agreement
 from accords.validation import InputError, Problem
@@ -189,22 +197,22 @@ def evaluate_files(
     check_output(out)
     files = population_files(source)
     refuse_overwriting(out, files)
-    counts: list[pl.DataFrame] = []
+    names = tuple(a.id for a in agreements)
+    counts = np.zeros((len(names), len(VERDICTS)), dtype=np.int64)
+    reasons = ReasonLists()
     hashes: list[np.ndarray] = []
     persons = 0
     with verdict_writer(out, metadata) as write:
+        write(pair_schema(names).empty_table())  # an empty population still gets its header
         for frame in validated_batches(files, hashes, rows, on=day):
-            evaluation = evaluate_frame(frame, agreements, day, with_reasons=True)
-            write(evaluation.verdicts)
-            counts.append(evaluation.counts())
+            evaluation = evaluate_frame(frame, agreements, day)
+            for table in pair_tables(evaluation, reasons):
+                write(table)
+            counts += verdict_counts(evaluation)
             persons += frame.height
             if progress is not None:
                 progress(frame.height)
-        if not counts:
-            empty = evaluate_frame(pl.DataFrame(schema=SCHEMA), agreements, day, with_reasons=True)
-            write(empty.verdicts)
-            counts.append(empty.counts())
         if check_ids:
             check_unique_ids(files, hashes)
     ids = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
-    return Summary(persons, merge_counts(counts), ids)
+    return Summary(persons, counts_frame(names, counts), ids)

@@ -11,11 +11,14 @@ the same bytes.
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accords.atomic import atomic_path, refuse_bad_output
@@ -25,7 +28,7 @@ FORMATS = {".csv": "CSV", ".parquet": "Parquet", ".jsonl": "JSON Lines"}
 OUTPUT_COLUMNS = ("person_id", "agreement", "verdict", "reasons", "fail_mask", "unknown_mask")
 ROW_GROUP_ROWS = 1 << 20
 
-Write = Callable[[pl.DataFrame], None]
+Write = Callable[[pl.DataFrame | pa.Table], None]
 
 
 def check_output(path: Path) -> None:
@@ -41,41 +44,103 @@ def check_output(path: Path) -> None:
 
 
 class _Parquet:
-    """Row groups of exactly ROW_GROUP_ROWS rows (the last one shorter), without statistics:
-    computing them for the list-of-enum reasons column is what made writing slow (54 s vs 1 s
-    for 29M rows); the enum types of agreement, verdict and reasons are kept for readers."""
+    """Row groups of exactly ROW_GROUP_ROWS rows (the last one shorter), written by a thread of
+    their own while the next rows are computed (pyarrow releases the GIL while it encodes).
+
+    No statistics: computing them for the list-of-enum reasons column is what made writing
+    slow (54 s vs 1 s for 29M rows). Dictionary encoding only where the column is an enum
+    (agreement, verdict, reasons): a person's id repeats on consecutive rows, which zstd
+    compresses as well as a dictionary does, for less work. The enum types are kept for
+    readers. Row groups are cut by row count, never by how the rows arrived, and Arrow's
+    chunking does not change the bytes, so the same rows always make the same file."""
+
+    QUEUED = 2
 
     def __init__(self, path: Path, metadata: Mapping[str, str]) -> None:
         self.path = path
         self.metadata = {key.encode(): value.encode() for key, value in metadata.items()}
         self.writer: pq.ParquetWriter | None = None
-        self.pending: list[pl.DataFrame] = []
+        self.pending: list[pa.Table] = []
         self.rows = 0
+        self.queue: queue.Queue[pa.Table | None] = queue.Queue(self.QUEUED)
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._drain, name="parquet-writer", daemon=True)
+        self.thread.start()
 
-    def write(self, rows: pl.DataFrame) -> None:
+    def write(self, given: pl.DataFrame | pa.Table) -> None:
+        rows = given.to_arrow() if isinstance(given, pl.DataFrame) else given
         self.pending.append(rows)
-        self.rows += rows.height
+        self.rows += rows.num_rows
         if self.rows >= ROW_GROUP_ROWS:
-            buffered = pl.concat(self.pending)
-            whole = buffered.height - buffered.height % ROW_GROUP_ROWS
-            self._flush(buffered.head(whole))
+            buffered = pa.concat_tables(self.pending)
+            whole = buffered.num_rows - buffered.num_rows % ROW_GROUP_ROWS
+            for start in range(0, whole, ROW_GROUP_ROWS):
+                self._put(buffered.slice(start, ROW_GROUP_ROWS))
             self.pending = [buffered.slice(whole)]
-            self.rows = self.pending[0].height
+            self.rows = self.pending[0].num_rows
 
-    def _flush(self, rows: pl.DataFrame) -> None:
-        table = rows.to_arrow()
+    def _put(self, table: pa.Table | None) -> None:
+        while True:
+            if self.failure is not None:
+                raise self.failure
+            try:
+                self.queue.put(table, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _drain(self) -> None:
+        while (table := self.queue.get()) is not None:
+            if self.failure is not None:
+                continue  # failed: keep taking what is queued until told to stop
+            try:
+                self._flush(table)
+            except BaseException as exc:  # raised in the producing thread, at its next write
+                self.failure = exc
+
+    def _flush(self, table: pa.Table) -> None:
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), **self.metadata})
         if self.writer is None:
             self.writer = pq.ParquetWriter(
-                self.path, table.schema, compression="zstd", write_statistics=False
+                self.path,
+                table.schema,
+                compression="zstd",
+                write_statistics=False,
+                use_dictionary=_enum_columns(table.schema),
             )
         self.writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
 
     def close(self) -> None:
         if self.pending:
-            self._flush(pl.concat(self.pending))
+            self._put(pa.concat_tables(self.pending))
+            self.pending = []
+        self._stop()
+        if self.failure is not None:
+            raise self.failure
         if self.writer is not None:
             self.writer.close()
+
+    def abort(self) -> None:
+        self.pending = []
+        self.failure = self.failure or RuntimeError("aborted")
+        self._stop()
+        if self.writer is not None:
+            self.writer.close()
+
+    def _stop(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+
+
+def _enum_columns(schema: pa.Schema) -> list[str]:
+    """The Parquet paths of the enum columns (dictionaries, or lists of them)."""
+    paths = []
+    for field in schema:
+        if pa.types.is_dictionary(field.type):
+            paths.append(field.name)
+        elif pa.types.is_large_list(field.type) and pa.types.is_dictionary(field.type.value_type):
+            paths.append(f"{field.name}.list.element")
+    return paths
 
 
 class _Text:
@@ -86,7 +151,8 @@ class _Text:
         self.csv = csv
         self.header = True
 
-    def write(self, rows: pl.DataFrame) -> None:
+    def write(self, given: pl.DataFrame | pa.Table) -> None:
+        rows = given if isinstance(given, pl.DataFrame) else pl.DataFrame(pl.from_arrow(given))
         if self.csv:
             reasons = pl.col("reasons").cast(pl.List(pl.String)).list.join(";")
             rows.with_columns(reasons).write_csv(self.handle, include_header=self.header)
@@ -96,6 +162,8 @@ class _Text:
 
     def close(self) -> None:
         self.handle.close()
+
+    abort = close
 
 
 @contextlib.contextmanager
@@ -117,8 +185,10 @@ def verdict_writer(path: Path, metadata: Mapping[str, str] | None = None) -> Ite
         )
         try:
             yield lambda rows: sink.write(rows.select(OUTPUT_COLUMNS))
-        finally:
-            sink.close()
+        except BaseException:
+            sink.abort()
+            raise
+        sink.close()
 
 
 def write_verdicts(
