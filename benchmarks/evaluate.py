@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/evaluate.py --sizes 1e4,1e5,1e6,1e7 --date 2025-04-01
     .venv/bin/python benchmarks/evaluate.py --sizes 2e6 --json --anchor
+    .venv/bin/python benchmarks/evaluate.py --sizes '' --partitioned 1e8 --json
 
 For each size, in a fresh process: the engine alone (a frame in memory to verdicts and reason
 masks in memory; pairs = persons x every agreement in the registry, as the anchors count),
@@ -10,6 +11,12 @@ and its own peak RSS), and, on the sizes it can do, the per-person reference eva
 tests use as an oracle. With --anchor, the shared anchor's polars implementation runs at the
 same size in the same invocation and the ratio is printed. The synthetic population is
 labelled synthetic and drawn from a fixed seed.
+
+With --partitioned N, the command also runs on N persons written as a folder of Parquet parts
+of 10^6 persons each (drawn part by part, each from its own seed, ids unique across parts),
+streamed into one Parquet file: its wall time, peak RSS, rows and bytes written. The parts and
+the output live in a temporary folder (--tmp) removed afterwards; at 10^8 persons they take
+about 4 GB of disk, and the run refuses to start with less than 8 GB of memory available.
 """
 
 from __future__ import annotations
@@ -61,7 +68,7 @@ SENDERS = ["USA", "GBR", "ITA", "AUS", "CAN", "GRC"]
 MODES = ["land_port", "land_irregular", "air", "sea_irregular", "intercepted_at_sea"]
 
 
-def synthetic_population(n: int, seed: int = 7) -> pl.DataFrame:
+def synthetic_population(n: int, seed: int = 7, first_id: int = 0) -> pl.DataFrame:
     """A SYNTHETIC population in the person schema: shares are invented for load, not facts.
 
     Built column by column from the draws (codes drawn as indices, the same draws as choosing
@@ -99,7 +106,7 @@ def synthetic_population(n: int, seed: int = 7) -> pl.DataFrame:
     )
     frame = pl.DataFrame(
         {
-            "id": pl.select(pl.format("syn-{}", pl.int_range(n))).to_series(),
+            "id": pl.select(pl.format("syn-{}", pl.int_range(first_id, first_id + n))).to_series(),
             "present_in": present,
             "citizenships": lists["citizenships"],
             "age": maybe(rng.integers(5, 70, n)),
@@ -203,6 +210,51 @@ def one(n: int, day: date, with_oracle: bool) -> dict[str, object]:
     return result
 
 
+PART_PERSONS = 1_000_000
+NEEDS_AVAILABLE_MB = 8 * 1024
+
+
+def available_mb() -> float:
+    """MemAvailable of this machine, in MB."""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def partitioned(n: int, day: date, tmp: Path | None) -> dict[str, object]:
+    """`accords evaluate` on `n` persons in parts of PART_PERSONS, into one Parquet file."""
+    import pyarrow.parquet as pq
+
+    available = available_mb()
+    if available < NEEDS_AVAILABLE_MB:
+        raise SystemExit(
+            f"--partitioned: {available:,.0f} MB available, needs {NEEDS_AVAILABLE_MB:,}"
+        )
+    with tempfile.TemporaryDirectory(prefix="partitioned-", dir=tmp) as folder:
+        parts = Path(folder) / "population"
+        parts.mkdir()
+        started = time.perf_counter()
+        for i, first in enumerate(range(0, n, PART_PERSONS)):
+            size = min(PART_PERSONS, n - first)
+            synthetic_population(size, seed=1_000 + i, first_id=first).write_parquet(
+                parts / f"part-{i:05d}.parquet"
+            )
+        drawn = time.perf_counter() - started
+        out = Path(folder) / "verdicts.parquet"
+        wall, peak = run_command("evaluate", str(parts), "--out", str(out), "--date", str(day))
+        return {
+            "partitioned_persons": n,
+            "parts": len(list(parts.iterdir())),
+            "draw_s": drawn,
+            "partitioned_s": wall,
+            "partitioned_peak_rss_mb": peak,
+            "rows_written": pq.ParquetFile(out).metadata.num_rows,
+            "bytes_written": out.stat().st_size,
+            "available_mb_before": available,
+        }
+
+
 def anchor_polars(anchor: Anchor, n: int) -> dict[str, object]:
     """The anchor's 2-thread polars implementation at `n` persons (11 agreements, every person
     against every agreement): median eval seconds of 3 runs and pairs per second."""
@@ -221,6 +273,10 @@ def main() -> None:
     parser.add_argument("--date", default="2025-04-01")
     parser.add_argument("--oracle-max", type=float, default=1e4)
     parser.add_argument("--json", action="store_true", help="One JSON line per size.")
+    parser.add_argument(
+        "--partitioned", type=float, help="Also run the command on this many persons in parts."
+    )
+    parser.add_argument("--tmp", type=Path, help="Where --partitioned writes (default: TMPDIR).")
     add_arguments(parser)
     parser.add_argument("--one", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,7 +295,7 @@ def main() -> None:
             "| command s | command peak RSS MB | oracle s |"
         )
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size in args.sizes.split(","):
+    for size in [s for s in args.sizes.split(",") if s]:
         out = subprocess.run(
             [sys.executable, __file__, "--one", size, "--date", args.date,
              "--oracle-max", str(args.oracle_max)],
@@ -266,6 +322,18 @@ def main() -> None:
         )
     if anchor is not None:
         anchor.close()
+    if args.partitioned:
+        record = partitioned(int(args.partitioned), day, args.tmp)
+        if args.json:
+            print(json.dumps(record), flush=True)
+        else:
+            print(
+                f"\npartitioned: {record['partitioned_persons']:,} persons in {record['parts']} "
+                f"parts, {record['rows_written']:,} rows, {record['bytes_written'] / 1e9:.2f} GB "
+                f"written in {record['partitioned_s']:.1f} s, peak RSS "
+                f"{record['partitioned_peak_rss_mb']:,.0f} MB",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

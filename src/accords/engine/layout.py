@@ -208,10 +208,11 @@ def pair_tables(
             if lo == hi:
                 continue
             at = first[rows[lo:hi] - start]
-            for j, (slot, out, ver) in enumerate(zip(slots, outcomes, verdicts, strict=True)):
-                agreement[at + j] = slot
-                outcome[at + j] = out[lo:hi]
-                verdict[at + j] = ver[lo:hi]
+            for slot, out, ver in zip(slots, outcomes, verdicts, strict=True):
+                agreement[at] = slot
+                outcome[at] = out[lo:hi]
+                verdict[at] = ver[lo:hi]
+                at += 1  # the person's next row
         halves = outcome.view(np.uint32).reshape(-1, 2)
         low, high = (0, 1) if np.little_endian else (1, 0)
         fail = np.ascontiguousarray(halves[:, low])
