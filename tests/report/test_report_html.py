@@ -201,8 +201,10 @@ def test_rows_zero_in_every_replica_are_folded_away_with_a_note(
     assert zero and kept, "the tiny run has both zero and non-zero headline rows"
     glance = page[page.index('id="glance"') : page.index('id="transfers"')]
     table, _, folded = glance.partition('<details class="zero-rows">')
-    rows = "1 row is" if len(zero) == 1 else f"{len(zero)} rows are"
-    assert f"<summary>{rows} zero in every replica: " in folded
+    rows, verb = ("1 row is", "is") if len(zero) == 1 else (f"{len(zero)} rows are", "are")
+    # one plain sentence, ending with a full stop
+    assert f"<summary>{rows} zero in every replica and {verb} folded: " in folded
+    assert re.search(r"<summary>[^<]*\.</summary>", folded)
     for label in zero:  # named in the note, and shown only once it is opened
         row = f'<th scope="row">{html.escape(label)}<'
         assert html.escape(label) in folded and row not in table

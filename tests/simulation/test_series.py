@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from simhelpers import scenario
 
 from accords.simulation.run import simulate
-from accords.simulation.series import SERIES, TotalKey
+from accords.simulation.series import SERIES, TotalKey, zero_note
 
 
 def test_a_run_has_exactly_the_declared_series_in_their_order_and_totals_from_them() -> None:
@@ -23,3 +23,17 @@ def test_a_run_has_exactly_the_declared_series_in_their_order_and_totals_from_th
 @given(st.sampled_from(sorted(SERIES)), st.text(alphabet="abc-:|[]XYZ", max_size=12))
 def test_a_total_label_reads_back_as_its_name_and_key(name: str, key: str) -> None:
     assert TotalKey.parse(TotalKey(name, key).label) == TotalKey(name, key)
+
+
+def test_the_note_on_zero_rows_is_one_plain_sentence() -> None:
+    assert zero_note(["Transfers blocked by a court"]) == (
+        "1 row is zero in every replica and is folded: transfers blocked by a court."
+    )
+    assert zero_note(["Wrongful transfers", "US citizens transferred", "Queue at the end"]) == (
+        "3 rows are zero in every replica and are folded: wrongful transfers, US citizens "
+        "transferred and queue at the end."
+    )
+    assert zero_note(["a", "b"], "left out", "every replica, with and without,") == (
+        "2 rows are zero in every replica, with and without, and are left out: a and b."
+    )
+    assert zero_note([]) == ""

@@ -68,7 +68,8 @@ def test_simulate_records_its_run_and_runs_lists_shows_and_deletes_it(
     ]
     assert zero, "the tiny scenario has rows that are zero in every replica"
     folded = invoke("runs", "show", run["id"], "--db", db, expect=0).stdout
-    assert "zero in every replica:" in folded and "--zero-rows shows them" in folded
+    assert "zero in every replica and" in folded and "left out:" in folded
+    assert "--zero-rows shows them" in folded
     unfolded = invoke("runs", "show", run["id"], "--db", db, "--zero-rows", expect=0).stdout
     assert "zero in every replica" not in unfolded
     assert len(unfolded.splitlines()) > len(folded.splitlines()) - 2

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from accords.commands.common import shown
 from accords.simulation.series import (
+    IN_BOTH_RUNS,
     PCTS,
     TotalKey,
     split_zero,
@@ -62,8 +63,8 @@ def summary_table(s: dict[str, Any], *, zero_rows: bool = False) -> Table:
     for total, stats in present if zero_rows else rows:
         table.add_row(shown(total_words(total)), *(total_text(total, stats[p]) for p in PCTS))
     if zero and not zero_rows:
-        note = zero_note([total_words(total) for total, _ in zero])
-        table.caption = f"{shown(note)}; --zero-rows shows them."
+        note = zero_note([total_words(total) for total, _ in zero], "left out")
+        table.caption = f"{shown(note)} --zero-rows shows them."
         table.caption_justify = "left"
     return table
 
@@ -84,6 +85,6 @@ def comparison_table(s: dict[str, Any]) -> Table:
     for label, *cells in rows:
         table.add_row(shown(label), *cells)
     if zero:
-        table.caption = f"{shown(zero_note(zero))}, with and without."
+        table.caption = shown(zero_note(zero, "left out", IN_BOTH_RUNS))
         table.caption_justify = "left"
     return table

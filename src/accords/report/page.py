@@ -31,7 +31,14 @@ from accords.registry.models import Agreement, Source
 from accords.report.headlines import comparison_rows, headline_sentences
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.plan import registry_version
-from accords.simulation.series import PCTS, TotalKey, split_zero, total_text, zero_note
+from accords.simulation.series import (
+    IN_BOTH_RUNS,
+    PCTS,
+    TotalKey,
+    split_zero,
+    total_text,
+    zero_note,
+)
 from accords.store.records import RunRecord
 from accords.store.scenario_text import assumptions
 from accords.validation import InputError
@@ -246,7 +253,11 @@ def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame, draw: Draw) ->
         f"<p>{e(c['method'])} Each figure is the median across replicas with its 5–95% range; "
         "people are rounded to whole persons, money is in millions.</p>"
         + _table(("", "with", "without", "difference"), rows)
-        + (f'<p class="note">{e(zero_note(zero))}.</p>' if zero else "")
+        + (
+            f'<p class="note">{e(zero_note(zero, "left out", IN_BOTH_RUNS))}</p>'
+            if zero
+            else ""
+        )
         + "".join(charts)
         + "</section>"
     )

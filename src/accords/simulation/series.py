@@ -191,11 +191,33 @@ def split_zero(
     return shown, zero
 
 
-def zero_note(labels: Sequence[str]) -> str:
-    """"2 rows are zero in every replica: a, b" (the note where those rows are folded away)."""
+# Where the rows of a comparison are zero: in both runs of every replica.
+IN_BOTH_RUNS = "every replica, with and without,"
+
+
+def zero_note(
+    labels: Sequence[str], fate: str = "folded", where: str = "every replica"
+) -> str:
+    """The sentence where rows zero in every replica are folded away (or, `fate`, left out):
+    "2 rows are zero in every replica and are folded: transfers blocked by a court and
+    people moved wrongly." A person reads it as a sentence, so the labels are lower-cased
+    (an acronym such as "US" kept) and joined with "and". No rows: no sentence."""
     count = len(labels)
+    if not count:
+        return ""
     rows = "1 row is" if count == 1 else f"{count} rows are"
-    return f"{rows} zero in every replica: {', '.join(labels)}"
+    verb = "is" if count == 1 else "are"
+    words = [_in_sentence(label) for label in labels]
+    listed = words[0] if count == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"{rows} zero in {where} and {verb} {fate}: {listed}."
+
+
+def _in_sentence(label: str) -> str:
+    """A row's label inside a sentence: its first letter lower-cased unless it begins an
+    acronym ("US citizens" stays)."""
+    if len(label) > 1 and label[0].isupper() and not label[1].isupper():
+        return label[0].lower() + label[1:]
+    return label
 
 
 @dataclass(frozen=True)
