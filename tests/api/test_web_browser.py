@@ -80,6 +80,55 @@ def tab(browser: object, live_server: str) -> Iterator[Tab]:
     opened.close()
 
 
+def fill_small_run(page: object, seed: str = "7") -> None:
+    """The runner's run levers set to a run small enough to be quick (within the limits)."""
+    for label, value in (
+        ("Replicas", "2"),
+        ("Seed", seed),
+        ("Population size", "2000"),
+        ("Horizon (months)", "6"),
+    ):
+        page.get_by_label(label).fill(value)  # type: ignore[attr-defined]
+
+
+RUN_URL = re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$")
+
+
+def start_run(page: object, started: Path | None = None) -> str:
+    """Start the run the runner's form sets; its id, once its page shows the report (the page
+    refreshes itself every 2 s until the run is done, then shows the report in it)."""
+    page.get_by_role("button", name="Start the run").click()  # type: ignore[attr-defined]
+    expect(page).to_have_url(RUN_URL)
+    if started is not None:
+        page.screenshot(path=str(started))  # type: ignore[attr-defined]
+    chart = page.locator(".report .js-plotly-plot .main-svg").first  # type: ignore[attr-defined]
+    expect(chart).to_be_visible(timeout=90_000)
+    return str(page.url).rsplit("/", 1)[1]  # type: ignore[attr-defined]
+
+
+def sideways(page: object) -> int:
+    """How far the page scrolls sideways (0 or 1 when it fits the screen)."""
+    return int(
+        page.evaluate(  # type: ignore[attr-defined]
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    )
+
+
+Box = tuple[float, float, float, float]
+
+
+def box(locator: object) -> Box:
+    """An element's box on the page: left, top, right, bottom."""
+    found = locator.bounding_box()  # type: ignore[attr-defined]
+    assert found is not None, f"{locator} is not drawn"
+    return found["x"], found["y"], found["x"] + found["width"], found["y"] + found["height"]
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def test_agreement_list_and_the_us_el_salvador_page(tab: Tab, artifacts: Path) -> None:
     response = tab.goto("/agreements")
     assert response.status == 200  # type: ignore[attr-defined]
@@ -114,9 +163,7 @@ def test_pages_fit_a_narrow_screen(browser: object, live_server: str, artifacts:
             ("/check", "check-narrow.png"),
         ):
             narrow.goto(path)
-            overflow = narrow.page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            overflow = sideways(narrow.page)
             assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px wide"
             narrow.page.screenshot(path=str(artifacts / name), full_page=False)
     finally:
@@ -164,9 +211,7 @@ def test_checker_overview_is_in_the_first_viewport(
         first_row = page.locator("table.overview tbody tr").first
         expect(first_row).to_be_in_viewport()
         assert page.locator("#results-h").bounding_box()["y"] < height / 4  # type: ignore[index]
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways(page)
         assert overflow <= 1, f"the result scrolls sideways by {overflow}px at {width}px"
         page.screenshot(path=str(artifacts / f"check-permalink-{width}x{height}.png"))
     finally:
@@ -176,16 +221,9 @@ def test_checker_overview_is_in_the_first_viewport(
 def test_small_scenario_runs_and_its_charts_are_drawn(tab: Tab, artifacts: Path) -> None:
     tab.goto("/runs/new")
     page = tab.page
-    page.get_by_label("Replicas").fill("2")
-    page.get_by_label("Seed").fill("7")
-    page.get_by_label("Population size").fill("2000")
-    page.get_by_label("Horizon (months)").fill("6")
-    page.get_by_role("button", name="Start the run").click()
-    expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
-    page.screenshot(path=str(artifacts / "run-started.png"))
-    # The page refreshes itself every 2 s until the run is done, then shows the report in it.
+    fill_small_run(page)
+    start_run(page, started=artifacts / "run-started.png")
     report = page.locator(".report")
-    expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=90_000)
     assert page.locator("iframe").count() == 0
     page.screenshot(path=str(artifacts / "run-done.png"), full_page=True)
     report.locator(".js-plotly-plot").first.screenshot(path=str(artifacts / "run-chart.png"))
@@ -237,15 +275,8 @@ def test_api_docs_load_offline(tab: Tab, artifacts: Path) -> None:
 def _start_small_run(tab: Tab, seed: str) -> str:
     """Start a small run from the runner's form; its id, once its page shows the report."""
     tab.goto("/runs/new")
-    page = tab.page
-    page.get_by_label("Replicas").fill("2")
-    page.get_by_label("Seed").fill(seed)
-    page.get_by_label("Population size").fill("2000")
-    page.get_by_label("Horizon (months)").fill("6")
-    page.get_by_role("button", name="Start the run").click()
-    expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
-    expect(page.locator(".report .js-plotly-plot").first).to_be_visible(timeout=90_000)
-    return page.url.rsplit("/", 1)[1]
+    fill_small_run(tab.page, seed)
+    return start_run(tab.page)
 
 
 def test_two_runs_compared_from_a_run_page(
@@ -272,9 +303,7 @@ def test_two_runs_compared_from_a_run_page(
     try:
         narrow.goto(f"/runs/compare?a={first}&b={second}")
         expect(narrow.page.locator(".plotly-chart .main-svg").first).to_be_visible()
-        overflow = narrow.page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways(narrow.page)
         assert overflow <= 1, f"the compare page scrolls sideways by {overflow}px at 390px wide"
         narrow.page.screenshot(path=str(artifacts / "runs-compare-narrow.png"), full_page=True)
     finally:
@@ -290,10 +319,7 @@ def test_levers_set_in_the_runner_change_the_run_page(
     try:
         tab.goto("/runs/new")
         page = tab.page
-        page.get_by_label("Replicas").fill("2")
-        page.get_by_label("Seed").fill("7")
-        page.get_by_label("Population size").fill("2000")
-        page.get_by_label("Horizon (months)").fill("6")
+        fill_small_run(page)
         el_salvador = page.locator(".lever", has_text="El Salvador")
         places = el_salvador.get_by_label("Places")
         planned = planned_places("usa-slv-2025")  # pre-filled as the scenario runs it
@@ -306,10 +332,8 @@ def test_levers_set_in_the_runner_change_the_run_page(
         expect(challenged).to_have_value("15")
         challenged.fill("0")
         page.screenshot(path=str(artifacts / "runner-levers.png"), full_page=True)
-        page.get_by_role("button", name="Start the run").click()
-        expect(page).to_have_url(re.compile(r"/runs/\d{8}-\d{6}-[0-9a-f]{6}$"))
+        start_run(page)
         report = page.locator(".report")
-        expect(report.locator(".js-plotly-plot .main-svg").first).to_be_visible(timeout=90_000)
         capacity = report.locator("#capacity")
         capacity.get_by_text("The figures behind this chart").click()
         row = capacity.locator("tr", has_text="usa-slv-2025")
@@ -330,10 +354,53 @@ def test_levers_set_in_the_runner_change_the_run_page(
         narrow.page.set_viewport_size({"width": 390, "height": 844})
         narrow.page.goto(run_url)
         expect(narrow.page.locator(".report .js-plotly-plot .main-svg").first).to_be_visible()
-        overflow = narrow.page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
+        overflow = sideways(narrow.page)
         assert overflow <= 1, f"the run page scrolls sideways by {overflow}px at 390px wide"
         narrow.page.screenshot(path=str(artifacts / "run-levers-narrow.png"))
     finally:
         narrow.close()
+
+
+def test_a_cap_set_in_the_runner_changes_the_run_page(
+    browser: object, live_server: str, artifacts: Path
+) -> None:
+    """El Salvador's total ("accept up to 300"), lowered in the form, is what the run's page
+    shows it took: 20 in every replica."""
+    tab = Tab(browser, live_server)
+    try:
+        tab.goto("/runs/new")
+        page = tab.page
+        fill_small_run(page)
+        caps = page.locator(".lever", has_text="El Salvador").locator("details.lever-caps")
+        total = caps.get_by_label("Most people sent in all")
+        expect(total).to_be_visible()  # open: the agreement has a cap
+        expect(total).to_have_value("300")  # pre-filled as the scenario runs it
+        expect(caps.locator(".origin").first).to_contain_text("Registry: ")  # its source
+        total.fill("20")
+        caps.screenshot(path=str(artifacts / "runner-caps.png"))
+        page.screenshot(path=str(artifacts / "runner-1280x900.png"))
+        start_run(page)
+        row = page.locator("table.totals tr", has_text="transferred: usa-slv-2025")
+        expect(row.locator("td")).to_have_text(["20", "20", "20"])  # p5, p50, p95
+        expect(page.locator("pre", has_text="total_transfers: 20")).to_have_count(1)
+        page.screenshot(path=str(artifacts / "run-cap-1280x900.png"))
+        run_url = page.url
+    finally:
+        tab.close()
+    phone = Tab(browser, live_server, width=390)
+    try:
+        phone.page.set_viewport_size({"width": 390, "height": 844})
+        for path, name in (("/runs/new", "runner"), (run_url, "run-cap")):
+            phone.page.goto(path if path.startswith("http") else live_server + path)
+            assert sideways(phone.page) <= 1, f"{path} scrolls sideways at 390px wide"
+            phone.page.screenshot(path=str(artifacts / f"{name}-390x844.png"))
+        capacity = phone.page.locator("#capacity .js-plotly-plot")
+        expect(capacity.locator(".main-svg").first).to_be_visible()
+        capacity.scroll_into_view_if_needed()
+        capacity.screenshot(path=str(artifacts / "run-cap-capacity-390.png"))
+        # its legend runs into neither its panel's title nor the month axis
+        legend = box(capacity.locator("g.legend"))
+        for other in (capacity.locator(".annotation-text").first, capacity.locator(".xtick").last):
+            assert not overlap(legend, box(other)), (legend, box(other))
+    finally:
+        phone.close()

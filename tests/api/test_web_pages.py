@@ -295,6 +295,26 @@ def test_the_places_lever_changes_the_run(client: TestClient) -> None:
     assert 'value="4"' in wrong.text  # what was typed stays
 
 
+def test_a_cap_lever_changes_the_run(client: TestClient) -> None:
+    form = client.get("/runs/new").text
+    # pre-filled with the registry's total ("accept up to 300"), its source beside it
+    assert re.search(r'id="total_transfers-usa-slv-2025" name="total_transfers-usa-slv-2025" '
+                     r'type="number" value="300"', form)
+    assert re.search(r'id="total_transfers-usa-slv-2025-origin"[^>]*>Registry: ', form)
+    run_id = _small_run(client, **{"total_transfers-usa-slv-2025": "20"})
+    scenario = client.get(f"/api/simulations/{run_id}").json()["scenario_yaml"]
+    assert "total_transfers: 20" in scenario
+    summary = client.get(f"/api/simulations/{run_id}/summary").json()
+    sent = summary["totals"]["transfers[usa-slv-2025]"]
+    assert (sent["p5"], sent["p95"]) == (20, 20)  # 77 or so without it, in these 6 months
+    # an emptied cap keeps the scenario's: the run is the form's run without the cap
+    kept = _small_run(client, **{"total_transfers-usa-slv-2025": "", "was-total_transfers-"
+                                 "usa-slv-2025": "300"})
+    record = client.get(f"/api/simulations/{kept}").json()
+    expected = Overrides(**SMALL_RUN).apply(load_scenario())  # type: ignore[arg-type]
+    assert record["scenario_hash"] == expected.digest()
+
+
 def _form_defaults(html: str) -> dict[str, str]:
     """Every named input of the runner's form with the value it is drawn with."""
     return {

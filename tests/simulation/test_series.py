@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from simhelpers import scenario
 
 from accords.simulation.run import simulate
-from accords.simulation.series import SERIES, TotalKey, zero_note
+from accords.simulation.series import SERIES, TotalKey, spelled_out, zero_note
 
 
 def test_a_run_has_exactly_the_declared_series_in_their_order_and_totals_from_them() -> None:
@@ -37,3 +37,12 @@ def test_the_note_on_zero_rows_is_one_plain_sentence() -> None:
         "2 rows are zero in every replica, with and without, and are left out: a and b."
     )
     assert zero_note([]) == ""
+
+
+def test_a_sub_row_is_spelled_out_with_its_parent_row() -> None:
+    labels = ["Wrongful transfers", "… of citizens of the sending state", "Queue at the end"]
+    assert spelled_out(labels) == [
+        "Wrongful transfers",
+        "Wrongful transfers of citizens of the sending state",
+        "Queue at the end",
+    ]

@@ -15,7 +15,7 @@ fields (a script) sets exactly the levers it sends.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -23,10 +23,19 @@ from typing import Any
 
 from accords.registry.export import iter_facts
 from accords.registry.loader import Registry
-from accords.registry.models import Agreement, PriceKind, Source, Status
+from accords.registry.models import (
+    Agreement,
+    Capacity,
+    CapacityKind,
+    PriceKind,
+    Source,
+    Status,
+    TermSubject,
+)
+from accords.registry.views import holds_on
 from accords.simulation.costs import CostKind
 from accords.simulation.plan import Destination, build_plan
-from accords.simulation.scenario import Overrides, Scenario
+from accords.simulation.scenario import Overrides, PeriodCap, Scenario
 from accords.store.scenario_text import commented_values
 
 
@@ -41,6 +50,7 @@ class Kind(StrEnum):
     AMOUNT = "amount"  # money: an amount, 0 or more
     CURRENCY = "currency"  # an ISO 4217 code
     YEAR = "year"  # a price year
+    CHOICE = "choice"  # one of the lever's `choices` ("" for as the scenario says)
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,7 @@ class Lever:
     help: str = ""
     maximum: int | None = None  # the server's limit, for the form (checked with the scenario)
     context: str = ""  # what the label belongs to, for messages ("Price per person a year: ")
+    choices: tuple[tuple[str, str], ...] = ()  # (value, words) of a CHOICE lever
 
     @property
     def words(self) -> str:
@@ -74,7 +85,8 @@ class Lever:
 
 @dataclass(frozen=True)
 class AgreementLevers:
-    """One agreement's levers: its places, then (folded) its dates and prices."""
+    """One agreement's levers: its places, its caps on transfers, then (folded) its dates
+    and prices."""
 
     id: str
     title: str
@@ -82,6 +94,14 @@ class AgreementLevers:
     places: Lever
     terms: tuple[Lever, ...]
     prices: tuple[tuple[str, tuple[Lever, Lever, Lever]], ...]  # (what, amount/currency/year)
+    # the most sent in all, per period (people, months), in whole batches, and (for an
+    # agreement with a stated term) whether it is renewed; empty: as the scenario says
+    caps: tuple[Lever, ...] = ()
+
+    @property
+    def cap(self) -> dict[str, Lever]:
+        """The cap levers by the scenario term they set ("total_transfers", ...)."""
+        return {lever.path.split(".", 1)[1]: lever for lever in self.caps}
 
 
 @dataclass(frozen=True)
@@ -101,7 +121,7 @@ class Levers:
     def all(self) -> list[Lever]:
         out = [*self.run, *self.courts, *self.errors]
         for group in self.agreements:
-            out += [group.places, *group.terms]
+            out += [group.places, *group.caps, *group.terms]
             out += [lever for _, trio in group.prices for lever in trio]
         return out
 
@@ -111,6 +131,9 @@ def _source(source: Source, what: str) -> Origin:
     when = f", {source.date.text}" if source.date is not None else ""
     return Origin(f"{what}: {who}{when}", source.url, source.quote)
 
+
+# the scenario's bound on a period's months, for the form
+PERIOD_MONTHS_MAX = int(PeriodCap.model_json_schema()["properties"]["months"]["maximum"])
 
 SCENARIO_DEFAULT = Origin("Not set in the scenario: the model's default, no source")
 
@@ -155,6 +178,161 @@ def _places_origin(agreement: Agreement, use: dict[str, Any], places: int | None
     return Origin("Registry")
 
 
+def _in_horizon(agreement: Agreement, kind: CapacityKind, days: Sequence[date]) -> list[Capacity]:
+    """The agreement's capacity terms of one kind that hold on some month of the run, as the
+    plan applies them (`simulation.plan`)."""
+    return [
+        c
+        for c in agreement.terms.capacity
+        if c.kind is kind and any(holds_on(c.valid_from, c.valid_to, day) for day in days)
+    ]
+
+
+def _registry_cap(
+    agreement: Agreement, kind: CapacityKind, days: Sequence[date], what: str
+) -> tuple[Capacity | None, Origin]:
+    """The registry's binding cap of one kind (the smallest number; per period, the one of the
+    shortest period) and where it comes from, or why there is none."""
+    terms = _in_horizon(agreement, kind, days)
+    numbered = sorted(
+        (c for c in terms if c.people is not None),
+        key=lambda c: (c.period_months or 0, c.people or 0),
+    )
+    if not numbered:
+        if terms:
+            return terms[0], Origin(
+                f"The registry names {what} ({terms[0].label}) but its sources give no "
+                "number: no limit"
+            )
+        return None, Origin(f"The registry gives no {what}: no limit")
+    chosen = numbered[0]
+    origin = _source(chosen.sources[0], "Registry") if chosen.sources else Origin("Registry")
+    others = [c for c in numbered[1:] if kind is CapacityKind.TRANSFERS_PER_PERIOD]
+    if others:
+        also = "; ".join(f"{c.people:,} in {c.period_months} months" for c in others)
+        origin = replace(
+            origin, words=f"{origin.words}. It also caps {also}; a value set here replaces both"
+        )
+    return chosen, origin
+
+
+def _cap_levers(
+    index: int,
+    use: dict[str, Any],
+    original: Agreement,
+    days: Sequence[date],
+    renew_agreements: bool,
+) -> tuple[Lever, ...]:
+    """An agreement's caps on transfers, pre-filled as the plan applies them: the scenario's
+    override, else the registry's term with its source. An empty field keeps the scenario."""
+    key, path = original.id, f"agreements[{index}]"
+    lifted = Origin("Set in the scenario: the registry's caps are lifted, no limit")
+    keep = "empty: as the scenario says"
+
+    total, total_origin = "", lifted
+    if use.get("total_transfers") is not None:
+        total, total_origin = str(use["total_transfers"]), Origin("Set in the scenario")
+    elif not use.get("unlimited_transfers"):
+        cap, total_origin = _registry_cap(original, CapacityKind.TOTAL, days, "total")
+        total = "" if cap is None or cap.people is None else str(cap.people)
+
+    people, months, period_origin = "", "", lifted
+    if use.get("transfers_per_period") is not None:
+        people = str(use["transfers_per_period"]["people"])
+        months = str(use["transfers_per_period"]["months"])
+        period_origin = Origin("Set in the scenario")
+    elif use.get("transfers_per_month") is not None:
+        people, months = str(use["transfers_per_month"]), "1"
+        period_origin = Origin("Set in the scenario (a month)")
+    elif not use.get("unlimited_transfers"):
+        cap, period_origin = _registry_cap(
+            original, CapacityKind.TRANSFERS_PER_PERIOD, days, "cap per period"
+        )
+        if cap is not None:
+            people = "" if cap.people is None else str(cap.people)
+            months = str(cap.period_months or "")
+
+    batch, batch_origin = "", Origin("The registry gives no batch: people leave as cleared")
+    if use.get("batch_size") is not None:
+        batch, batch_origin = str(use["batch_size"]), Origin("Set in the scenario")
+    else:
+        cap, batch_origin = _registry_cap(original, CapacityKind.BATCH, days, "batch size")
+        batch = "" if cap is None or cap.people is None else str(cap.people)
+
+    levers = [
+        Lever(
+            f"total_transfers-{key}",
+            "Most people sent in all",
+            Kind.COUNT,
+            total,
+            total_origin,
+            f"{path}.total_transfers",
+            help=f"over the whole run; {keep}",
+        ),
+        Lever(
+            f"transfers_per_period-{key}",
+            "Most people sent in each period",
+            Kind.COUNT,
+            people,
+            period_origin,
+            f"{path}.transfers_per_period.people",
+            help=keep,
+        ),
+        Lever(
+            f"transfers_per_period-{key}-months",
+            "Months in a period",
+            Kind.POSITIVE,
+            months,
+            period_origin,
+            f"{path}.transfers_per_period.months",
+            help="of the cap per period; empty: 1",
+            maximum=PERIOD_MONTHS_MAX,
+        ),
+        Lever(
+            f"batch_size-{key}",
+            "People per departure (batch)",
+            Kind.POSITIVE,
+            batch,
+            batch_origin,
+            f"{path}.batch_size",
+            help=f"people leave only in whole groups of this size; {keep}",
+        ),
+    ]
+    stated = [
+        t
+        for t in original.terms.term_length
+        if t.applies_to is TermSubject.AGREEMENT and t.months is not None
+    ]
+    if stated:
+        term = stated[0]
+        renewed = use.get("renewed")
+        if renewed is not None:
+            renew_origin = Origin("Set in the scenario")
+        else:
+            renewed = renew_agreements
+            where = _source(term.sources[0], "Registry").words if term.sources else "Registry"
+            said = "renewed" if renewed else "not renewed"
+            renew_origin = Origin(
+                f"{where}: a term of {_number(term.months or 0)} months; the scenario takes "
+                f"terms as {said} (renew_agreements)",
+                term.sources[0].url if term.sources else None,
+                term.sources[0].quote if term.sources else None,
+            )
+        levers.append(
+            Lever(
+                f"renewed-{key}",
+                "Its term renewed",
+                Kind.CHOICE,
+                "yes" if renewed else "no",
+                renew_origin,
+                f"{path}.renewed",
+                help="not renewed: no transfers after its term ends",
+                choices=(("yes", "Renewed"), ("no", "Not renewed")),
+            )
+        )
+    return tuple(levers)
+
+
 def _status_day(agreement: Agreement, status: Status) -> tuple[str, Origin | None]:
     for change in agreement.status:
         if change.status is status:
@@ -164,7 +342,12 @@ def _status_day(agreement: Agreement, status: Status) -> tuple[str, Origin | Non
 
 
 def _agreement_levers(
-    index: int, use: dict[str, Any], dest: Destination, original: Agreement
+    index: int,
+    use: dict[str, Any],
+    dest: Destination,
+    original: Agreement,
+    days: Sequence[date] = (),
+    renew_agreements: bool = False,
 ) -> AgreementLevers:
     key = dest.key
     places = Lever(
@@ -260,7 +443,8 @@ def _agreement_levers(
                 ),
             )
         )
-    return AgreementLevers(key, dest.agreement.title, index, places, terms, tuple(prices))
+    caps = _cap_levers(index, use, original, days, renew_agreements)
+    return AgreementLevers(key, dest.agreement.title, index, places, terms, tuple(prices), caps)
 
 
 def _scenario_lever(
@@ -301,7 +485,13 @@ def scenario_levers(
     uses = {u["id"]: (i, u) for i, u in enumerate(data.get("agreements") or [])}
     groups = sorted(
         (
-            _agreement_levers(*uses[dest.key], dest, registry.get(dest.key))
+            _agreement_levers(
+                *uses[dest.key],
+                dest,
+                registry.get(dest.key),
+                plan.days,
+                scenario.renew_agreements,
+            )
             for dest in plan.destinations
             if dest.key in uses  # not ordinary returns
         ),
@@ -387,6 +577,11 @@ def scenario_levers(
 def _read(lever: Lever, text: str) -> tuple[Any, str | None]:
     """The lever's value as JSON data from its text, or a message in words."""
     words = lever.words
+    if lever.kind is Kind.CHOICE:
+        if text not in {value for value, _ in lever.choices}:
+            named = " or ".join(repr(value) for value, _ in lever.choices)
+            return None, f"{words}: expected {named}, got {text!r}"
+        return {"yes": True, "no": False}.get(text, text), None
     if lever.kind in (Kind.DATE, Kind.CURRENCY):
         if lever.kind is Kind.CURRENCY:
             code = text.upper()
@@ -480,6 +675,7 @@ def read_form(form: Mapping[str, str], levers: Levers) -> FormLevers:
         elif text == "":
             out.terms.append((group.id, "places", None))
             out.terms.append((group.id, "unlimited_places", True))
+        _read_caps(form, group, out, value)
         for lever in group.terms:
             text = _changed(form, lever)
             if text is not None:
@@ -506,17 +702,41 @@ def read_form(form: Mapping[str, str], levers: Levers) -> FormLevers:
     return out
 
 
+def _read_caps(
+    form: Mapping[str, str],
+    group: AgreementLevers,
+    out: FormLevers,
+    value: Callable[[Lever, str], Any],
+) -> None:
+    """An agreement's caps the form changed. An emptied field keeps what the scenario says;
+    a cap per period is its people and months together (1 month when they are left empty)."""
+    caps = group.cap
+    for term in ("total_transfers", "batch_size", "renewed"):
+        lever = caps.get(term)
+        text = _changed(form, lever) if lever is not None else None
+        if lever is not None and text:
+            out.terms.append((group.id, term, value(lever, text)))
+    people, months = caps["transfers_per_period.people"], caps["transfers_per_period.months"]
+    if _changed(form, people) is None and _changed(form, months) is None:
+        return
+    given = form.get(people.name, "").strip()
+    if not given:
+        return  # as the scenario says
+    period = form.get(months.name, "").strip() or "1"
+    cap = {"people": value(people, given), "months": value(months, period)}
+    out.terms.append((group.id, "transfers_per_period", cap))
+
+
 def field_errors(problems: Sequence[Any], levers: Levers, errors: dict[str, str]) -> None:
     """Put each problem that names a lever's scenario field (or its agreement) beside it."""
     by_path: dict[str, Lever] = {}
     for lever in levers.all():  # a scenario's own levers first, then another form's
         by_path.setdefault(lever.path, lever)
     whole = {f"agreements[{g.index}]": g for g in levers.agreements}
-    by_override = {
-        f"{lever.path.rsplit('.', 1)[1]}[{g.id}]": lever
-        for g in levers.agreements
-        for lever in (g.places, *g.terms)
-    }
+    by_override: dict[str, Lever] = {}  # `places[usa-slv-2025]`, as `Overrides` names a term
+    for g in levers.agreements:
+        for lever in (g.places, *g.caps, *g.terms):
+            by_override.setdefault(f"{lever.path.split('.')[1]}[{g.id}]", lever)
     for problem in problems:
         name = problem.field or ""
         found = by_path.get(name) or by_override.get(name)

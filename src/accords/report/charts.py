@@ -132,7 +132,18 @@ def _layout(fig: go.Figure, y_title: str) -> None:
         margin={"l": 64, "r": 16, "t": 40, "b": 40},
         font={"family": FONT, "size": 13},
         hovermode="x unified",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        # Below the plot, at the foot of the figure: above it, a legend that wraps onto
+        # several lines on a phone ran into the panels' titles. Plotly grows the bottom margin
+        # to hold it under the month axis.
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "xanchor": "left",
+            "x": 0,
+            "title": None,
+        },
     )
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="~s")
     fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y")

@@ -103,14 +103,17 @@ COMPARED = {
 }
 
 
-def _compared_label(total: TotalKey) -> str:
+def _compared_label(total: TotalKey, *, whole: bool = False) -> str:
+    """A row's label; a destination's is a sub-row of all transfers ("… to usa-slv-2025"),
+    or, `whole`, words that stand alone (for a note naming rows left out of the table)."""
     if total.label in COMPARED:
         return COMPARED[total.label]
     if total.name == "cost_total":
         return f"Total cost, millions of {total.key}"
     if total.key.startswith("return:"):
-        return f"… returned to {total.key.removeprefix('return:')}"
-    return f"… to {total.key}"
+        country = total.key.removeprefix("return:")
+        return f"Returns to {country}" if whole else f"… returned to {country}"
+    return f"Transfers to {total.key}" if whole else f"… to {total.key}"
 
 
 def comparison_rows(summary: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], list[str]]:
@@ -133,7 +136,7 @@ def comparison_rows(summary: dict[str, Any]) -> tuple[list[tuple[str, str, str, 
         if row is None:
             continue
         if all(zero_in_every_replica(row[p]) for p in ("with", "without")):
-            zero.append(_compared_label(total))
+            zero.append(_compared_label(total, whole=True))
             continue
         scale = 1e6 if total.name == "cost_total" else 1.0
         with_, without, difference = (

@@ -35,6 +35,7 @@ from accords.simulation.series import (
     IN_BOTH_RUNS,
     PCTS,
     TotalKey,
+    spelled_out,
     split_zero,
     total_text,
     zero_note,
@@ -186,6 +187,8 @@ def _stats_table(
     """The totals named by `keys` ((total, label)) as a p5/p50/p95 table; those zero in every
     replica are folded away under a note that names them, and open to show them."""
     present = [(label, totals[key], TotalKey.parse(key)) for key, label in keys if key in totals]
+    labels = [row[0] for row in present]
+    whole = dict(zip(labels, spelled_out(labels), strict=True))
     shown, zero = split_zero(present, lambda row: row[1])
 
     def rows(chosen: list[tuple[str, dict[str, float], TotalKey]]) -> list[list[str]]:
@@ -193,9 +196,11 @@ def _stats_table(
 
     out = _table(PCT_HEADERS, rows(shown), caption=caption) if shown else ""
     if zero:
+        # folded away from their parent rows, sub-rows are named in full; shown, in full too
+        folded = [(whole[label], stats, t) for label, stats, t in zero]
         out += (
-            f'<details class="zero-rows"><summary>{e(zero_note([r[0] for r in zero]))}'
-            f"</summary>{_table(PCT_HEADERS, rows(zero))}</details>"
+            f'<details class="zero-rows"><summary>{e(zero_note([r[0] for r in folded]))}'
+            f"</summary>{_table(PCT_HEADERS, rows(folded))}</details>"
         )
     return out
 

@@ -212,6 +212,21 @@ def zero_note(
     return f"{rows} zero in {where} and {verb} {fate}: {listed}."
 
 
+def spelled_out(labels: Sequence[str]) -> list[str]:
+    """Table labels as words that stand alone: a sub-row, whose label continues the row above
+    it ("… of citizens of the sending state" under "Wrongful transfers"), gets its parent's
+    words in front, so a note that names it away from the table reads whole."""
+    out: list[str] = []
+    parent = ""
+    for label in labels:
+        if label.startswith("… ") and parent:
+            out.append(f"{parent} {label[2:]}")
+        else:
+            parent = label
+            out.append(label)
+    return out
+
+
 def _in_sentence(label: str) -> str:
     """A row's label inside a sentence: its first letter lower-cased unless it begins an
     acronym ("US citizens" stays)."""
