@@ -343,7 +343,7 @@ def test_levers_set_in_the_runner_change_the_run_page(
         # no transfer is challenged, so none is blocked by a court: folded away, and named
         zero = report.locator("#glance details.zero-rows summary")
         expect(zero).to_contain_text("zero in every replica")
-        expect(zero).to_contain_text("Transfers blocked by a court")
+        expect(zero).to_contain_text("and are folded: transfers blocked by a court")
         expect(page.locator("pre", has_text="share_challenged: 0.0")).to_have_count(1)
         page.screenshot(path=str(artifacts / "run-levers.png"), full_page=True)
         run_url = page.url
