@@ -358,6 +358,91 @@ class TestSimulations:
         }
         assert_problem(client.post("/api/simulations", json=scenario), 422, "population.file")
 
+    def test_the_runners_levers_in_the_query(self, client: TestClient) -> None:
+        """The levers the form offers, per agreement (`total_transfers[usa-slv-2025]`) and
+        for the courts and records, change the scenario run, as the form's do."""
+        wait_until_idle(client)
+        levers = {
+            "total_transfers[usa-slv-2025]": 20,
+            "transfers_per_period[usa-gtm-2025]": "5/2",
+            "price_per_person_year[usa-slv-2025]": "30000 USD 2025",
+            "ends[usa-col-2025]": "2025-05-31",
+            "share_challenged": 0,
+            "citizen_recorded_as_noncitizen": 0.5,
+        }
+        response = client.post("/api/simulations", params={**SMALL_RUN, **levers})
+        assert response.status_code == 202, response.text
+        record = wait_for_run(client, response.json()["id"])
+        assert record["status"] == "done", record["error"]
+        expected = accords.simulation.scenario.Overrides(
+            **SMALL_RUN,  # type: ignore[arg-type]
+            terms=(
+                ("usa-slv-2025", "total_transfers", 20),
+                ("usa-gtm-2025", "transfers_per_period", {"people": 5, "months": 2}),
+                (
+                    "usa-slv-2025",
+                    "price_per_person_year",
+                    {"amount": 30000, "currency": "USD", "price_year": 2025},
+                ),
+                ("usa-col-2025", "ends", "2025-05-31"),
+            ),
+            values=(
+                ("pipeline.share_challenged", 0.0),
+                ("record_errors.citizen_recorded_as_noncitizen", 0.5),
+            ),
+        ).apply(accords.simulation.scenario.load_scenario())
+        assert record["scenario_hash"] == expected.digest()  # what ran is what was asked
+        summary = client.get(f"/api/simulations/{record['id']}/summary").json()
+        assert summary["totals"]["transfers[usa-slv-2025]"]["p95"] == 20
+        assert summary["totals"]["transfers[usa-gtm-2025]"]["p95"] <= 15  # 5 in each 2 months
+
+    @pytest.mark.parametrize(
+        ("query", "field", "words"),
+        [
+            ({"places[usa-slv-2025]": "five"}, "places[usa-slv-2025]", "expected a whole number"),
+            ({"places": "5"}, "places", "give it per agreement"),
+            ({"batch_size[usa-slv-2025]": "0"}, "batch_size[usa-slv-2025]", "1 or more"),
+            ({"renewed[usa-slv-2025]": "yes"}, "renewed[usa-slv-2025]", "true or false"),
+            ({"ends[usa-slv-2025]": "next week"}, "ends[usa-slv-2025]", "YYYY-MM-DD"),
+            (
+                {"transfers_per_period[usa-slv-2025]": "5/0"},
+                "transfers_per_period[usa-slv-2025]",
+                "people/months with 1 to 600 months",
+            ),
+            (
+                {"price_per_transfer[usa-slv-2025]": "500 dollars"},
+                "price_per_transfer[usa-slv-2025]",
+                "as 30000 USD 2025",
+            ),
+            ({"places[gbr-rwa-2022]": "5"}, "places[gbr-rwa-2022]", "not among the agreements"),
+            ({"share_challenged": "1.5"}, "share_challenged", "less than or equal to 1"),
+            (
+                {"in_force_from[usa-slv-2025]": "2025-06-01", "ends[usa-slv-2025]": "2025-05-01"},
+                "agreements[0]",
+                "'ends' must come after 'in_force_from'",
+            ),
+        ],
+    )
+    def test_a_bad_lever_in_the_query_is_named(
+        self, client: TestClient, query: dict[str, str], field: str, words: str
+    ) -> None:
+        body = assert_problem(client.post("/api/simulations", params=query), 422, field)
+        assert words in body["errors"][0]["message"], body
+
+    def test_the_levers_are_in_the_schema(self, client: TestClient) -> None:
+        operation = client.get("/openapi.json").json()["paths"]["/api/simulations"]["post"]
+        parameters = {p["name"]: p for p in operation["parameters"]}
+        places = parameters["places"]
+        assert (places["style"], places["explode"]) == ("deepObject", True)
+        assert "usa-slv-2025" in places["schema"]["propertyNames"]["enum"]
+        assert places["schema"]["additionalProperties"] == {"type": "integer", "minimum": 0}
+        assert parameters["share_challenged"]["schema"]["maximum"] == 1
+        for name in ("total_transfers", "transfers_per_period", "batch_size", "renewed",
+                     "in_force_from", "ends", "price_per_person_year", "price_per_transfer",
+                     "months_to_final_order", "court_block_probability", "court_delay_months",
+                     "protection_dropped"):
+            assert parameters[name]["description"], name
+
     def test_limits(self, client: TestClient) -> None:
         body = assert_problem(
             client.post("/api/simulations", params={**SMALL_RUN, "replicas": 4}), 422, "replicas"

@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 from webhelpers import small_settings
 
 from accords.api import create_app
+from accords.api.query_levers import LEVERS
 from accords.engine.person import SCHEMA
 from accords.engine.population import LIST_COLUMNS
 from accords.registry.countries import resolve_party, state_from_code_or_name
@@ -139,7 +140,7 @@ def broken_rules(case: schemathesis.Case) -> set[str]:
     if path == "/api/evaluate" and isinstance(case.body, dict):
         return population_rules(case.body.get("population"), query)
     if path == "/api/simulations" and case.operation.method.upper() == "POST":
-        return scenario_rules(case.body if isinstance(case.body, dict) else None)
+        return scenario_rules(case.body if isinstance(case.body, dict) else None, query)
     return set()
 
 
@@ -158,13 +159,34 @@ def population_rules(data: Any, query: dict[str, Any]) -> set[str]:
     return broken | ({"birth_date"} if any(b and b > on for b in born) else set())
 
 
-def scenario_rules(body: dict[str, Any] | None) -> set[str]:
+def deep_objects(query: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The query's deepObject parameters (`places[usa-slv-2025]=5`) as objects by name."""
+    found: dict[str, dict[str, Any]] = {}
+    for key, value in query.items():
+        name, bracket, rest = key.partition("[")
+        if bracket and rest.endswith("]") and name in LEVER_NAMES:
+            found.setdefault(name, {})[rest[:-1]] = value
+    return found
+
+
+LEVER_NAMES = {lever.name for lever in LEVERS}
+
+
+def scenario_rules(body: dict[str, Any] | None, query: dict[str, Any]) -> set[str]:
     """The stated rules of POST /api/simulations within one scenario (limits are in the
-    schema)."""
-    scenario = body or load_scenario().model_dump(mode="json")
+    schema), with the agreement levers of the query in place of the scenario's fields: each
+    names an agreement the scenario lists, or is refused naming the parameter as sent."""
+    scenario = copy.deepcopy(body or load_scenario().model_dump(mode="json"))
     broken = set()
     uses = scenario.get("agreements")
     ids = [u["id"] for u in uses or []]
+    for name, values in deep_objects(query).items():
+        for agreement_id, value in values.items():
+            use = next((u for u in uses or [] if u.get("id") == agreement_id), None)
+            if use is None:
+                broken.add(f"{name}[{agreement_id}]")
+            else:
+                use[name] = value
     if len(set(ids)) < len(ids):
         broken.add("agreements")
     for i, use in enumerate(uses or []):
@@ -237,6 +259,17 @@ def _read_states(path: str, query: dict[str, Any], body: Any) -> tuple[dict[str,
     return query, body
 
 
+def _wire(schema: dict[str, Any], value: Any) -> Any:
+    """A deepObject member's text as the API reads it: `true`/`false` a boolean, digits a
+    whole number, where the member's schema says so."""
+    member = schema.get("additionalProperties", {}).get("type")
+    if member == "boolean" and value in ("true", "false"):
+        return value == "true"
+    if member == "integer":
+        return _number(value)
+    return value
+
+
 @functools.cache
 def _validator(schema_part: str) -> Any:
     return jsonschema_rs.validator_for(
@@ -259,9 +292,14 @@ def valid_as_read(case: schemathesis.Case) -> bool:
     path = case.operation.path
     query, body = _read_states(path, case.query or {}, case.body)
     operation = app.openapi()["paths"][path][case.operation.method.lower()]
+    objects = deep_objects(query)
     for parameter in operation.get("parameters", []):
         name = parameter["name"]
-        if parameter["in"] == "query" and name in query:
+        if parameter.get("style") == "deepObject" and name in objects:
+            values = {k: _wire(parameter["schema"], v) for k, v in objects[name].items()}
+            if not _valid(parameter["schema"], values):
+                return False
+        elif parameter["in"] == "query" and name in query:
             value = query[name]
             if parameter["schema"].get("type") == "array" and not isinstance(value, list):
                 value = [value]

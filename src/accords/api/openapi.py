@@ -21,6 +21,7 @@ from fastapi.openapi.utils import get_openapi
 
 from accords.api import cases
 from accords.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from accords.api.query_levers import openapi_parameters
 from accords.api.scenario_schema import SCENARIO_RULES, default_fits, scenario_schemas
 from accords.api.settings import Settings
 from accords.registry.countries import is_party, spellings
@@ -76,7 +77,9 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             for parameter in operation.get("parameters", []):
                 _complete_parameter(parameter, path, ids, settings)
             _document_problems(path, operation)
-    body = schema["paths"]["/api/simulations"]["post"]["requestBody"]
+    start = schema["paths"]["/api/simulations"]["post"]
+    start["parameters"] = start.get("parameters", []) + openapi_parameters(ids)
+    body = start["requestBody"]
     body["description"] += " " + SCENARIO_RULES
     body["required"] = not default_fits(settings)
     _describe_upload(schema["paths"]["/api/evaluate"]["post"]["requestBody"], components, settings)

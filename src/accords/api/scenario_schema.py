@@ -36,7 +36,10 @@ SCENARIO_RULES = (
     "default is over them, runs when the query brings it within them. Each agreement is "
     "named once; `compare_without` names agreements the scenario runs (those listed, or all "
     "of the sender's when none are); an agreement's `ends` comes after its `in_force_from`. "
-    "A scenario that breaks one of these is a 422 naming the field."
+    "An agreement's lever in the query (`places[usa-slv-2025]`, ...) replaces that "
+    "agreement's field before these rules are checked, and names an agreement the scenario "
+    "lists in `agreements` (else a 422 naming the parameter as sent). A scenario that breaks "
+    "one of these is a 422 naming the field."
 )
 
 

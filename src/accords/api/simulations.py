@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from accords.api import deps
 from accords.api.offloop import off_loop
 from accords.api.problems import ApiError
+from accords.api.query_levers import read_query_levers
 from accords.api.runner import RunManager, prepare_scenario
 from accords.api.settings import Settings
 from accords.report import render_report
@@ -138,8 +139,45 @@ async def start_simulation(
     seed: Annotated[int | None, Query(ge=0, le=2**63 - 1, description="Seed.")] = None,
     size: Annotated[int | None, Query(ge=1, description="Synthetic population size.")] = None,
     horizon_months: Annotated[int | None, Query(ge=1, description="Months to simulate.")] = None,
+    months_to_final_order: Annotated[
+        float | None, Query(ge=1, description="Mean months from custody to a final order.")
+    ] = None,
+    share_challenged: Annotated[
+        float | None, Query(ge=0, le=1, description="Share of third-country transfers challenged.")
+    ] = None,
+    court_block_probability: Annotated[
+        float | None, Query(ge=0, le=1, description="Share of challenges a court upholds.")
+    ] = None,
+    court_delay_months: Annotated[
+        float | None, Query(ge=1, description="Mean months a challenge takes.")
+    ] = None,
+    citizen_recorded_as_noncitizen: Annotated[
+        float | None, Query(ge=0, le=1, description="Share of true citizens recorded as not.")
+    ] = None,
+    protection_dropped: Annotated[
+        float | None, Query(ge=0, le=1, description="Share of protected whose record lost it.")
+    ] = None,
 ) -> Response:
-    """Start a run of the scenario in the body (or the default) in the background."""
+    """Start a run of the scenario in the body (or the default) in the background, with the
+    runner's levers from the query: the run's size, the courts' and pipeline's rates, record
+    errors, and each agreement's terms (`places[usa-slv-2025]=5`)."""
+    terms = read_query_levers(request.query_params.multi_items())
+    rates = {
+        "pipeline.months_to_final_order": months_to_final_order,
+        "pipeline.share_challenged": share_challenged,
+        "pipeline.court_block_probability": court_block_probability,
+        "pipeline.court_delay_months": court_delay_months,
+        "record_errors.citizen_recorded_as_noncitizen": citizen_recorded_as_noncitizen,
+        "record_errors.protection_dropped": protection_dropped,
+    }
+    overrides = Overrides(
+        replicas=replicas,
+        seed=seed,
+        size=size,
+        horizon_months=horizon_months,
+        terms=tuple(terms),
+        values=tuple((path, value) for path, value in rates.items() if value is not None),
+    )
     body = await request.body()
     try:
         text = body.decode("utf-8")
@@ -150,7 +188,7 @@ async def start_simulation(
         settings.parse_seconds,
         prepare_scenario,
         text,
-        Overrides(replicas=replicas, seed=seed, size=size, horizon_months=horizon_months),
+        overrides,
         settings,
         runs.registry,
         json_body=content_type.endswith("json"),
