@@ -78,6 +78,15 @@ class TestAgreements:
         assert api == json.loads(cli.stdout)
         assert api["view"]["hidden_facts"] > 0
 
+    def test_changes_to_before_from_is_a_problem_naming_to(self, client: TestClient) -> None:
+        """The JSON API and the page word the rule alike (one function says it)."""
+        query = {"from": "2025-03-01", "to": "2025-02-01"}
+        api = client.get("/api/agreements/usa-slv-2025/changes", params=query)
+        body = assert_problem(api, 422, "to")
+        assert body["detail"] == "'to' (2025-02-01) is before 'from' (2025-03-01)"
+        page = client.get("/agreements/usa-slv-2025/changes", params=query)
+        assert page.status_code == 422 and "is before &#39;from&#39;" in page.text
+
     def test_show_on_a_day(self, client: TestClient) -> None:
         body = client.get("/api/agreements/usa-slv-2025", params={"on": "2025-06-01"}).json()
         assert body["view"]["on"] == "2025-06-01"

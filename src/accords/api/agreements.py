@@ -16,7 +16,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from accords.api import deps
-from accords.api.problems import ApiError, ProblemItem
 from accords.registry.changes import ChangesOutput, changes_output
 from accords.registry.export import export as export_registry
 from accords.registry.export import facts_path
@@ -132,15 +131,8 @@ def agreement_changes(
 ) -> ChangesOutput:
     """New facts (statuses, terms, figures, rulings, claims) and new sources for known facts,
     each with the sources that made it public: `accords agreements changes`."""
-    end = until or date.today()
-    if end < since:
-        raise ApiError(
-            422,
-            "validation-error",
-            f"'to' ({end}) is before 'from' ({since})",
-            [ProblemItem(field="to", message="before 'from'", location="query")],
-        )
-    return changes_output(reg, deps.agreement(reg, agreement_id).id, since, end)
+    start, end = deps.interval(since, until or date.today())
+    return changes_output(reg, deps.agreement(reg, agreement_id).id, start, end)
 
 
 class TimelineAgreement(BaseModel):

@@ -34,6 +34,19 @@ def _iso_day(value: object) -> object:
 Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
+def interval(start: date, end: date) -> tuple[date, date]:
+    """The days from `start` to `end` a query asks for (`from`, `to`): a 422 naming `to` when
+    it is before `from`, for the JSON API and the pages alike."""
+    if end < start:
+        raise ApiError(
+            422,
+            "validation-error",
+            f"'to' ({end}) is before 'from' ({start})",
+            [ProblemItem(field="to", message="before 'from'", location="query")],
+        )
+    return start, end
+
+
 @cache
 def state_codes() -> tuple[str, ...]:
     """Every code a person's state fields accept (ISO 3166-1 alpha-3, and XKX), sorted."""

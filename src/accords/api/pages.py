@@ -322,15 +322,7 @@ def change_days(agreement: Agreement, since: str | None, until: str | None) -> t
     end (the whole record as it became public)."""
     first = agreement.status[0].date.earliest if agreement.status else agreement.as_of
     start = optional_day(since, "from") or first - timedelta(days=1)
-    end = optional_day(until, "to") or agreement.as_of
-    if end < start:
-        raise ApiError(
-            422,
-            "validation-error",
-            f"'to' ({end}) is before 'from' ({start})",
-            [ProblemItem(field="to", message="before 'from'", location="query")],
-        )
-    return start, end
+    return deps.interval(start, optional_day(until, "to") or agreement.as_of)
 
 
 @router.get("/agreements/{agreement_id}/changes", response_class=HTMLResponse)
