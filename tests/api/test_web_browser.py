@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -43,8 +44,9 @@ def browser() -> Iterator[object]:
 class Tab:
     """A page that refuses other hosts and records console errors and outside requests."""
 
-    def __init__(self, browser: object, base: str, width: int = 1280) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    def __init__(self, browser: object, base: str, width: int = 1280, height: int = 900) -> None:
+        viewport = {"width": width, "height": height}
+        self.context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
         self.context.set_default_timeout(TIMEOUT_MS)
         self.page = self.context.new_page()
         self.base = base
@@ -73,11 +75,23 @@ class Tab:
         self.context.close()
 
 
+@contextmanager
+def opened(browser: object, base: str, width: int = 1280, height: int = 900) -> Iterator[Tab]:
+    """A `Tab` of this size, checked and closed when the block ends."""
+    tab = Tab(browser, base, width, height)
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def tab(browser: object, live_server: str) -> Iterator[Tab]:
-    opened = Tab(browser, live_server)
-    yield opened
-    opened.close()
+    with opened(browser, live_server) as tab:
+        yield tab
 
 
 def fill_small_run(page: object, seed: str = "7") -> None:
@@ -156,8 +170,7 @@ def test_agreement_list_and_the_us_el_salvador_page(tab: Tab, artifacts: Path) -
 
 
 def test_pages_fit_a_narrow_screen(browser: object, live_server: str, artifacts: Path) -> None:
-    narrow = Tab(browser, live_server, width=375)
-    try:
+    with opened(browser, live_server, 375) as narrow:
         for path, name in (
             ("/agreements/usa-slv-2025", "agreement-narrow.png"),
             ("/check", "check-narrow.png"),
@@ -166,8 +179,6 @@ def test_pages_fit_a_narrow_screen(browser: object, live_server: str, artifacts:
             overflow = sideways(narrow.page)
             assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px wide"
             narrow.page.screenshot(path=str(artifacts / name), full_page=False)
-    finally:
-        narrow.close()
 
 
 def test_case_checker_explains_a_us_citizen(tab: Tab, artifacts: Path) -> None:
@@ -203,9 +214,7 @@ PERMALINK = "/check?present_in=USA&citizenships=USA&age=35&date=2025-04-01"
 def test_checker_overview_is_in_the_first_viewport(
     browser: object, live_server: str, artifacts: Path, width: int, height: int
 ) -> None:
-    tab = Tab(browser, live_server, width=width)
-    try:
-        tab.page.set_viewport_size({"width": width, "height": height})
+    with opened(browser, live_server, width, height) as tab:
         tab.goto(PERMALINK)
         page = tab.page
         first_row = page.locator("table.overview tbody tr").first
@@ -214,8 +223,6 @@ def test_checker_overview_is_in_the_first_viewport(
         overflow = sideways(page)
         assert overflow <= 1, f"the result scrolls sideways by {overflow}px at {width}px"
         page.screenshot(path=str(artifacts / f"check-permalink-{width}x{height}.png"))
-    finally:
-        tab.close()
 
 
 def test_small_scenario_runs_and_its_charts_are_drawn(tab: Tab, artifacts: Path) -> None:
@@ -237,24 +244,22 @@ def test_small_scenario_runs_and_its_charts_are_drawn(tab: Tab, artifacts: Path)
 def test_search_finds_el_salvador_by_name(
     browser: object, live_server: str, artifacts: Path, width: int, height: int
 ) -> None:
-    tab = Tab(browser, live_server, width=width)
-    page = tab.page
-    page.set_viewport_size({"width": width, "height": height})
-    tab.goto("/agreements")
-    page.get_by_role("searchbox", name="Search").fill("El Salvador")
-    page.get_by_role("button", name="Search").click()
-    expect(page).to_have_url(re.compile(r"/agreements\?.*q=El\+Salvador"))
-    first = page.locator("table.list tbody tr").first
-    expect(first).to_contain_text("usa-slv-2025")
-    expect(first.locator("ul.matches")).to_contain_text("parties: El Salvador (SLV)")
-    expect(page.get_by_role("link", name="CSV").first).to_have_attribute(
-        "href", re.compile(r"/agreements\.csv\?.*q=El\+Salvador")
-    )
-    page.get_by_role("link", name=re.compile("^Kind")).click()
-    expect(page).to_have_url(re.compile(r"sort=kind"))
-    expect(page.locator("table.list tbody tr").first).to_be_visible()
-    page.screenshot(path=str(artifacts / f"agreements-search-{width}.png"), full_page=False)
-    tab.close()
+    with opened(browser, live_server, width, height) as tab:
+        page = tab.page
+        tab.goto("/agreements")
+        page.get_by_role("searchbox", name="Search").fill("El Salvador")
+        page.get_by_role("button", name="Search").click()
+        expect(page).to_have_url(re.compile(r"/agreements\?.*q=El\+Salvador"))
+        first = page.locator("table.list tbody tr").first
+        expect(first).to_contain_text("usa-slv-2025")
+        expect(first.locator("ul.matches")).to_contain_text("parties: El Salvador (SLV)")
+        expect(page.get_by_role("link", name="CSV").first).to_have_attribute(
+            "href", re.compile(r"/agreements\.csv\?.*q=El\+Salvador")
+        )
+        page.get_by_role("link", name=re.compile("^Kind")).click()
+        expect(page).to_have_url(re.compile(r"sort=kind"))
+        expect(page.locator("table.list tbody tr").first).to_be_visible()
+        page.screenshot(path=str(artifacts / f"agreements-search-{width}.png"), full_page=False)
 
 
 def test_api_docs_load_offline(tab: Tab, artifacts: Path) -> None:
@@ -282,8 +287,7 @@ def _start_small_run(tab: Tab, seed: str) -> str:
 def test_two_runs_compared_from_a_run_page(
     browser: object, live_server: str, artifacts: Path
 ) -> None:
-    tab = Tab(browser, live_server)
-    try:
+    with opened(browser, live_server) as tab:
         first = _start_small_run(tab, "7")
         second = _start_small_run(tab, "8")
         page = tab.page
@@ -297,17 +301,12 @@ def test_two_runs_compared_from_a_run_page(
         expect(charts.first).to_be_visible()
         assert charts.count() >= 6  # overlaid and difference charts, each drawn
         page.screenshot(path=str(artifacts / "runs-compare.png"), full_page=True)
-    finally:
-        tab.close()
-    narrow = Tab(browser, live_server, width=390)
-    try:
+    with opened(browser, live_server, 390) as narrow:
         narrow.goto(f"/runs/compare?a={first}&b={second}")
         expect(narrow.page.locator(".plotly-chart .main-svg").first).to_be_visible()
         overflow = sideways(narrow.page)
         assert overflow <= 1, f"the compare page scrolls sideways by {overflow}px at 390px wide"
         narrow.page.screenshot(path=str(artifacts / "runs-compare-narrow.png"), full_page=True)
-    finally:
-        narrow.close()
 
 
 def test_levers_set_in_the_runner_change_the_run_page(
@@ -315,8 +314,7 @@ def test_levers_set_in_the_runner_change_the_run_page(
 ) -> None:
     """El Salvador's places and the share of transfers challenged in court, moved in the form,
     change what the run's page shows: at most that many held, and no court blocks."""
-    tab = Tab(browser, live_server)
-    try:
+    with opened(browser, live_server) as tab:
         tab.goto("/runs/new")
         page = tab.page
         fill_small_run(page)
@@ -347,18 +345,12 @@ def test_levers_set_in_the_runner_change_the_run_page(
         expect(page.locator("pre", has_text="share_challenged: 0.0")).to_have_count(1)
         page.screenshot(path=str(artifacts / "run-levers.png"), full_page=True)
         run_url = page.url
-    finally:
-        tab.close()
-    narrow = Tab(browser, live_server, width=390)
-    try:
-        narrow.page.set_viewport_size({"width": 390, "height": 844})
+    with opened(browser, live_server, **PHONE) as narrow:
         narrow.page.goto(run_url)
         expect(narrow.page.locator(".report .js-plotly-plot .main-svg").first).to_be_visible()
         overflow = sideways(narrow.page)
         assert overflow <= 1, f"the run page scrolls sideways by {overflow}px at 390px wide"
         narrow.page.screenshot(path=str(artifacts / "run-levers-narrow.png"))
-    finally:
-        narrow.close()
 
 
 def test_a_cap_set_in_the_runner_changes_the_run_page(
@@ -366,8 +358,7 @@ def test_a_cap_set_in_the_runner_changes_the_run_page(
 ) -> None:
     """El Salvador's total ("accept up to 300"), lowered in the form, is what the run's page
     shows it took: 20 in every replica."""
-    tab = Tab(browser, live_server)
-    try:
+    with opened(browser, live_server) as tab:
         tab.goto("/runs/new")
         page = tab.page
         fill_small_run(page)
@@ -385,11 +376,7 @@ def test_a_cap_set_in_the_runner_changes_the_run_page(
         expect(page.locator("pre", has_text="total_transfers: 20")).to_have_count(1)
         page.screenshot(path=str(artifacts / "run-cap-1280x900.png"))
         run_url = page.url
-    finally:
-        tab.close()
-    phone = Tab(browser, live_server, width=390)
-    try:
-        phone.page.set_viewport_size({"width": 390, "height": 844})
+    with opened(browser, live_server, **PHONE) as phone:
         for path, name in (("/runs/new", "runner"), (run_url, "run-cap")):
             phone.page.goto(path if path.startswith("http") else live_server + path)
             assert sideways(phone.page) <= 1, f"{path} scrolls sideways at 390px wide"
@@ -402,5 +389,3 @@ def test_a_cap_set_in_the_runner_changes_the_run_page(
         legend = box(capacity.locator("g.legend"))
         for other in (capacity.locator(".annotation-text").first, capacity.locator(".xtick").last):
             assert not overlap(legend, box(other)), (legend, box(other))
-    finally:
-        phone.close()
