@@ -40,79 +40,32 @@ is wrongful.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from accords.engine.compile import day_signature
-from accords.engine.evaluate import evaluate_frame
-from accords.engine.reasons import COVERAGE_BITS, LAW_BITS, REASONS, STATUS_BITS
+from accords.engine.reasons import REASONS
 from accords.simulation.capacity import Counter, Holding, Places, room, whole_batches
 from accords.simulation.costs import Ledger
 from accords.simulation.draws import CommonDraws, Draws, RandomDraws
 from accords.simulation.plan import Destination, Plan
 from accords.simulation.population import (
+    CHUNK,
+    Index,
     Population,
     from_frame,
+    index_dtype,
     synthesize,
 )
 from accords.simulation.series import SERIES, KeyKind
+from accords.simulation.verdicts import MonthVerdicts, monthly_verdicts
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
 
 PROCESSING, WAITING, COURT, TRANSFERRED, BLOCKED = 0, 1, 2, 3, 4
-
-
-@dataclass
-class MonthVerdicts:
-    """The engine's answer for every profile and destination on one day."""
-
-    permitted: BoolArray  # [profile, destination]: the engine permits the case there
-    returns: BoolArray  # [destination]: a return to the person's own country
-    eligible: BoolArray  # [profile, destination]: the case may be routed there
-    routable: BoolArray  # [profile]: at least one destination is eligible
-    fail_union: IntArray  # [profile]: reasons failing under some destination in force
-    unknown_union: IntArray
-    in_force: BoolArray  # [destination]
-
-    def opened(self, closed: BoolArray) -> MonthVerdicts:
-        """The verdicts with the destinations in `closed` (no option this month) taken out."""
-        if not closed.any():
-            return self
-        eligible, routable = options(self.permitted, self.returns, closed)
-        return replace(self, eligible=eligible, routable=routable)
-
-
-def options(
-    permitted: BoolArray, returns: BoolArray, closed: BoolArray
-) -> tuple[BoolArray, BoolArray]:
-    """Where each profile may be routed: its own country's return where one permits it, else
-    the third countries that permit it; a closed destination is no option."""
-    open_permitted = permitted & ~closed[None, :]
-    home = np.asarray((open_permitted & returns).any(axis=1), dtype=bool)
-    eligible = open_permitted & np.where(home[:, None], returns[None, :], ~returns[None, :])
-    return eligible, np.asarray(eligible.any(axis=1), dtype=bool)
-
-
-def month_verdicts(plan: Plan, population: Population, m: int) -> MonthVerdicts:
-    agreements = [d.agreement for d in plan.destinations]
-    k, n_dest = population.profiles.height, len(agreements)
-    evaluation = evaluate_frame(population.profiles, agreements, plan.days[m])
-    permitted, fail, unknown = evaluation.masks()
-    in_force = ~((fail & STATUS_BITS) != 0).any(axis=0) if k else np.ones(n_dest, dtype=bool)
-    returns = np.array([d.is_return for d in plan.destinations], dtype=bool)
-    eligible, routable = options(permitted, returns, np.zeros(n_dest, dtype=bool))
-    considered = in_force if in_force.any() else np.ones(n_dest, dtype=bool)
-    bits = LAW_BITS | COVERAGE_BITS if in_force.any() else STATUS_BITS
-    fail_union = np.bitwise_or.reduce(np.where(considered, fail & bits, 0), axis=1)
-    unknown_union = np.bitwise_or.reduce(np.where(considered, unknown, 0), axis=1)
-    return MonthVerdicts(
-        permitted, returns, eligible, routable, fail_union, unknown_union, np.asarray(in_force)
-    )
 
 
 @dataclass
@@ -144,23 +97,6 @@ def build_population(plan: Plan, rng: np.random.Generator) -> Population:
         )
     assert spec.synthetic is not None
     return synthesize(spec.synthetic, scenario.sender, scenario.record_errors, rng)
-
-
-def monthly_verdicts(plan: Plan, population: Population) -> Iterator[MonthVerdicts]:
-    """Each month's verdicts, in month order.
-
-    Verdicts change only on days a status, term, ruling or law changes (or, for ages from birth
-    dates, every day): months with the same signature share one engine call.
-    """
-    ages_move = bool(population.profiles["birth_date"].is_not_null().any())
-    by_signature: dict[object, MonthVerdicts] = {}
-    for m, day in enumerate(plan.days):
-        key: object = (
-            m if ages_move else tuple(day_signature(d.agreement, day) for d in plan.destinations)
-        )
-        if key not in by_signature:
-            by_signature[key] = month_verdicts(plan, population, m)
-        yield by_signature[key]
 
 
 # The series of one value per month that the steps count (see `accords.simulation.series`).
@@ -207,13 +143,12 @@ class ReplicaState:
     draws: Draws
     entries: IntArray  # [month]: entrants
     entered_by: IntArray  # [month]: entrants up to and including the month
-    by_final: IntArray  # persons in order of their final-order month (stable: entry order)
+    by_final: Index  # persons in order of their final-order month (stable: entry order)
     final_bounds: IntArray  # [month + 1]: where each month's final orders start in `by_final`
     status: npt.NDArray[np.int8]
-    profile: IntArray  # [person]: row in the population's profiles (what the engine sees)
-    nationality: IntArray
+    profile: Index  # [person]: row in the population's profiles (what the engine sees)
+    nationality: Index
     true_citizen: BoolArray
-    protected: list[BoolArray]  # [destination][person]: truly protected against the receiver
     challengeable: BoolArray  # [destination]: its routings can be challenged in court
     counters: list[list[Counter]]
     places: list[Places]
@@ -233,12 +168,7 @@ class ReplicaState:
         entries = draws.entries(population.size)
         entered_by = np.cumsum(entries)
         entered = int(entered_by[-1])
-        entry = np.repeat(np.arange(h, dtype=np.int64), entries)
-        final = np.minimum(
-            entry + draws.months_to_final_order(np.arange(entered, dtype=np.int64)), h
-        )
-        # months fit in 16 bits, where numpy's stable sort is a radix sort (linear time)
-        by_final = np.argsort(final.astype(np.int16), kind="stable")
+        by_final, final_bounds = by_month(final_months(draws, entries, h), h + 1)
         return cls(
             plan=plan,
             population=population,
@@ -246,12 +176,11 @@ class ReplicaState:
             entries=entries,
             entered_by=entered_by,
             by_final=by_final,
-            final_bounds=np.searchsorted(final[by_final], np.arange(h + 1)),
+            final_bounds=final_bounds,
             status=np.full(entered, PROCESSING, dtype=np.int8),
             profile=population.profile[:entered],
             nationality=population.nationality[:entered],
             true_citizen=population.true_citizen[:entered],
-            protected=[population.truly_protected_against(d.receiver)[:entered] for d in dests],
             challengeable=np.array(
                 [
                     (pipeline.challenge_returns or not d.is_return)
@@ -287,6 +216,41 @@ class ReplicaState:
         return np.array([0 if h is None else h.stock for h in self.holdings], dtype=np.int64)
 
 
+def final_months(draws: Draws, entries: IntArray, horizon: int) -> npt.NDArray[np.int16]:
+    """Each entrant's final-order month (`horizon`: beyond it), in 16 bits (a horizon is at
+    most 600 months), drawn CHUNK persons at a time so that no array of 8 bytes per person is
+    made (the draws are the same as in one call)."""
+    entered = int(entries.sum())
+    entry = np.repeat(np.arange(horizon, dtype=np.int16), entries)
+    final = np.empty(entered, dtype=np.int16)
+    for lo in range(0, entered, CHUNK):
+        hi = min(entered, lo + CHUNK)
+        months = draws.months_to_final_order(np.arange(lo, hi, dtype=np.int64))
+        final[lo:hi] = np.minimum(entry[lo:hi] + months, horizon)
+    return final
+
+
+def by_month(months: npt.NDArray[np.int16], bins: int) -> tuple[Index, IntArray]:
+    """Persons grouped by month, in id order within a month (what a stable argsort gives), and
+    where each month's group starts, as a counting sort done CHUNK persons at a time: the order
+    is in the narrowest integer type that holds the ids, never 8 bytes per person."""
+    n = int(months.size)
+    counts = np.bincount(months, minlength=bins)
+    bounds = np.zeros(bins + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    order = np.empty(n, dtype=index_dtype(n))
+    at = bounds[:-1].copy()  # the next free position of each month's group
+    for lo in range(0, n, CHUNK):
+        part = months[lo : lo + CHUNK]
+        local = np.argsort(part, kind="stable")  # 16-bit keys: a radix sort
+        ranked = part[local]
+        here = np.bincount(part, minlength=bins)
+        first = np.cumsum(here) - here  # where each month starts within the chunk
+        order[at[ranked] + (np.arange(part.size) - first[ranked])] = local + lo
+        at += here
+    return order, bounds[:bins]
+
+
 # ---- what happens to cases, used by several steps ------------------------------------------
 
 
@@ -305,7 +269,8 @@ def transfer(state: ReplicaState, ids: IntArray, d: int, m: int) -> None:
         state.nationality[ids], minlength=tally.by_nationality.shape[0]
     )
     citizen = state.true_citizen[ids]
-    protected = state.protected[d][ids] & ~citizen
+    receiver = state.plan.destinations[d].receiver
+    protected = state.population.truly_protected_against(receiver, ids) & ~citizen
     tally.counts["wrongful_citizen"][m] += np.count_nonzero(citizen)
     tally.counts["wrongful_protected"][m] += np.count_nonzero(protected)
     tally.counts["wrongful"][m] += np.count_nonzero(citizen | protected)

@@ -10,9 +10,11 @@ cost. All random draws happen here, from the replica's generator, never inside a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,7 +32,23 @@ from accords.validation import InputError, Problem
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
-Codes = npt.NDArray[np.int64 | np.int8 | np.bool_] | int  # a field of the profile key
+# An index per person (a profile row, a nationality), in the narrowest integer type that holds
+# it: at 10^7 persons every byte per person is 10 MB.
+Index = npt.NDArray[np.integer[Any]]
+Codes = npt.NDArray[np.integer[Any] | np.bool_] | int  # a field of the profile key
+
+# Per-person draws are made this many persons at a time: a draw of uniforms for everyone at once
+# is 8 bytes per person of temporaries. numpy's generators give the same numbers drawn in parts
+# as drawn at once, so a seed's persons do not depend on it.
+CHUNK = 1 << 16
+
+
+def index_dtype(count: int) -> np.dtype[Any]:
+    """The narrowest signed integer type that holds 0..count-1 (and -1)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if count <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
 
 
 @dataclass
@@ -40,54 +58,162 @@ class Population:
     synthetic: bool
     label: str
     profiles: pl.DataFrame  # recorded attributes, person schema, one row per profile
-    profile: IntArray  # per person: row of `profiles`
-    nationality: IntArray  # per person: index into `nationality_codes` (recorded)
+    profile: Index  # per person: row of `profiles`
+    nationality: Index  # per person: index into `nationality_codes` (recorded)
     nationality_codes: list[str]
     true_citizen: BoolArray
     true_granted: BoolArray
     true_nationality: list[str | None]  # per nationality index: the code protection refers to
     protected_home: BoolArray  # protected against return to their (true) nationality
     protected_against: dict[str, BoolArray]  # third countries
+    # A synthetic population's profiles as keys of its `ProfileSpace` (one per row of
+    # `profiles`, ascending), so that the engine's answer for a profile can be shared by every
+    # replica that draws it; None for a population read from a file.
+    space: ProfileSpace | None = None
+    profile_keys: IntArray | None = None
 
     @property
     def size(self) -> int:
         return int(self.profile.size)
 
-    def truly_protected_against(self, receiver: str) -> BoolArray:
-        """Whether each person is, in truth, protected against transfer to `receiver`."""
-        out = self.true_granted.copy()
+    def truly_protected_against(self, receiver: str, ids: Index | None = None) -> BoolArray:
+        """Whether each person (of `ids`, else everyone) is, in truth, protected against
+        transfer to `receiver`."""
+        pick: Index | slice = slice(None) if ids is None else ids
+        out = self.true_granted[pick].copy()
         codes = np.array([c == receiver for c in self.true_nationality] + [False])
-        out |= self.protected_home & codes[self.nationality]
+        out |= self.protected_home[pick] & codes[self.nationality[pick]]
         extra = self.protected_against.get(receiver)
         if extra is not None:
-            out |= extra
+            out |= extra[pick]
         return out
+
+
+def _from_uniforms(
+    rng: np.random.Generator, n: int, dtype: npt.DTypeLike, f: Callable[[Any], Any]
+) -> Any:
+    """`f` of n uniform draws, made CHUNK at a time (the same draws as `f(rng.random(n))`)."""
+    out = np.empty(n, dtype=dtype)
+    for lo in range(0, n, CHUNK):
+        hi = min(n, lo + CHUNK)
+        out[lo:hi] = f(rng.random(hi - lo))
+    return out
 
 
 def _bernoulli(rng: np.random.Generator, n: int, p: float) -> BoolArray:
     if p <= 0.0:
         return np.zeros(n, dtype=bool)
-    return rng.random(n) < p
+    out: BoolArray = _from_uniforms(rng, n, bool, lambda u: u < p)
+    return out
 
 
-def _categorical(rng: np.random.Generator, n: int, shares: Sequence[float]) -> IntArray:
+def _categorical(rng: np.random.Generator, n: int, shares: Sequence[float]) -> Index:
     weights = np.asarray(shares, dtype=float)
     weights = weights / weights.max()  # first, so that the sum of very large shares is finite
     cum = np.cumsum(weights / weights.sum())
     cum[-1] = 1.0
-    return np.searchsorted(cum, rng.random(n), side="right").astype(np.int64, copy=False)
+    out: Index = _from_uniforms(
+        rng, n, index_dtype(len(shares) + 1), lambda u: np.searchsorted(cum, u, side="right")
+    )
+    return out
 
 
-def _dense_codes(key: IntArray, space: int) -> tuple[IntArray, IntArray]:
+def _dense_codes(key: Index, space: int) -> tuple[IntArray, Index]:
     """The distinct keys (sorted) and each row's index among them, like np.unique(...,
     return_inverse=True), in linear time when the key space is small enough to tabulate."""
     if space > 1 << 24:
         unique, inverse = np.unique(key, return_inverse=True)
-        return unique, inverse.reshape(-1)
-    unique = np.flatnonzero(np.bincount(key, minlength=space))
-    lookup = np.zeros(space, dtype=np.int64)
+        return unique.astype(np.int64), inverse.reshape(-1).astype(index_dtype(unique.size))
+    present = np.zeros(space, dtype=bool)
+    present[key] = True  # (np.bincount would first copy the keys into 8 bytes each)
+    unique = np.flatnonzero(present)
+    lookup = np.zeros(space, dtype=index_dtype(unique.size))
     lookup[unique] = np.arange(unique.size)
     return unique.astype(np.int64), lookup[key]
+
+
+@dataclass(frozen=True)
+class KeyField:
+    """One recorded attribute in a profile key: its radix and the values a draw can give it."""
+
+    name: str
+    radix: int
+    values: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ProfileSpace:
+    """How a synthetic population's profile key encodes a recorded profile, field after field
+    in mixed radix, and which keys the scenario's shares can produce at all.
+
+    Two populations drawn from one specification have the same space (it does not depend on
+    the draw), and a key is the same profile in both: what the engine answers for it on a day
+    holds for every replica.
+    """
+
+    sender: str
+    codes: tuple[str, ...]
+    third_states: tuple[str, ...]
+    modes: tuple[str, ...]
+    fields: tuple[KeyField, ...]
+
+    @property
+    def size(self) -> int:
+        """Keys the draws can produce (an upper bound: every combination of possible values)."""
+        return math.prod(len(f.values) for f in self.fields)
+
+    def possible(self) -> IntArray:
+        """Every key the draws can produce, ascending (see `size`)."""
+        keys = np.zeros(1, dtype=np.int64)
+        for f in self.fields:
+            keys = (keys[:, None] * f.radix + np.asarray(f.values, dtype=np.int64)).ravel()
+        return np.sort(keys)
+
+    def decode(self, keys: IntArray) -> dict[str, IntArray]:
+        decoded: dict[str, IntArray] = {}
+        rest = keys.astype(np.int64, copy=True)
+        for f in reversed(self.fields):
+            decoded[f.name] = rest % f.radix
+            rest = rest // f.radix
+        return decoded
+
+    def frame(self, keys: IntArray) -> pl.DataFrame:
+        """The recorded profiles of `keys`, one row each (ids "0", "1", … in that order)."""
+        return _profile_frame(
+            self.decode(keys), list(self.codes), list(self.third_states), self.modes, self.sender
+        )
+
+
+def _profile_space(
+    spec: SyntheticPopulation, sender: str, codes: list[str], conviction: float, modes: list[str]
+) -> ProfileSpace:
+    def either(share: float | None) -> tuple[int, ...]:
+        return (0, 1) if share is not None and share > 0.0 else (0,)
+
+    def tri(share: float | None) -> tuple[int, ...]:
+        return (0,) if share is None else (1, 2)
+
+    third_states = sorted(spec.protection_against)
+    third = [0]
+    for j, state in enumerate(third_states):
+        if spec.protection_against[state] > 0.0:
+            third += [bits | 1 << j for bits in third]
+    claims = (0,) + ((1,) if spec.asylum_pending_share > 0.0 else ())
+    claims += (2,) if spec.protected_status_share > 0.0 else ()
+    fields = (
+        KeyField("nat", len(codes), tuple(range(len(codes)))),
+        KeyField("citizen", 2, either(spec.true_citizen_share)),
+        KeyField("convicted", 2, either(conviction)),
+        KeyField("gang", 2, either(spec.gang_designated_share)),
+        KeyField("claim", 3, claims),
+        KeyField("home", 2, either(spec.protection_against_nationality_share)),
+        KeyField("third", 1 << len(third_states), tuple(sorted(third))),
+        KeyField("minor", 3, tri(spec.minor_share)),
+        KeyField("female", 3, tri(spec.female_share)),
+        KeyField("vulnerable", 3, tri(spec.vulnerable_share)),
+        KeyField("mode", len(modes) + 1, (0,) if not modes else tuple(range(1, len(modes) + 1))),
+    )
+    return ProfileSpace(sender, tuple(codes), tuple(third_states), tuple(modes), fields)
 
 
 def synthesize(
@@ -132,42 +258,41 @@ def synthesize(
     def tri(values: BoolArray | None) -> Codes:
         return 0 if values is None else 1 + values.astype(np.int8)
 
-    def third_bits() -> IntArray:
-        bits = np.zeros(n, np.int64)
+    def third_bits() -> Index:
+        bits_type = index_dtype(1 << len(third_states))
+        bits = np.zeros(n, bits_type)
         for j, state in enumerate(third_states):
-            bits |= (third[state] & ~dropped).astype(np.int64) << j
+            bits |= (third[state] & ~dropped).astype(bits_type) << j
         return bits
 
-    fields: list[tuple[str, Callable[[], Codes], int]] = [
-        ("nat", lambda: nat, len(codes)),
-        ("citizen", lambda: rec_citizen, 2),
-        ("convicted", lambda: convicted, 2),
-        ("gang", lambda: gang, 2),
-        ("claim", lambda: claim, 3),
-        ("home", lambda: home & ~dropped, 2),
-        ("third", third_bits, 1 << len(third_states)),
-        ("minor", lambda: tri(minor), 3),
-        ("female", lambda: tri(female), 3),
-        ("vulnerable", lambda: tri(vulnerable), 3),
-        ("mode", lambda: 0 if mode is None else 1 + mode, len(modes) + 1),
-    ]
-    key = np.zeros(n, np.int64)
-    for _, values, radix in fields:
-        key *= radix
-        key += values()
-    unique, profile = _dense_codes(key, int(np.prod([radix for _, _, radix in fields])))
-    decoded: dict[str, IntArray] = {}
-    rest = unique.copy()
-    for name, _, radix in reversed(fields):
-        decoded[name] = rest % radix
-        rest = rest // radix
-    profiles = _profile_frame(decoded, codes, third_states, modes, sender)
+    space = _profile_space(spec, sender, codes, conviction, [str(m) for m in modes])
+    values: dict[str, Callable[[], Codes]] = {
+        "nat": lambda: nat,
+        "citizen": lambda: rec_citizen,
+        "convicted": lambda: convicted,
+        "gang": lambda: gang,
+        "claim": lambda: claim,
+        "home": lambda: home & ~dropped,
+        "third": third_bits,
+        "minor": lambda: tri(minor),
+        "female": lambda: tri(female),
+        "vulnerable": lambda: tri(vulnerable),
+        "mode": lambda: 0 if mode is None else 1 + mode,
+    }
+    radices = math.prod(f.radix for f in space.fields)
+    key: Index = np.zeros(n, np.int32 if radices <= np.iinfo(np.int32).max else np.int64)
+    for f in space.fields:
+        key *= f.radix
+        key += values[f.name]()
+    unique, profile = _dense_codes(key, radices)
+    del key
+    profiles = space.frame(unique)
     return Population(
         synthetic=True,
         label=f"SYNTHETIC population of {n:,} persons"
         + (f", calibrated to {spec.calibration}" if spec.calibration else ""),
         profiles=profiles,
-        profile=profile.astype(np.int64, copy=False).reshape(-1),
+        profile=profile.reshape(-1),
         nationality=nat,
         nationality_codes=codes,
         true_citizen=true_citizen,
@@ -175,6 +300,8 @@ def synthesize(
         true_nationality=[None if c == OTHER_NATIONALITY else c for c in codes],
         protected_home=home,
         protected_against=third,
+        space=space,
+        profile_keys=unique,
     )
 
 
