@@ -49,6 +49,7 @@ from accords.engine.reasons import REASONS
 from accords.simulation.capacity import Counter, Holding, Places, room, whole_batches
 from accords.simulation.costs import Ledger
 from accords.simulation.draws import CommonDraws, Draws, RandomDraws
+from accords.simulation.memory import return_large_blocks
 from accords.simulation.plan import Destination, Plan
 from accords.simulation.population import (
     CHUNK,
@@ -459,6 +460,7 @@ def record(state: ReplicaState, m: int, verdicts: MonthVerdicts) -> None:
 
 def run_replica(plan: Plan, replica: int, seed: np.random.SeedSequence) -> ReplicaResult:
     """Simulate one replica; the same plan and seed always give the same series."""
+    return_large_blocks()
     rng = np.random.default_rng(seed)
     population = build_population(plan, rng)
     if plan.without is None:

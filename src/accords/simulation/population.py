@@ -112,10 +112,21 @@ def _categorical(rng: np.random.Generator, n: int, shares: Sequence[float]) -> I
     weights = weights / weights.max()  # first, so that the sum of very large shares is finite
     cum = np.cumsum(weights / weights.sum())
     cum[-1] = 1.0
-    out: Index = _from_uniforms(
-        rng, n, index_dtype(len(shares) + 1), lambda u: np.searchsorted(cum, u, side="right")
-    )
-    return out
+    dtype = index_dtype(len(shares) + 1)
+
+    def category(u: npt.NDArray[np.float64]) -> Index:
+        """How many cumulative shares are at or below each draw: `np.searchsorted(cum, u,
+        side="right")`, which for a few categories is many times slower than counting them."""
+        if cum.size > 32:
+            out: Index = np.searchsorted(cum, u, side="right")
+            return out
+        out = np.zeros(u.size, dtype=dtype)
+        for edge in cum:
+            out += u >= edge
+        return out
+
+    drawn: Index = _from_uniforms(rng, n, dtype, category)
+    return drawn
 
 
 def _dense_codes(key: Index, space: int) -> tuple[IntArray, Index]:

@@ -203,6 +203,27 @@ def month_verdicts(
     )
 
 
+# [agreements digest, days]: each month's first month with the same day signatures.
+_EVALUATED_MONTHS: dict[tuple[str, tuple[date, ...]], tuple[int, ...]] = {}
+
+
+def evaluated_months(plan: Plan, digest: str) -> tuple[int, ...]:
+    """For each month, the first month whose day has the same signature under every
+    destination (`day_signature`): the month whose day the engine is asked about."""
+    slot = (digest, plan.days)
+    months = _EVALUATED_MONTHS.get(slot)
+    if months is None:
+        first: dict[object, int] = {}
+        months = tuple(
+            first.setdefault(tuple(day_signature(d.agreement, day) for d in plan.destinations), m)
+            for m, day in enumerate(plan.days)
+        )
+        if len(_EVALUATED_MONTHS) >= 256:
+            _EVALUATED_MONTHS.clear()
+        _EVALUATED_MONTHS[slot] = months
+    return months
+
+
 def monthly_verdicts(plan: Plan, population: Population) -> Iterator[MonthVerdicts]:
     """Each month's verdicts, in month order.
 
@@ -210,12 +231,11 @@ def monthly_verdicts(plan: Plan, population: Population) -> Iterator[MonthVerdic
     dates, every day): months with the same signature share one engine call.
     """
     ages_move = bool(population.profiles["birth_date"].is_not_null().any())
-    digest = agreements_digest(plan) if population.space is not None else None
-    by_signature: dict[object, MonthVerdicts] = {}
-    for m, day in enumerate(plan.days):
-        key: object = (
-            m if ages_move else tuple(day_signature(d.agreement, day) for d in plan.destinations)
-        )
-        if key not in by_signature:
-            by_signature[key] = month_verdicts(plan, population, m, digest)
-        yield by_signature[key]
+    digest = agreements_digest(plan)
+    evaluated = range(plan.horizon) if ages_move else evaluated_months(plan, digest)
+    by_month: dict[int, MonthVerdicts] = {}
+    for m in range(plan.horizon):
+        first = evaluated[m]
+        if first not in by_month:
+            by_month[first] = month_verdicts(plan, population, first, digest)
+        yield by_month[first]
