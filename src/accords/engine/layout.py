@@ -28,7 +28,7 @@ from accords.engine.evaluate import REASON_CODE_TYPE, VERDICT_SUFFIX, VERDICT_TY
 from accords.engine.reasons import REASONS, VERDICTS
 
 PAIR_COLUMNS = ("person_id", "agreement", "fail_mask", "unknown_mask", "verdict", "reasons")
-SLICE_PERSONS = 1 << 16
+SLICE_PERSONS = 1 << 15
 MASK_WIDTH = max(s.bit for s in REASONS.values()).bit_length()
 # Past this many cells the (fail id, unknown id) table would cost more memory than it saves.
 MAX_PAIR_CELLS = 1 << 24
@@ -102,7 +102,6 @@ class ReasonLists:
         self.fails = _Ids()
         self.unknowns = _Ids()
         self.cells: npt.NDArray[np.int32] = np.full((0, 0), -1, dtype=np.int32)
-        self.decoded: list[list[str]] = []
         self.lists = pa.array([], self._list_type())
 
     @staticmethod
@@ -110,12 +109,9 @@ class ReasonLists:
         return pair_schema(()).field("reasons").type
 
     def _extend(self, pairs: Sequence[tuple[int, int]]) -> None:
-        self.decoded.extend(decode(self.fails.values[f], self.unknowns.values[u]) for f, u in pairs)
-        self.lists = (
-            pl.Series("reasons", self.decoded, dtype=pl.List(REASON_CODE_TYPE))
-            .to_arrow()
-            .cast(self._list_type())
-        )
+        new = [decode(self.fails.values[f], self.unknowns.values[u]) for f, u in pairs]
+        lists = pl.Series("reasons", new, dtype=pl.List(REASON_CODE_TYPE)).to_arrow()
+        self.lists = pa.concat_arrays([self.lists, lists.cast(self._list_type())])
 
     def _grow(self) -> bool:
         shape = (len(self.fails.values), len(self.unknowns.values))
@@ -144,7 +140,7 @@ class ReasonLists:
             new = [(int(k // width), int(k % width)) for k in keys]
             rows, cols = zip(*new, strict=True)
             self.cells[list(rows), list(cols)] = np.arange(
-                len(self.decoded), len(self.decoded) + len(new)
+                len(self.lists), len(self.lists) + len(new)
             )
             self._extend(new)
             index = self.cells[f, u]

@@ -36,7 +36,7 @@ from accords.engine.writers import check_output, verdict_writer
 from accords.registry.models import Agreement
 from accords.validation import InputError, Problem
 
-BATCH_ROWS = 1 << 19
+BATCH_ROWS = 1 << 17
 SUFFIXES = (".csv", ".parquet")
 HASH_SEED = 0x5EED
 
@@ -118,6 +118,7 @@ def validated_batches(
                 raise _scoped(exc, first, raw.height) if more else exc from None
             hashes.append(frame["id"].hash(HASH_SEED).to_numpy())
             first += raw.height
+            del raw  # not held while the batch is evaluated
             yield frame
 
 

@@ -54,7 +54,7 @@ class _Parquet:
     readers. Row groups are cut by row count, never by how the rows arrived, and Arrow's
     chunking does not change the bytes, so the same rows always make the same file."""
 
-    QUEUED = 2
+    QUEUED = 1
 
     def __init__(self, path: Path, metadata: Mapping[str, str]) -> None:
         self.path = path
