@@ -217,6 +217,9 @@ class ReplicaState:
         return np.array([0 if h is None else h.stock for h in self.holdings], dtype=np.int64)
 
 
+SORT_CHUNK = 1 << 18  # persons sorted at a time by `by_month` (2 MB of 64-bit positions)
+
+
 def final_months(draws: Draws, entries: IntArray, horizon: int) -> npt.NDArray[np.int16]:
     """Each entrant's final-order month (`horizon`: beyond it), in 16 bits (a horizon is at
     most 600 months), drawn CHUNK persons at a time so that no array of 8 bytes per person is
@@ -231,24 +234,29 @@ def final_months(draws: Draws, entries: IntArray, horizon: int) -> npt.NDArray[n
     return final
 
 
-def by_month(months: npt.NDArray[np.int16], bins: int) -> tuple[Index, IntArray]:
+def by_month(
+    months: npt.NDArray[np.int16], bins: int, chunk: int = SORT_CHUNK
+) -> tuple[Index, IntArray]:
     """Persons grouped by month, in id order within a month (what a stable argsort gives), and
-    where each month's group starts, as a counting sort done CHUNK persons at a time: the order
-    is in the narrowest integer type that holds the ids, never 8 bytes per person."""
+    where each month's group starts: a stable sort of `chunk` persons at a time, each
+    chunk's run of a month copied after the same month's runs of the chunks before it, so the
+    order is in the narrowest integer type that holds the ids, never 8 bytes per person."""
     n = int(months.size)
-    counts = np.bincount(months, minlength=bins)
     bounds = np.zeros(bins + 1, dtype=np.int64)
-    np.cumsum(counts, out=bounds[1:])
+    np.cumsum(np.bincount(months, minlength=bins), out=bounds[1:])
     order = np.empty(n, dtype=index_dtype(n))
     at = bounds[:-1].copy()  # the next free position of each month's group
-    for lo in range(0, n, CHUNK):
-        part = months[lo : lo + CHUNK]
+    for lo in range(0, n, chunk):
+        part = months[lo : lo + chunk]
         local = np.argsort(part, kind="stable")  # 16-bit keys: a radix sort
-        ranked = part[local]
+        local += lo
         here = np.bincount(part, minlength=bins)
-        first = np.cumsum(here) - here  # where each month starts within the chunk
-        order[at[ranked] + (np.arange(part.size) - first[ranked])] = local + lo
-        at += here
+        start = 0
+        for v in np.flatnonzero(here):
+            k = int(here[v])
+            order[at[v] : at[v] + k] = local[start : start + k]
+            start += k
+            at[v] += k
     return order, bounds[:bins]
 
 
