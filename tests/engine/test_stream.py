@@ -203,3 +203,19 @@ def test_a_parquet_output_names_the_data_and_code_that_produced_it(
     assert footer["data_digest"] == shipped_registry.version.digest
     assert footer["accords_version"] == accords.__version__
     assert footer["evaluated_on"] == "2025-06-01"
+
+
+def test_a_csv_output_keeps_an_id_that_looks_like_a_formula_as_text(
+    tmp_path: Path, persons: pl.DataFrame, shipped_registry: Registry
+) -> None:
+    source = tmp_path / "persons.parquet"
+    formula = '=HYPERLINK("http://example.org")'
+    first = pl.int_range(pl.len()) == 0
+    persons.head(50).with_columns(
+        pl.when(first).then(pl.lit(formula)).otherwise(pl.col("id")).alias("id")
+    ).write_parquet(source)
+    out = tmp_path / "verdicts.csv"
+    evaluate_files(source, list(shipped_registry), DAY, out, rows=20)
+    ids = pl.read_csv(out, infer_schema=False)["person_id"]
+    assert "'" + formula in ids.to_list() and formula not in ids.to_list()
+    assert set(ids.to_list()) - {"'" + formula} <= set(persons.head(50)["id"].to_list())

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accords.atomic import atomic_path, refuse_bad_output
+from accords.spreadsheet import spreadsheet_safe
 from accords.validation import InputError, Problem
 
 FORMATS = {".csv": "CSV", ".parquet": "Parquet", ".jsonl": "JSON Lines"}
@@ -144,7 +145,8 @@ def _enum_columns(schema: pa.Schema) -> list[str]:
 
 
 class _Text:
-    """CSV (the reasons joined with `;`, one header) or JSON Lines, appended batch by batch."""
+    """CSV (the reasons joined with `;`, one header, text a spreadsheet would run as a formula
+    marked as text) or JSON Lines, appended batch by batch."""
 
     def __init__(self, path: Path, csv: bool) -> None:
         self.handle: BinaryIO = path.open("wb")
@@ -155,7 +157,8 @@ class _Text:
         rows = given if isinstance(given, pl.DataFrame) else pl.DataFrame(pl.from_arrow(given))
         if self.csv:
             reasons = pl.col("reasons").cast(pl.List(pl.String)).list.join(";")
-            rows.with_columns(reasons).write_csv(self.handle, include_header=self.header)
+            table = spreadsheet_safe(rows.with_columns(reasons))
+            table.write_csv(self.handle, include_header=self.header)
             self.header = False
         else:
             rows.write_ndjson(self.handle)
