@@ -375,6 +375,8 @@ def test_a_cap_set_in_the_runner_changes_the_run_page(
         expect(row.locator("td")).to_have_text(["20", "20", "20"])  # p5, p50, p95
         expect(page.locator("pre", has_text="total_transfers: 20")).to_have_count(1)
         page.screenshot(path=str(artifacts / "run-cap-1280x900.png"))
+        months = page.locator("#capacity .xtick").all_text_contents()
+        assert len(months) >= 5 and len(set(months)) == len(months), months  # each month once
         run_url = page.url
     with opened(browser, live_server, **PHONE) as phone:
         for path, name in (("/runs/new", "runner"), (run_url, "run-cap")):

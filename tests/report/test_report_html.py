@@ -212,3 +212,22 @@ def test_rows_zero_in_every_replica_are_folded_away_with_a_note(
         assert f'<th scope="row">{html.escape(label)}<' not in table
     for label in kept:
         assert f'<th scope="row">{html.escape(label)}<' in table
+
+
+def test_a_time_axis_names_each_month_once() -> None:
+    """Left to itself plotly ticks a six-month run every half month, naming each month twice;
+    ticks fall on the months' evaluation days instead, fewer of them on a long horizon."""
+    import datetime
+
+    import plotly.graph_objects as go
+
+    from accords.report.charts import month_ticks
+
+    def ticks(months: int) -> dict[str, object]:
+        days = [datetime.date(2025 + m // 12, m % 12 + 1, 15) for m in range(months)]
+        return month_ticks(go.Figure(go.Scatter(x=days, y=list(range(months)))))
+
+    assert ticks(6) == {"dtick": "M1", "tick0": "2025-01-15"}
+    assert ticks(24)["dtick"] == "M3" and ticks(60)["dtick"] == "M6"
+    assert ticks(240)["dtick"] == "M12"
+    assert month_ticks(go.Figure(go.Bar(x=[1, 2], y=["a", "b"]))) == {}  # not a time axis

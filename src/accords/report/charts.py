@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import plotly.graph_objects as go
@@ -129,7 +130,8 @@ def _layout(fig: go.Figure, y_title: str) -> None:
     fig.update_layout(
         template="plotly_white",
         autosize=True,  # the page sets the height, taller on a narrow screen
-        margin={"l": 64, "r": 16, "t": 40, "b": 40},
+        # room above for the panels' titles, where there are any
+        margin={"l": 64, "r": 16, "t": 40 if fig.layout.annotations else 16, "b": 40},
         font={"family": FONT, "size": 13},
         hovermode="x unified",
         # Below the plot, at the foot of the figure: above it, a legend that wraps onto
@@ -146,7 +148,18 @@ def _layout(fig: go.Figure, y_title: str) -> None:
         },
     )
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="~s")
-    fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y")
+    fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y", **month_ticks(fig))
+
+
+def month_ticks(fig: go.Figure) -> dict[str, Any]:
+    """Ticks on whole months of the series (each month's 15th, its evaluation day): left to
+    itself plotly ticks a short horizon every half month, so each month is named twice. One
+    tick a month up to a year, then every 3, 6 or 12 months, so a phone's axis has room."""
+    days = sorted({x for trace in fig.data for x in (getattr(trace, "x", None) or ())})
+    if not days or not all(isinstance(d, date) for d in days):
+        return {}  # not a time axis (the blocked cases' bars)
+    step = next((m for limit, m in ((12, 1), (36, 3), (72, 6)) if len(days) <= limit), 12)
+    return {"dtick": f"M{step}", "tick0": days[0].isoformat()}
 
 
 def add_band(
