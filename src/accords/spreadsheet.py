@@ -18,6 +18,10 @@ _FORMULA_START = r"^[=+@\t\r]"
 _NEGATIVE_NUMBER = r"^-\d[\d.,]*(?:[eE][+-]?\d+)?$"
 
 
+def _text_columns(frame: pl.DataFrame) -> list[str]:
+    return [name for name, dtype in frame.schema.items() if dtype == pl.String]
+
+
 def _as_text(column: str) -> pl.Expr:
     cell = pl.col(column)
     runs = cell.str.contains(_FORMULA_START) | (
@@ -28,7 +32,7 @@ def _as_text(column: str) -> pl.Expr:
 
 def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with every text cell that a spreadsheet would run as a formula marked as text."""
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    text = _text_columns(frame)
     return frame.with_columns(_as_text(name) for name in text) if text else frame
 
 
@@ -36,12 +40,11 @@ def read_back(frame: pl.DataFrame) -> pl.DataFrame:
     """What `spreadsheet_safe` wrote, as it was: the apostrophe it added before a formula's
     first character taken off again (a text that itself began with `'=` reads back without
     its apostrophe; no registry text does)."""
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     marked = r"^'(?:[=+@\t\r]|-)"
     return frame.with_columns(
         pl.when(pl.col(name).str.contains(marked))
         .then(pl.col(name).str.slice(1))
         .otherwise(pl.col(name))
         .alias(name)
-        for name in text
+        for name in _text_columns(frame)
     )
