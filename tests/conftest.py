@@ -6,6 +6,10 @@ give every test file a name that is unique across folders (e.g. `test_registry_*
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -17,6 +21,11 @@ from accords.commands.common import SafeConsole
 from accords.registry.loader import default_agreements_dir
 
 Invoke = Callable[..., Result]
+
+# Validated agreements are cached in a folder of this test run's own (set before any test module
+# loads the registry), never in the user's cache; the tests of the cache set their own.
+os.environ["ACCORDS_CACHE"] = tempfile.mkdtemp(prefix="accords-test-cache-")
+atexit.register(shutil.rmtree, os.environ["ACCORDS_CACHE"], ignore_errors=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

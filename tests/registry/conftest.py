@@ -202,6 +202,11 @@ def minimal_text() -> str:
 
 
 @pytest.fixture(scope="session")
+def minimal_id() -> str:
+    return MINIMAL_ID
+
+
+@pytest.fixture(scope="session")
 def edit_text() -> Callable[[str, str, str], str]:
     """`edit(text, old, new)`: replace the one occurrence of `old`, failing if not exactly one."""
     return edit

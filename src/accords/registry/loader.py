@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
+from accords.registry import cache
 from accords.registry.checks import check_agreement
 from accords.registry.countries import resolve_party
 from accords.registry.models import Agreement
@@ -107,8 +108,27 @@ def load_agreement(path: Path) -> Agreement:
     return _load(path)[0]
 
 
-def _load(path: Path) -> tuple[Agreement, PositionedDocument]:
-    agreement, doc = load_model(path, Agreement)
+def _load(path: Path) -> tuple[Agreement, Callable[[], PositionedDocument]]:
+    """The file's agreement, and its positioned document (read only when asked for: a file
+    whose bytes were validated before is taken from `cache`)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(path, None, None, "", f"cannot read: {exc.strerror}")]) from None
+    cached = cache.cached_agreement(data)
+    if cached is not None and not list(check_agreement(cached, path.stem)):
+        return cached, lambda: _read(path, data)[1]
+    agreement, doc = _read(path, data)
+    cache.keep(data, agreement)
+    return agreement, lambda: doc
+
+
+def _read(path: Path, data: bytes) -> tuple[Agreement, PositionedDocument]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(path, None, None, "", f"not UTF-8 text: {exc}")]) from None
+    agreement, doc = load_model(path, Agreement, text)
     problems = []
     for loc, message in check_agreement(agreement, path.stem):
         line, column = doc.position(loc)
@@ -133,7 +153,7 @@ def collect(paths: Sequence[Path]) -> tuple[list[Agreement], dict[str, Path], li
             problems.extend(exc.problems)
             continue
         if agreement.id in where:
-            line, column = doc.position(("id",))
+            line, column = doc().position(("id",))
             message = f"duplicate id {agreement.id!r}, also in {where[agreement.id]}"
             problems.append(Problem(file, line, column, "id", message))
             continue
