@@ -12,9 +12,9 @@ import polars as pl
 import pytest
 from plotly.offline import get_plotlyjs
 
-from accords.registry.loader import load_registry
+from accords.registry.loader import Registry, load_registry
 from accords.report import TITLES, render_report
-from accords.report.charts import bands, full_grid
+from accords.report.charts import agreement_names, bands, destination_label, full_grid
 from accords.store import RunRecord, RunStore, assumption_lines
 
 Finished = tuple[RunStore, RunRecord]
@@ -67,7 +67,9 @@ def test_every_chart_is_there_with_its_title_and_a_label(page: str) -> None:
             assert f'aria-describedby="cap-{name}"' in page
     assert page.count('role="img" aria-label="') == 5
     assert "cumulative cost, USD" in page and "cumulative cost, EUR" in page
-    assert "usa-slv-2025 → SLV" in page and "places (capacity)" in page
+    # destinations in words: the agreement's receiver and year, a return's country
+    assert "El Salvador (2025)" in page and "places (capacity)" in page
+    assert "return to Mexico" in page and "→" not in page
     assert "citizens of the sending state" in page  # wrongful transfers' series
     assert "The figures behind this chart" in page
 
@@ -231,3 +233,40 @@ def test_a_time_axis_names_each_month_once() -> None:
     assert ticks(24)["dtick"] == "M3" and ticks(60)["dtick"] == "M6"
     assert ticks(240)["dtick"] == "M12"
     assert month_ticks(go.Figure(go.Bar(x=[1, 2], y=["a", "b"]))) == {}  # not a time axis
+
+
+def test_destinations_are_named_in_words_a_legend_on_a_phone_has_room_for() -> None:
+    registry = load_registry()
+    destinations = [
+        {"key": "usa-slv-2025", "receiver": "SLV", "route": "third_country"},
+        {"key": "usa-gtm-2025", "receiver": "GTM", "route": "third_country"},
+        {"key": "usa-gtm-2019", "receiver": "GTM", "route": "third_country"},
+        {"key": "return:MEX", "receiver": "MEX", "route": "return"},
+    ]
+    names = agreement_names(destinations, registry)
+    labels = [destination_label(d["key"], names) for d in destinations]
+    assert labels == [
+        "El Salvador (2025)",
+        "Guatemala (2025)",
+        "Guatemala (2019)",
+        "return to Mexico",
+    ]
+    assert all(len(label) <= 24 for label in labels)
+    # without the registry (or an agreement it no longer holds): the receiver, and the id
+    assert destination_label("usa-slv-2025", agreement_names(destinations, None)) == (
+        "El Salvador (usa-slv-2025)"
+    )
+    # two agreements one name would merge (a legend groups lines by name) keep their ids
+    gtm = registry.get("usa-gtm-2025")
+    twin = gtm.model_copy(update={"id": "usa-gtm-2025-b"})
+    twins = agreement_names(
+        [
+            {"key": a.id, "receiver": "GTM", "route": "third_country"}
+            for a in (gtm, twin)
+        ],
+        Registry([gtm, twin], {}),
+    )
+    assert twins == {
+        "usa-gtm-2025": "Guatemala (2025), usa-gtm-2025",
+        "usa-gtm-2025-b": "Guatemala (2025), usa-gtm-2025-b",
+    }

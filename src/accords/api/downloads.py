@@ -175,7 +175,7 @@ def runs_compare_csv(runs: RunsDep, a: str, b: str) -> Response:
             for p in BANDS
         }
         | {"change_of_median": r.change}
-        for r in headline_rows(run_a, run_b)
+        for r in headline_rows(run_a, run_b, runs.registry)
     ]
     columns = [f"{run}_{p}" for run in "ab" for p in BANDS] + ["change_of_median"]
     schema = {"key": pl.String, "figure": pl.String} | dict.fromkeys(columns, pl.Float64)

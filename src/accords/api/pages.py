@@ -701,7 +701,7 @@ def runs_compare_page(
         return render(request, "runs_compare.html", context)
     run_a, run_b = get_record(runs, a), get_record(runs, b)
     try:
-        rows = headline_rows(run_a, run_b)
+        rows = headline_rows(run_a, run_b, runs.registry)
     except ValueError as exc:
         context["message"] = str(exc)
         return render(request, "runs_compare.html", context, status_code=409)

@@ -26,6 +26,16 @@ def party(code: str | None) -> str:
     return f"{country_name(code)} ({code})" if code else "—"
 
 
+def short_name(agreement: Agreement) -> str:
+    """The agreement named where a title does not fit (a chart's legend on a phone, a folded
+    heading): its receiving state and the year of its first dated status, "El Salvador
+    (2025)". Its title runs to eighty characters and its id is a code; the agreements of one
+    run share a sender, so the receiver and the year tell them apart."""
+    receiver = country_name(agreement.receiver)
+    days = [change.effective() for change in agreement.status]
+    return f"{receiver} ({min(days).year})" if days else receiver
+
+
 def nationality_text(term: Nationalities, receiver: str) -> str:
     if term.mode is NationalityMode.LISTED:
         return "listed: " + ", ".join(party(c) for c in term.codes)

@@ -10,7 +10,8 @@ and the report must work offline.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,9 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from accords.numbers import figure, money, people
+from accords.registry.countries import country_name
+from accords.registry.describe import short_name
+from accords.registry.loader import Registry
 from accords.simulation.result import WITHOUT_PREFIX
 from accords.spreadsheet import spreadsheet_safe
 
@@ -212,14 +216,36 @@ def add_band(
     )
 
 
-def destination_label(key: str, receivers: dict[str, str]) -> str:
+def agreement_names(
+    destinations: Iterable[Mapping[str, Any]], registry: Registry | None
+) -> dict[str, str]:
+    """The words a person reads for each agreement a run sent people under, by its key: its
+    short name in the registry ("El Salvador (2025)"), or, where the registry lacks it (a run
+    made with another registry, or none could be read), its receiving state and its id. Two
+    that one name would merge keep their ids beside it: a legend groups lines by name."""
+    names: dict[str, str] = {}
+    for d in destinations:
+        key = d["key"]
+        if key.startswith("return:"):
+            continue  # an ordinary return, named by `destination_label`
+        agreement = registry.get(key) if registry is not None and key in registry else None
+        names[key] = (
+            short_name(agreement)
+            if agreement is not None
+            else f"{country_name(d['receiver'])} ({key})"
+        )
+    taken = Counter(names.values())
+    return {k: f"{n}, {k}" if taken[n] > 1 else n for k, n in names.items()}
+
+
+def destination_label(key: str, names: Mapping[str, str]) -> str:
+    """A destination in words: "return to Mexico", or its agreement's name in `names`."""
     if key.startswith("return:"):
-        return f"return to {key.split(':', 1)[1]}"
-    receiver = receivers.get(key)
-    return f"{key} → {receiver}" if receiver else key
+        return f"return to {country_name(key.split(':', 1)[1])}"
+    return names.get(key, key)
 
 
-def transfers_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | None:
+def transfers_chart(monthly: pl.DataFrame, names: Mapping[str, str]) -> Chart | None:
     """Monthly transfers per destination; beyond six, the smallest are summed as 'other'."""
     values = full_grid(monthly, "transfers").filter(pl.col("key") != "all")
     if values.is_empty():
@@ -227,7 +253,7 @@ def transfers_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart |
     order = replica_totals(values)["key"].to_list()
     keep = order[:MAX_DESTINATIONS] if len(order) > MAX_DESTINATIONS + 1 else order
     rest = [k for k in order if k not in keep]
-    labels = {k: destination_label(k, receivers) for k in keep}
+    labels = {k: destination_label(k, names) for k in keep}
     if rest:
         other = f"other ({len(rest)} destinations)"
         values = (
@@ -271,7 +297,7 @@ def stacked_panels(titles: Sequence[str]) -> go.Figure:
     )
 
 
-def capacity_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | None:
+def capacity_chart(monthly: pl.DataFrame, names: Mapping[str, str]) -> Chart | None:
     """Per destination with limited places: persons held (band) against its places (dashed)."""
     stock = full_grid(monthly, "stock")
     places = full_grid(monthly, "places")
@@ -279,7 +305,7 @@ def capacity_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | 
     if not keys:
         return None
     height = 120 + 240 * len(keys)
-    fig = stacked_panels([destination_label(k, receivers) for k in keys])
+    fig = stacked_panels([destination_label(k, names) for k in keys])
     parts = []
     for row, key in enumerate(keys, start=1):
         held = bands(stock.filter(pl.col("key") == key))
@@ -310,7 +336,7 @@ def capacity_chart(monthly: pl.DataFrame, receivers: dict[str, str]) -> Chart | 
             peak = max(held["p50"].to_list())
             cap_max = max(cap["p50"].to_list())
             parts.append(
-                f"{destination_label(key, receivers)} holds at most {figure(peak)} "
+                f"{destination_label(key, names)} holds at most {figure(peak)} "
                 f"(median) of {figure(cap_max)} places"
             )
     _layout(fig, "persons")

@@ -18,6 +18,8 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from accords.numbers import band, figure, people
+from accords.registry.countries import country_name
+from accords.registry.loader import Registry
 from accords.simulation.scenario import load_scenario
 from accords.simulation.series import TotalKey
 from accords.store.records import RunRecord
@@ -31,6 +33,7 @@ from .charts import (
     Chart,
     _layout,
     add_band,
+    agreement_names,
     bands,
     chart_html,
     destination_label,
@@ -67,11 +70,17 @@ def _summary(record: RunRecord) -> dict[str, Any]:
     return record.summary
 
 
-def headline_rows(a: RunRecord, b: RunRecord) -> list[CompareRow]:
-    """Headline totals, transfers per destination and costs per currency, in both runs."""
+def headline_rows(
+    a: RunRecord, b: RunRecord, registry: Registry | None = None
+) -> list[CompareRow]:
+    """Headline totals, transfers per destination and costs per currency, in both runs.
+
+    `registry` names the agreements in words; without it, each is named by its receiving
+    state and its id (reading the registry takes seconds, too long for a script's table).
+    """
     sa, sb = _summary(a), _summary(b)
     ta, tb = sa["totals"], sb["totals"]
-    receivers = {d["key"]: d["receiver"] for s in (sa, sb) for d in s["destinations"]}
+    names = agreement_names([d for s in (sa, sb) for d in s["destinations"]], registry)
     keys: list[tuple[str, str]] = list(HEADLINE[:3])
     destinations = sorted(
         {
@@ -84,9 +93,9 @@ def headline_rows(a: RunRecord, b: RunRecord) -> list[CompareRow]:
     keys += [
         (
             TotalKey("transfers", k).label,
-            f"… returned to {k.removeprefix('return:')}"
+            f"… returned to {country_name(k.removeprefix('return:'))}"
             if k.startswith("return:")
-            else f"… to {destination_label(k, receivers)}",
+            else f"… to {destination_label(k, names)}",
         )
         for k in destinations
     ]

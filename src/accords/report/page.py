@@ -49,6 +49,7 @@ from accords.visible import visible
 from .charts import (
     MAIN_SERIES,
     Chart,
+    agreement_names,
     blocked_chart,
     capacity_chart,
     chart_html,
@@ -441,7 +442,6 @@ def report_body(
         raise ValueError(f"run {record.id}: its monthly series are empty")
     s = record.summary
     totals: dict[str, dict[str, float]] = s["totals"]
-    receivers = {d["key"]: d["receiver"] for d in s["destinations"]}
     scenario = _scenario_data(record.scenario_yaml)
 
     reg_note = ""
@@ -458,6 +458,7 @@ def report_body(
             f"now: {registry_version(registry)}); agreement texts and sources below are from "
             "the current registry."
         )
+    names = agreement_names(s["destinations"], registry)
 
     sections = []
     # At a glance
@@ -479,7 +480,7 @@ def report_body(
     transfer_rows = _stats_table(
         totals,
         [
-            (label, destination_label(total.key, receivers))
+            (label, destination_label(total.key, names))
             for label in totals
             if (total := TotalKey.parse(label)).name == "transfers" and total.key not in ("", "all")
         ],
@@ -490,10 +491,11 @@ def report_body(
             "transfers",
             "Persons transferred each month to each destination: the line is the median across "
             "replicas, the shaded band the 5–95% range. Returns to a person's own country are "
-            "tried first, then third countries in the scenario's priority order.",
+            "tried first, then third countries in the scenario's priority order. An agreement "
+            "is named by the state it sends people to and the year of its first dated status.",
             _figure(
                 "transfers",
-                transfers_chart(monthly, receivers),
+                transfers_chart(monthly, names),
                 "No transfers in this run.",
                 transfer_rows,
                 draw,
@@ -507,7 +509,7 @@ def report_body(
         if peak is not None:
             cap_rows.append(
                 [
-                    e(destination_label(d["key"], receivers)),
+                    e(destination_label(d["key"], names)),
                     e(d["places"] if d["places"] is not None else "no limit"),
                     e("; ".join(d.get("limits") or []) or "none"),
                     *(figure(peak[p]) for p in ("p5", "p50", "p95")),
@@ -520,7 +522,7 @@ def report_body(
             "band), against its places (dashed). Places stay reserved while a case is in court.",
             _figure(
                 "capacity",
-                capacity_chart(monthly, receivers),
+                capacity_chart(monthly, names),
                 "No destination in this run holds people for a stay.",
                 _table(
                     ("", "places", "limits on transfers", "peak p5", "peak p50", "peak p95"),
