@@ -137,3 +137,37 @@ def test_renewal_is_a_choice() -> None:
     assert (scenario.agreements or [])[0].renewed is True
     bad = read_form(drawn(levers) | {"renewed-ita-alb-2023": "maybe"}, levers).errors
     assert "expected 'yes' or 'no', got 'maybe'" in bad["renewed-ita-alb-2023"]
+
+
+def test_a_ticked_box_lifts_the_registrys_caps_and_an_unticked_one_restores_them() -> None:
+    levers = levers_of()
+    slv = group(levers, "usa-slv-2025")
+    assert slv.name == "El Salvador (2025)"  # the folded headings' words, not its id
+    box = slv.cap["unlimited_transfers"]
+    assert (box.value, box.origin.words) == ("", "The scenario keeps the registry's caps")
+    # the browser sends the hidden "" and, ticked, the box's "yes" after it (the last wins)
+    ticked = read_form(drawn(levers) | {box.name: "yes"}, levers)
+    assert not ticked.errors
+    scenario = ticked.overrides(()).apply(load_scenario())
+    uses = {u.id: u for u in scenario.agreements or []}
+    assert uses["usa-slv-2025"].unlimited_transfers is True
+    plan = {d.key: d for d in build_plan(scenario, REGISTRY).destinations}
+    assert plan["usa-slv-2025"].limits == ()  # no "at most 300 sent in all"
+    # a cap typed beside the ticked box still applies, as in a scenario file
+    typed = drawn(levers) | {box.name: "yes", "total_transfers-usa-slv-2025": "500"}
+    scenario = read_form(typed, levers).overrides(()).apply(load_scenario())
+    plan = {d.key: d for d in build_plan(scenario, REGISTRY).destinations}
+    assert [limit.what for limit in plan["usa-slv-2025"].limits] == [
+        "at most 500 sent in all (scenario)"
+    ]
+    # a scenario that lifts them draws the box ticked, its caps empty; unticked, they are back
+    text = default_scenario_path().read_text(encoding="utf-8").replace(
+        "  - id: usa-slv-2025 ", "  - {id: usa-slv-2025, unlimited_transfers: true} ", 1
+    )
+    lifted = levers_of(text)
+    caps = group(lifted, "usa-slv-2025").cap
+    assert caps["unlimited_transfers"].value == "yes"
+    assert caps["total_transfers"].value == ""
+    unticked = read_form(drawn(lifted) | {box.name: ""}, lifted)
+    scenario = unticked.overrides(()).apply(load_scenario(Path("s.yaml"), text))
+    assert {u.id: u for u in scenario.agreements or []}["usa-slv-2025"].unlimited_transfers is False

@@ -315,12 +315,36 @@ def test_a_cap_lever_changes_the_run(client: TestClient) -> None:
     assert record["scenario_hash"] == expected.digest()
 
 
+def test_the_box_lifting_the_caps_reaches_the_run_and_its_page(client: TestClient) -> None:
+    form = client.get("/runs/new").text
+    assert "Caps on transfers to El Salvador (2025)" in form  # words, not its id
+    assert "Dates and prices: El Salvador (2025)" in form
+    assert "Caps on transfers to usa-slv-2025" not in form
+    # unticked, with the hidden twin that sends "" when it is
+    assert re.search(r'<input type="hidden" name="unlimited_transfers-usa-slv-2025" value="">\s*'
+                     r'<input id="unlimited_transfers-usa-slv-2025" '
+                     r'name="unlimited_transfers-usa-slv-2025" type="checkbox" value="yes" ', form)
+    assert "Lift the registry&#39;s caps (send without a limit)" in form
+    capped = client.get(f"/runs/{_small_run(client)}").text
+    limit = "at most 300 sent in all (up to 300 people in all)"  # the registry's, as run
+    assert limit in capped
+    run_id = _small_run(client, **{"unlimited_transfers-usa-slv-2025": "yes"})
+    record = client.get(f"/api/simulations/{run_id}").json()
+    assert "unlimited_transfers: true" in record["scenario_yaml"]
+    page = client.get(f"/runs/{run_id}").text
+    assert "unlimited_transfers: true" in page  # the scenario as run
+    assert limit not in page  # and its limits: not the registry's
+
+
 def _form_defaults(html: str) -> dict[str, str]:
-    """Every named input of the runner's form with the value it is drawn with."""
+    """Every named input of the runner's form with the value it is drawn with, as a browser
+    sends it: a box only when ticked (after its hidden twin, so its value wins)."""
     return {
         name: value
-        for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html)
-        if name != "compare_without"
+        for tag, name, value in re.findall(
+            r'(<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*>)', html
+        )
+        if name != "compare_without" and ('type="checkbox"' not in tag or " checked" in tag)
     }
 
 

@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from accords.registry.describe import short_name
 from accords.registry.export import iter_facts
 from accords.registry.loader import Registry
 from accords.registry.models import (
@@ -51,6 +52,7 @@ class Kind(StrEnum):
     CURRENCY = "currency"  # an ISO 4217 code
     YEAR = "year"  # a price year
     CHOICE = "choice"  # one of the lever's `choices` ("" for as the scenario says)
+    FLAG = "flag"  # a box ticked ("yes") or not ("")
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,14 @@ class AgreementLevers:
 
     id: str
     title: str
+    name: str  # its short name, where the title does not fit ("El Salvador (2025)")
     index: int  # its place in the scenario's `agreements`
     places: Lever
     terms: tuple[Lever, ...]
     prices: tuple[tuple[str, tuple[Lever, Lever, Lever]], ...]  # (what, amount/currency/year)
-    # the most sent in all, per period (people, months), in whole batches, and (for an
-    # agreement with a stated term) whether it is renewed; empty: as the scenario says
+    # the most sent in all, per period (people, months), in whole batches, whether the
+    # registry's caps are lifted, and (for an agreement with a stated term) whether it is
+    # renewed; empty: as the scenario says
     caps: tuple[Lever, ...] = ()
 
     @property
@@ -297,6 +301,18 @@ def _cap_levers(
             f"{path}.batch_size",
             help=f"people leave only in whole groups of this size; {keep}",
         ),
+        Lever(
+            f"unlimited_transfers-{key}",
+            "Lift the registry's caps (send without a limit)",
+            Kind.FLAG,
+            "yes" if use.get("unlimited_transfers") else "",
+            Origin("Set in the scenario")
+            if use.get("unlimited_transfers")
+            else Origin("The scenario keeps the registry's caps"),
+            f"{path}.unlimited_transfers",
+            help="the registry's caps in all and per period no longer apply; a cap typed "
+            "above still does",
+        ),
     ]
     stated = [
         t
@@ -444,7 +460,9 @@ def _agreement_levers(
             )
         )
     caps = _cap_levers(index, use, original, days, renew_agreements)
-    return AgreementLevers(key, dest.agreement.title, index, places, terms, tuple(prices), caps)
+    return AgreementLevers(
+        key, dest.agreement.title, short_name(original), index, places, terms, tuple(prices), caps
+    )
 
 
 def _scenario_lever(
@@ -709,8 +727,14 @@ def _read_caps(
     value: Callable[[Lever, str], Any],
 ) -> None:
     """An agreement's caps the form changed. An emptied field keeps what the scenario says;
-    a cap per period is its people and months together (1 month when they are left empty)."""
+    a cap per period is its people and months together (1 month when they are left empty).
+    The box lifting the registry's caps sets `unlimited_transfers` either way it was changed,
+    so unticking it restores caps a scenario had lifted; caps typed beside it still apply,
+    as they do in a scenario file."""
     caps = group.cap
+    lifted = _changed(form, caps["unlimited_transfers"])
+    if lifted is not None:  # a box: "yes" ticked, "" (its hidden twin) not
+        out.terms.append((group.id, "unlimited_transfers", lifted == "yes"))
     for term in ("total_transfers", "batch_size", "renewed"):
         lever = caps.get(term)
         text = _changed(form, lever) if lever is not None else None
