@@ -353,6 +353,16 @@ def test_levers_set_in_the_runner_change_the_run_page(
         narrow.page.screenshot(path=str(artifacts / "run-levers-narrow.png"))
 
 
+def last_month_is_drawn(chart: object, month: str) -> None:
+    """The month axis names the run's last month at its right edge, inside the chart (plotly
+    hides a tick label that would run past the figure's edge)."""
+    last = chart.locator(".xtick").last  # type: ignore[attr-defined]
+    expect(last).to_have_text(month)
+    expect(last).to_be_visible()
+    drawn = box(chart.locator(".main-svg").first)  # type: ignore[attr-defined]
+    assert box(last)[2] <= drawn[2], (box(last), drawn)
+
+
 def test_a_cap_set_in_the_runner_changes_the_run_page(
     browser: object, live_server: str, artifacts: Path
 ) -> None:
@@ -377,8 +387,11 @@ def test_a_cap_set_in_the_runner_changes_the_run_page(
         page.screenshot(path=str(artifacts / "run-cap-1280x900.png"))
         months = page.locator("#capacity .xtick").all_text_contents()
         assert len(months) >= 5 and len(set(months)) == len(months), months  # each month once
+        last_month_is_drawn(page.locator("#capacity .js-plotly-plot").first, "Jul 2025")
         run_url = page.url
     with opened(browser, live_server, **PHONE) as phone:
+        phone.page.goto(run_url)
+        last_month_is_drawn(phone.page.locator("#transfers .js-plotly-plot").first, "Jul 2025")
         for path, name in (("/runs/new", "runner"), (run_url, "run-cap")):
             phone.page.goto(path if path.startswith("http") else live_server + path)
             assert sideways(phone.page) <= 1, f"{path} scrolls sideways at 390px wide"

@@ -152,7 +152,16 @@ def _layout(fig: go.Figure, y_title: str) -> None:
         },
     )
     fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="~s")
-    fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y", **month_ticks(fig))
+    # The last month's tick sits on the plot's right edge and half its label past it: plotly
+    # hides a label that runs past the figure, so it is allowed and the margin grows to hold it
+    # (more on a phone, where the labels slant).
+    fig.update_xaxes(
+        tickformat="%b %Y",
+        hoverformat="%b %Y",
+        automargin=True,
+        ticklabeloverflow="allow",
+        **month_ticks(fig),
+    )
 
 
 def month_ticks(fig: go.Figure) -> dict[str, Any]:
