@@ -334,7 +334,7 @@ def test_levers_set_in_the_runner_change_the_run_page(
         report = page.locator(".report")
         capacity = report.locator("#capacity")
         capacity.get_by_text("The figures behind this chart").click()
-        row = capacity.locator("tr", has_text="usa-slv-2025")
+        row = capacity.locator("tr", has_text="El Salvador (2025)")  # named in words
         expect(row.locator("td").first).to_have_text("5")  # its places, as set
         peak = row.locator("td").last.inner_text()  # the most it held at once (p95)
         assert int(peak) <= 5, peak
