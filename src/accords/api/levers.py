@@ -310,8 +310,8 @@ def _cap_levers(
             if use.get("unlimited_transfers")
             else Origin("The scenario keeps the registry's caps"),
             f"{path}.unlimited_transfers",
-            help="the registry's caps in all and per period no longer apply; a cap typed "
-            "above still does",
+            help="the registry's caps in all and per period no longer apply; a cap you type "
+            "here still does",
         ),
     ]
     stated = [
