@@ -85,7 +85,7 @@ def test_assumptions_and_sources_are_on_the_page(finished: Finished, page: str) 
     slv = load_registry().get("usa-slv-2025")
     assert html.escape(slv.title) in page
     assert html.escape(slv.status[0].sources[0].url) in page
-    assert "Ordinary returns to a person's own country: MEX, GTM" in page
+    assert "Ordinary returns to a person's own country: Mexico, Guatemala" in page
     assert "SYNTHETIC population" in page
     assert record.id in page and record.registry_version in page
 

@@ -25,6 +25,7 @@ from accords.engine.reasons import REASONS, Group
 from accords.labels import plain, plain_reason
 from accords.law.national import INA_OWN_COUNTRY
 from accords.numbers import figure
+from accords.registry.countries import country_name
 from accords.registry.describe import capacity_text, term_length_text
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
@@ -293,7 +294,7 @@ def _returns_block(returns: list[dict[str, Any]], scenario: dict[str, Any]) -> s
     quote = settings.get("source_quote") or INA_OWN_COUNTRY.quote
     per_month = settings.get("transfers_per_month")
     limit = f"at most {e(per_month)} a month each" if per_month is not None else "no monthly limit"
-    to = ", ".join(e(d["receiver"]) for d in returns)
+    to = ", ".join(e(country_name(d["receiver"])) for d in returns)
     return (
         '<article class="agreement" aria-label="ordinary returns">'
         f"<h4>Ordinary returns to a person's own country: {to}</h4>"
