@@ -381,7 +381,7 @@ def test_a_cap_set_in_the_runner_changes_the_run_page(
         caps.screenshot(path=str(artifacts / "runner-caps.png"))
         page.screenshot(path=str(artifacts / "runner-1280x900.png"))
         start_run(page)
-        row = page.locator("table.totals tr", has_text="transferred: usa-slv-2025")
+        row = page.locator("table.totals tr", has_text="transferred: El Salvador (2025)")
         expect(row.locator("td")).to_have_text(["20", "20", "20"])  # p5, p50, p95
         expect(page.locator("pre", has_text="total_transfers: 20")).to_have_count(1)
         page.screenshot(path=str(artifacts / "run-cap-1280x900.png"))

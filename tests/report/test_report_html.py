@@ -14,7 +14,8 @@ from plotly.offline import get_plotlyjs
 
 from accords.registry.loader import Registry, load_registry
 from accords.report import TITLES, render_report
-from accords.report.charts import agreement_names, bands, destination_label, full_grid
+from accords.report.charts import bands, full_grid
+from accords.simulation.series import agreement_names, destination_label
 from accords.store import RunRecord, RunStore, assumption_lines
 
 Finished = tuple[RunStore, RunRecord]

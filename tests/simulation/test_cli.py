@@ -48,7 +48,7 @@ def test_a_run_writes_summary_monthly_and_scenario(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "wrongful transfers" in " ".join(result.output.split())  # a row, or the note
-    assert "transferred: return to MEX" in result.output
+    assert "transferred: return to Mexico" in result.output
     shares = [line for line in result.output.splitlines() if "share of places in use" in line]
     assert shares and all("%" in line for line in shares)  # percentages, never 0.99 beside 1
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

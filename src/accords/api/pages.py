@@ -74,6 +74,7 @@ from accords.simulation.series import (
     PCTS,
     Headline,
     TotalKey,
+    agreement_names,
     split_zero,
     total_text,
     total_words,
@@ -730,13 +731,16 @@ def run_page(request: Request, run_id: str, runs: RunsDep) -> HTMLResponse:
     record = get_record(runs, run_id)
     others = [r for r in runs.store.list() if r.status == "done" and r.id != record.id]
     context: dict[str, Any] = {"section": "runs", "run": record, "others": others}
-    shown, zero = split_zero((record.summary or {}).get("totals", {}).items(), lambda t: t[1])
+    summary = record.summary or {}
+    names = agreement_names(summary.get("destinations", []), runs.registry)
+    shown, zero = split_zero(summary.get("totals", {}).items(), lambda t: t[1])
     context["totals"] = [
-        (total_words(key := TotalKey.parse(label)), [total_text(key, s[p]) for p in PCTS])
+        (total_words(key := TotalKey.parse(label), names), [total_text(key, s[p]) for p in PCTS])
         for label, s in shown
     ]
-    context["zero_note"] = zero_note([total_words(TotalKey.parse(label)) for label, _ in zero])
-    context["zero_totals"] = [total_words(TotalKey.parse(label)) for label, _ in zero]
+    zero_words = [total_words(TotalKey.parse(label), names) for label, _ in zero]
+    context["zero_note"] = zero_note(zero_words)
+    context["zero_totals"] = zero_words
     if record.status == "done":
         try:
             monthly = runs.store.monthly(record.id)

@@ -7,10 +7,12 @@ from typing import Any
 from rich.table import Table
 
 from accords.commands.common import shown
+from accords.registry.loader import Registry
 from accords.simulation.series import (
     IN_BOTH_RUNS,
     PCTS,
     TotalKey,
+    agreement_names,
     split_zero,
     total_text,
     total_words,
@@ -20,11 +22,15 @@ from accords.simulation.series import (
 ZERO_ROWS_HELP = "Also show the rows that are zero in every replica (folded away by default)."
 
 
-def summary_table(s: dict[str, Any], *, zero_rows: bool = False) -> Table:
+def summary_table(
+    s: dict[str, Any], *, zero_rows: bool = False, registry: Registry | None = None
+) -> Table:
     """The key totals of a run's summary, p5/p50/p95 across replicas.
 
     Rows that are zero in every replica are folded into a note under the table, which names
-    them (`zero_rows` shows them as rows instead)."""
+    them (`zero_rows` shows them as rows instead). `registry` names the agreements in words
+    (`agreement_names`)."""
+    names = agreement_names(s.get("destinations", []), registry)
     table = Table(
         title=f"{shown(s['scenario'])} — {s['replicas']} replicas, seed {s['seed']}, "
         f"{s['horizon_months']} months from {s['start']} ({shown(s['population']['label'])})",
@@ -61,9 +67,10 @@ def summary_table(s: dict[str, Any], *, zero_rows: bool = False) -> Table:
     present = [(TotalKey.parse(key), s["totals"][key]) for key in wanted if key in s["totals"]]
     rows, zero = split_zero(present, lambda row: row[1])
     for total, stats in present if zero_rows else rows:
-        table.add_row(shown(total_words(total)), *(total_text(total, stats[p]) for p in PCTS))
+        words = shown(total_words(total, names))
+        table.add_row(words, *(total_text(total, stats[p]) for p in PCTS))
     if zero and not zero_rows:
-        note = zero_note([total_words(total) for total, _ in zero], "left out")
+        note = zero_note([total_words(total, names) for total, _ in zero], "left out")
         table.caption = f"{shown(note)} --zero-rows shows them."
         table.caption_justify = "left"
     return table

@@ -146,8 +146,10 @@ def show_command(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run as JSON.")] = False,
     zero_rows: Annotated[bool, typer.Option("--zero-rows", help=ZERO_ROWS_HELP)] = False,
+    registry: RegistryOption = None,
 ) -> None:
-    """Show one run: provenance, status, and its summary once done."""
+    """Show one run: provenance, status, and its summary once done (agreements named from the
+    registry)."""
     store = open_store(db)
     record = find(store, run_id)
     if as_json:
@@ -177,7 +179,8 @@ def show_command(
         meta.add_row("error", f"[red]{shown(record.error)}[/]")
     console.print(meta)
     if record.summary is not None:
-        console.print(fit(summary_table(record.summary, zero_rows=zero_rows), console))
+        table = summary_table(record.summary, zero_rows=zero_rows, registry=open_registry(registry))
+        console.print(fit(table, console))
         for note in record.summary.get("notes", []):
             console.print(f"note: {note}", highlight=False)
 

@@ -155,7 +155,7 @@ def simulate(
 
     for sentence in headline_sentences(result.summary):
         console.print(f"• {shown(sentence)}", highlight=False)
-    console.print(fit(summary_table(result.summary, zero_rows=zero_rows), console))
+    console.print(fit(summary_table(result.summary, zero_rows=zero_rows, registry=reg), console))
     if "comparison" in result.summary:
         console.print(fit(comparison_table(result.summary), console))
         console.print(

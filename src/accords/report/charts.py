@@ -10,8 +10,7 @@ and the report must work offline.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,10 +20,8 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from accords.numbers import figure, money, people
-from accords.registry.countries import country_name
-from accords.registry.describe import short_name
-from accords.registry.loader import Registry
 from accords.simulation.result import WITHOUT_PREFIX
+from accords.simulation.series import destination_label
 from accords.spreadsheet import spreadsheet_safe
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
@@ -223,35 +220,6 @@ def add_band(
         ),
         **where,
     )
-
-
-def agreement_names(
-    destinations: Iterable[Mapping[str, Any]], registry: Registry | None
-) -> dict[str, str]:
-    """The words a person reads for each agreement a run sent people under, by its key: its
-    short name in the registry ("El Salvador (2025)"), or, where the registry lacks it (a run
-    made with another registry, or none could be read), its receiving state and its id. Two
-    that one name would merge keep their ids beside it: a legend groups lines by name."""
-    names: dict[str, str] = {}
-    for d in destinations:
-        key = d["key"]
-        if key.startswith("return:"):
-            continue  # an ordinary return, named by `destination_label`
-        agreement = registry.get(key) if registry is not None and key in registry else None
-        names[key] = (
-            short_name(agreement)
-            if agreement is not None
-            else f"{country_name(d['receiver'])} ({key})"
-        )
-    taken = Counter(names.values())
-    return {k: f"{n}, {k}" if taken[n] > 1 else n for k, n in names.items()}
-
-
-def destination_label(key: str, names: Mapping[str, str]) -> str:
-    """A destination in words: "return to Mexico", or its agreement's name in `names`."""
-    if key.startswith("return:"):
-        return f"return to {country_name(key.split(':', 1)[1])}"
-    return names.get(key, key)
 
 
 def transfers_chart(monthly: pl.DataFrame, names: Mapping[str, str]) -> Chart | None:

@@ -21,7 +21,7 @@ from accords.numbers import band, figure, people
 from accords.registry.countries import country_name
 from accords.registry.loader import Registry
 from accords.simulation.scenario import load_scenario
-from accords.simulation.series import TotalKey
+from accords.simulation.series import TotalKey, agreement_names, destination_label
 from accords.store.records import RunRecord
 from accords.store.scenario_text import plain_yaml
 from accords.validation import InputError
@@ -33,10 +33,8 @@ from .charts import (
     Chart,
     _layout,
     add_band,
-    agreement_names,
     bands,
     chart_html,
-    destination_label,
     full_grid,
 )
 from .page import CSS, HEADLINE, _table, e

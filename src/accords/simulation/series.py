@@ -9,12 +9,16 @@ one place that writes and reads that form.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from accords.numbers import band, figure, money, people, share
+from accords.registry.countries import country_name
+from accords.registry.describe import short_name
+from accords.registry.loader import Registry
 
 
 class KeyKind(StrEnum):
@@ -135,9 +139,11 @@ def total_text(total: TotalKey, value: float) -> str:
 _AFTER = {Measure.SUM: "", Measure.END: ", at the end", Measure.PEAK: ", at most"}
 
 
-def total_words(total: TotalKey) -> str:
-    """A total in words for a person: "transferred: return to GTM", "held by the receiver, at
-    most: usa-slv-2025", "cost (USD)"; the name with its key where no series declares it."""
+def total_words(total: TotalKey, names: Mapping[str, str] | None = None) -> str:
+    """A total in words for a person: "transferred: return to Guatemala", "held by the
+    receiver, at most: El Salvador (2025)" (an agreement by its name in `names`, from
+    `agreement_names`, else its id), "cost (USD)"; the name with its key where no series
+    declares it."""
     for spec in SERIES.values():
         for measure in spec.measures:
             if spec.total(measure) == total.name:
@@ -154,8 +160,36 @@ def total_words(total: TotalKey) -> str:
         return f"{words} ({total.key})"
     if total.key == "all":
         return f"{words}: all destinations"
-    key = total.key.replace("return:", "return to ", 1)
-    return f"{words}: {key}"
+    return f"{words}: {destination_label(total.key, names or {})}"
+
+
+def agreement_names(
+    destinations: Iterable[Mapping[str, Any]], registry: Registry | None
+) -> dict[str, str]:
+    """The words a person reads for each agreement a run sent people under, by its key: its
+    short name in the registry ("El Salvador (2025)"), or, where the registry lacks it (a run
+    made with another registry, or none could be read), its receiving state and its id. Two
+    that one name would merge keep their ids beside it: a legend groups lines by name."""
+    names: dict[str, str] = {}
+    for d in destinations:
+        key = d["key"]
+        if key.startswith("return:"):
+            continue  # an ordinary return, named by `destination_label`
+        agreement = registry.get(key) if registry is not None and key in registry else None
+        names[key] = (
+            short_name(agreement)
+            if agreement is not None
+            else f"{country_name(d['receiver'])} ({key})"
+        )
+    taken = Counter(names.values())
+    return {k: f"{n}, {k}" if taken[n] > 1 else n for k, n in names.items()}
+
+
+def destination_label(key: str, names: Mapping[str, str]) -> str:
+    """A destination in words: "return to Mexico", or its agreement's name in `names`."""
+    if key.startswith("return:"):
+        return f"return to {country_name(key.split(':', 1)[1])}"
+    return names.get(key, key)
 
 
 def unit_of(total: TotalKey) -> Unit:
