@@ -70,8 +70,10 @@ def test_compare_shows_both_runs_figures_and_what_differs(
     human = invoke("runs", "compare", a, b, "--db", db, "--out", page, expect=0).stdout
     assert "What differs in the scenarios" in human and "places: 5" in human
     assert "Transfers, all destinations" in human
+    assert "… to El Salvador (2025)" in " ".join(human.split())  # in words, from the registry
     html = page.read_text(encoding="utf-8")
     assert "Run A against run B" in html and "Cumulative cost, USD" in html
+    assert "… to El Salvador (2025)" in html
     assert "<script src" not in html  # plotly.js is embedded: the page works offline
 
 

@@ -240,8 +240,10 @@ def compare_command(
         typer.Option("--out", help="Also write both runs on one HTML page, charts overlaid."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    registry: RegistryOption = None,
 ) -> None:
-    """Put two finished runs side by side: headline figures and what differs in their scenarios."""
+    """Put two finished runs side by side: headline figures and what differs in their scenarios
+    (agreements named from the registry)."""
     from accords.report import write_report
     from accords.report.compare import (
         cell,
@@ -254,14 +256,16 @@ def compare_command(
 
     store = open_store(db)
     a, b = find(store, run_a), find(store, run_b)
+    reg = open_registry(registry)
     try:
-        rows = headline_rows(a, b)
+        rows = headline_rows(a, b, reg)
     except ValueError as exc:
         fail(str(exc))
     diff = scenario_diff(a, b)
     if out is not None:
         try:
-            write_report(out, render_compare(a, b, store.monthly(a.id), store.monthly(b.id)))
+            monthly = store.monthly(a.id), store.monthly(b.id)
+            write_report(out, render_compare(a, b, *monthly, registry=reg))
         except StoreError as exc:
             fail(str(exc))
     if as_json:

@@ -265,12 +265,17 @@ def change_text(row: CompareRow) -> str:
 
 
 def render_compare(
-    a: RunRecord, b: RunRecord, monthly_a: pl.DataFrame, monthly_b: pl.DataFrame
+    a: RunRecord,
+    b: RunRecord,
+    monthly_a: pl.DataFrame,
+    monthly_b: pl.DataFrame,
+    registry: Registry | None = None,
 ) -> str:
-    """Both runs on one offline page: headline figures, scenario differences, overlaid charts."""
+    """Both runs on one offline page: headline figures, scenario differences, overlaid charts
+    (`registry` names the agreements in words, as in `headline_rows`)."""
     rows = [
         [e(r.label), e(cell(r, r.a)), e(cell(r, r.b)), e(change_text(r))]
-        for r in headline_rows(a, b)
+        for r in headline_rows(a, b, registry)
     ]
     diff = scenario_diff(a, b)
     diff_html = (
