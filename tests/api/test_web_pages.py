@@ -254,7 +254,7 @@ def test_runner_compares_without_a_ticked_agreement(client: TestClient) -> None:
     run_id = _small_run(client, compare_without="usa-slv-2025")
     summary = client.get(f"/api/simulations/{run_id}/summary").json()
     assert summary["comparison"]["without"] == ["usa-slv-2025"]
-    assert "With and without usa-slv-2025" in client.get(f"/runs/{run_id}/report").text
+    assert "With and without El Salvador (2025)" in client.get(f"/runs/{run_id}/report").text
     wrong = client.post(
         "/runs",
         data={

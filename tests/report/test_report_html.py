@@ -161,7 +161,9 @@ def test_at_a_glance_opens_with_the_runs_own_sentences(page: str, finished: Fini
 
     _, record = finished
     assert record.summary is not None
-    sentences = headline_sentences(record.summary)
+    names = agreement_names(record.summary["destinations"], load_registry())
+    sentences = headline_sentences(record.summary, names)
+    assert any(s.startswith("The El Salvador (2025) agreement takes") for s in sentences)
     glance = page[page.index('id="glance"') : page.index('id="transfers"')]
     assert sentences and all(html.escape(s, quote=True) in glance for s in sentences)
     assert 'id="comparison"' not in page  # a run compared with nothing has no such section
@@ -180,7 +182,8 @@ def test_a_with_and_without_run_shows_the_difference_per_main_series(
     store.complete(run_id, result)
     page = render_report(store.get(run_id), store.monthly(run_id))
     section = page[page.index('id="comparison"') : page.index('id="transfers"')]
-    assert "With and without usa-slv-2025" in section
+    assert "With and without El Salvador (2025)" in section
+    assert "… to El Salvador (2025)" in section  # the row of its transfers, in words
     assert '<a href="#comparison">' in page
     # one difference chart per main series and currency, each saying where it ends
     assert section.count('id="chart-difference-') == 3 + len(result.summary["currencies"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table
@@ -76,19 +77,21 @@ def summary_table(
     return table
 
 
-def comparison_table(s: dict[str, Any]) -> Table:
-    """With / without / difference, each as median (5–95%), for the headline totals."""
-    from accords.report.headlines import comparison_rows  # the report package loads plotly
+def comparison_table(s: dict[str, Any], names: Mapping[str, str]) -> Table:
+    """With / without / difference, each as median (5–95%), for the headline totals
+    (agreements named by `names`, from `agreement_names`)."""
+    # the report package loads plotly
+    from accords.report.headlines import comparison_rows, without_words
 
     table = Table(
-        title=f"With and without {shown(', '.join(s['comparison']['without']))}: medians "
+        title=f"With and without {shown(without_words(s['comparison'], names))}: medians "
         "(5–95% range) across replicas, on the same random draws",
         title_justify="left",
     )
     table.add_column("total", ratio=2)
     for name in ("with", "without", "difference"):
         table.add_column(name, justify="right")
-    rows, zero = comparison_rows(s)
+    rows, zero = comparison_rows(s, names)
     for label, *cells in rows:
         table.add_row(shown(label), *cells)
     if zero:

@@ -39,6 +39,7 @@ from accords.simulation.scenario import (
     example_text,
     load_scenario,
 )
+from accords.simulation.series import agreement_names
 from accords.store import StoreError
 from accords.validation import InputError
 
@@ -153,11 +154,12 @@ def simulate(
         return
     from accords.report.headlines import headline_sentences
 
-    for sentence in headline_sentences(result.summary):
+    names = agreement_names(result.summary["destinations"], reg)
+    for sentence in headline_sentences(result.summary, names):
         console.print(f"• {shown(sentence)}", highlight=False)
     console.print(fit(summary_table(result.summary, zero_rows=zero_rows, registry=reg), console))
     if "comparison" in result.summary:
-        console.print(fit(comparison_table(result.summary), console))
+        console.print(fit(comparison_table(result.summary, names), console))
         console.print(
             "The difference is taken replica by replica on common random numbers, so its band "
             "is narrower than either run's.",

@@ -9,10 +9,12 @@ and the sentences change with it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from accords.numbers import band, money, people
-from accords.simulation.series import TotalKey, zero_in_every_replica
+from accords.registry.countries import country_name
+from accords.simulation.series import TotalKey, agreement_names, zero_in_every_replica
 
 Stats = dict[str, float]
 
@@ -21,8 +23,18 @@ def _zero(stats: Stats | None) -> bool:
     return stats is None or (stats["p95"] == 0 and stats["p5"] == 0)
 
 
-def headline_sentences(summary: dict[str, Any]) -> list[str]:
-    """The run's headline findings, each a sentence of figures from `summary`."""
+def _names(summary: dict[str, Any], names: Mapping[str, str] | None) -> Mapping[str, str]:
+    """The agreements' names in words (`agreement_names`); without a registry, by their
+    receiving state and id."""
+    return names if names is not None else agreement_names(summary["destinations"], None)
+
+
+def headline_sentences(
+    summary: dict[str, Any], names: Mapping[str, str] | None = None
+) -> list[str]:
+    """The run's headline findings, each a sentence of figures from `summary` (agreements
+    named by `names`, from `agreement_names`)."""
+    names = _names(summary, names)
     t: dict[str, Stats] = summary["totals"]
     months, start = summary["horizon_months"], summary["start"][:7]
     out = []
@@ -57,7 +69,7 @@ def headline_sentences(summary: dict[str, Any]) -> list[str]:
             by_currency[currency] = by_currency.get(currency, 0.0) + stats["p50"]
         cost = " and ".join(money(v, c) for c, v in sorted(by_currency.items()))
         out.append(
-            f"{d['key']} (to {d['receiver']}) takes {band(sent)} people"
+            f"The {names.get(d['key'], d['key'])} agreement takes {band(sent)} people"
             + (f", at a cost of {cost} to the sender (median)." if cost else ", at no priced cost.")
         )
     blocked, court = t.get("blocked"), t.get("court_blocked")
@@ -84,7 +96,7 @@ def headline_sentences(summary: dict[str, Any]) -> list[str]:
         held = comparison["totals"].get("custody_end", {}).get("difference")
         if diff is not None and held is not None:
             out.append(
-                f"With against without {', '.join(comparison['without'])}, on the same random "
+                f"With against without {without_words(comparison, names)}, on the same random "
                 f"draws: a difference of {band(diff)} in people transferred, and of "
                 f"{band(held)} in people in the sender's custody at the end."
             )
@@ -103,25 +115,35 @@ COMPARED = {
 }
 
 
-def _compared_label(total: TotalKey, *, whole: bool = False) -> str:
-    """A row's label; a destination's is a sub-row of all transfers ("… to usa-slv-2025"),
-    or, `whole`, words that stand alone (for a note naming rows left out of the table)."""
+def without_words(comparison: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The agreements a run was compared without, by name ("El Salvador (2025)")."""
+    return ", ".join(names.get(key, key) for key in comparison["without"])
+
+
+def _compared_label(total: TotalKey, names: Mapping[str, str], *, whole: bool = False) -> str:
+    """A row's label; a destination's is a sub-row of all transfers ("… to El Salvador
+    (2025)"), or, `whole`, words that stand alone (for a note naming rows left out of the
+    table)."""
     if total.label in COMPARED:
         return COMPARED[total.label]
     if total.name == "cost_total":
         return f"Total cost, millions of {total.key}"
     if total.key.startswith("return:"):
-        country = total.key.removeprefix("return:")
+        country = country_name(total.key.removeprefix("return:"))
         return f"Returns to {country}" if whole else f"… returned to {country}"
-    return f"Transfers to {total.key}" if whole else f"… to {total.key}"
+    name = names.get(total.key, total.key)
+    return f"Transfers to {name}" if whole else f"… to {name}"
 
 
-def comparison_rows(summary: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], list[str]]:
+def comparison_rows(
+    summary: dict[str, Any], names: Mapping[str, str] | None = None
+) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     """(label, with, without, difference) for the headline totals of a with/without run, and
     the labels of those zero in every replica of both runs (left out, for a note to name).
 
     Each figure is a median with its bare 5–95% range (people rounded, money in millions).
     """
+    names = _names(summary, names)
     c = summary["comparison"]
     keyed = [TotalKey.parse(label) for label in c["totals"]]
     wanted = [
@@ -136,12 +158,12 @@ def comparison_rows(summary: dict[str, Any]) -> tuple[list[tuple[str, str, str, 
         if row is None:
             continue
         if all(zero_in_every_replica(row[p]) for p in ("with", "without")):
-            zero.append(_compared_label(total, whole=True))
+            zero.append(_compared_label(total, names, whole=True))
             continue
         scale = 1e6 if total.name == "cost_total" else 1.0
         with_, without, difference = (
             band({k: v / scale for k, v in row[p].items()}, labelled=False)
             for p in ("with", "without", "difference")
         )
-        rows.append((_compared_label(total), with_, without, difference))
+        rows.append((_compared_label(total, names), with_, without, difference))
     return rows, zero

@@ -10,7 +10,7 @@ that produced it is how a model gets misquoted. The layout is one column that na
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +29,7 @@ from accords.registry.countries import country_name
 from accords.registry.describe import capacity_text, term_length_text
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement, Source
-from accords.report.headlines import comparison_rows, headline_sentences
+from accords.report.headlines import comparison_rows, headline_sentences, without_words
 from accords.report.plotly_css import plotly_styles
 from accords.simulation.plan import registry_version
 from accords.simulation.series import (
@@ -235,11 +235,13 @@ def _figure(name: str, chart: Chart | None, empty: str, data: str, draw: Draw) -
     )
 
 
-def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame, draw: Draw) -> str:
+def _comparison_section(
+    s: dict[str, Any], monthly: pl.DataFrame, draw: Draw, names: Mapping[str, str]
+) -> str:
     """With and without the agreements compared: the headline totals and a difference chart
     per main series, each difference taken replica by replica on the same random draws."""
     c = s["comparison"]
-    compared, zero = comparison_rows(s)
+    compared, zero = comparison_rows(s, names)
     rows = [[e(label), *(e(v) for v in values)] for label, *values in compared]
     specs = list(MAIN_SERIES) + [
         ("cost_month", cur, True, f"cost, {cur} (cumulative)", f"Cumulative cost, {cur}")
@@ -256,7 +258,7 @@ def _comparison_section(s: dict[str, Any], monthly: pl.DataFrame, draw: Draw) ->
             )
     return (
         '<section id="comparison" aria-labelledby="h-comparison">'
-        f'<h2 id="h-comparison">With and without {e(", ".join(c["without"]))}</h2>'
+        f'<h2 id="h-comparison">With and without {e(without_words(c, names))}</h2>'
         f"<p>{e(c['method'])} Each figure is the median across replicas with its 5–95% range; "
         "people are rounded to whole persons, money is in millions.</p>"
         + _table(("", "with", "without", "difference"), rows)
@@ -466,7 +468,7 @@ def report_body(
     glance = HEADLINE + [
         (TotalKey("cost_total", c).label, f"Total cost, {c}") for c in s["currencies"]
     ]
-    findings = "".join(f"<li>{e(sentence)}</li>" for sentence in headline_sentences(s))
+    findings = "".join(f"<li>{e(sentence)}</li>" for sentence in headline_sentences(s, names))
     sections.append(
         '<section id="glance" aria-labelledby="h-glance"><h2 id="h-glance">At a glance</h2>'
         f'<ul class="findings">{findings}</ul>'
@@ -476,7 +478,7 @@ def report_body(
         + "</section>"
     )
     if "comparison" in s:
-        sections.append(_comparison_section(s, monthly, draw))
+        sections.append(_comparison_section(s, monthly, draw, names))
 
     transfer_rows = _stats_table(
         totals,
