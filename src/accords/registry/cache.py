@@ -5,10 +5,11 @@ Reading an agreement file keeps the line and column of every value, for error me
 that parser is pure Python: the shipped registry (about 640 KB of YAML) takes about 3 s to read
 and validate, against about 0.03 s to validate the same agreements from JSON. A file that passed
 every check is therefore kept as its agreement's JSON, under the SHA-256 of its bytes and of the
-code that reads and validates it (this package and `accords.validation`), so an edited file or a
-changed model never meets an old entry. An entry is used only for the very bytes it was made
-from; it is validated again on use (strictly, as JSON), and anything unreadable is ignored and
-rewritten. A file with problems is never kept: its errors always come from the full reader.
+package's source (any change to the code, the model's or a type it uses, makes new keys), so an
+edited file or a changed model never meets an old entry. An entry is used only for the very
+bytes it was made from; it is validated again on use (strictly, as JSON), and anything
+unreadable is ignored and rewritten. A file with problems is never kept: its errors always come
+from the full reader.
 
 The folder is `$ACCORDS_CACHE` (`off` turns the cache off), else the user's cache folder
 (platformdirs). The cache is only ever a shortcut: if it cannot be read or written, agreements
@@ -26,7 +27,7 @@ from pathlib import Path
 import platformdirs
 from pydantic import ValidationError
 
-from accords import validation
+import accords
 from accords.atomic import write_text_atomic
 from accords.registry.models import Agreement
 
@@ -44,11 +45,12 @@ def cache_folder() -> Path | None:
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the source of the code that reads and validates agreement files."""
+    """A hash of the package's Python source: the code that reads and validates agreement
+    files and every type their model uses (a few milliseconds, once per process)."""
+    package = Path(accords.__file__).parent
     digest = hashlib.sha256()
-    sources = [*sorted(Path(__file__).parent.glob("*.py")), Path(validation.__file__)]
-    for source in sources:
-        digest.update(source.name.encode())
+    for source in sorted(package.rglob("*.py")):
+        digest.update(str(source.relative_to(package)).encode() + b"\0")
         digest.update(source.read_bytes())
     return digest.hexdigest()
 
