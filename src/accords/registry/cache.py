@@ -27,7 +27,6 @@ from pathlib import Path
 import platformdirs
 from pydantic import ValidationError
 
-import accords
 from accords.atomic import write_text_atomic
 from accords.registry.models import Agreement
 
@@ -47,7 +46,7 @@ def cache_folder() -> Path | None:
 def code_fingerprint() -> str:
     """A hash of the package's Python source: the code that reads and validates agreement
     files and every type their model uses (a few milliseconds, once per process)."""
-    package = Path(accords.__file__).parent
+    package = Path(__file__).parents[1]  # the accords package, this file in its registry/
     digest = hashlib.sha256()
     for source in sorted(package.rglob("*.py")):
         digest.update(str(source.relative_to(package)).encode() + b"\0")
