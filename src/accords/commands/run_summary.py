@@ -8,12 +8,10 @@ from typing import Any
 from rich.table import Table
 
 from accords.commands.common import shown
-from accords.registry.loader import Registry
 from accords.simulation.series import (
     IN_BOTH_RUNS,
     PCTS,
     TotalKey,
-    agreement_names,
     split_zero,
     total_text,
     total_words,
@@ -24,14 +22,13 @@ ZERO_ROWS_HELP = "Also show the rows that are zero in every replica (folded away
 
 
 def summary_table(
-    s: dict[str, Any], *, zero_rows: bool = False, registry: Registry | None = None
+    s: dict[str, Any], names: Mapping[str, str], *, zero_rows: bool = False
 ) -> Table:
-    """The key totals of a run's summary, p5/p50/p95 across replicas.
+    """The key totals of a run's summary, p5/p50/p95 across replicas (agreements named by
+    `names`, from `agreement_names`).
 
     Rows that are zero in every replica are folded into a note under the table, which names
-    them (`zero_rows` shows them as rows instead). `registry` names the agreements in words
-    (`agreement_names`)."""
-    names = agreement_names(s.get("destinations", []), registry)
+    them (`zero_rows` shows them as rows instead)."""
     table = Table(
         title=f"{shown(s['scenario'])} — {s['replicas']} replicas, seed {s['seed']}, "
         f"{s['horizon_months']} months from {s['start']} ({shown(s['population']['label'])})",

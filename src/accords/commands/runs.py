@@ -25,7 +25,7 @@ from accords.commands.common import (
 )
 from accords.commands.run_summary import ZERO_ROWS_HELP, summary_table
 from accords.commands.tables import fit
-from accords.simulation.series import Headline
+from accords.simulation.series import Headline, agreement_names
 from accords.store import RunRecord, RunStore, StoreError, assumptions
 
 app = typer.Typer(
@@ -179,8 +179,8 @@ def show_command(
         meta.add_row("error", f"[red]{shown(record.error)}[/]")
     console.print(meta)
     if record.summary is not None:
-        table = summary_table(record.summary, zero_rows=zero_rows, registry=open_registry(registry))
-        console.print(fit(table, console))
+        names = agreement_names(record.summary["destinations"], open_registry(registry))
+        console.print(fit(summary_table(record.summary, names, zero_rows=zero_rows), console))
         for note in record.summary.get("notes", []):
             console.print(f"note: {note}", highlight=False)
 

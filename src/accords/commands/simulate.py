@@ -157,7 +157,7 @@ def simulate(
     names = agreement_names(result.summary["destinations"], reg)
     for sentence in headline_sentences(result.summary, names):
         console.print(f"• {shown(sentence)}", highlight=False)
-    console.print(fit(summary_table(result.summary, zero_rows=zero_rows, registry=reg), console))
+    console.print(fit(summary_table(result.summary, names, zero_rows=zero_rows), console))
     if "comparison" in result.summary:
         console.print(fit(comparison_table(result.summary, names), console))
         console.print(

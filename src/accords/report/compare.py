@@ -18,10 +18,9 @@ import polars as pl
 from plotly.offline import get_plotlyjs
 
 from accords.numbers import band, figure, people
-from accords.registry.countries import country_name
 from accords.registry.loader import Registry
 from accords.simulation.scenario import load_scenario
-from accords.simulation.series import TotalKey, agreement_names, destination_label
+from accords.simulation.series import TotalKey, agreement_names
 from accords.store.records import RunRecord
 from accords.store.scenario_text import plain_yaml
 from accords.validation import InputError
@@ -37,6 +36,7 @@ from .charts import (
     chart_html,
     full_grid,
 )
+from .headlines import compared_label
 from .page import CSS, HEADLINE, _table, e
 
 Stats = dict[str, float]
@@ -74,7 +74,7 @@ def headline_rows(
     """Headline totals, transfers per destination and costs per currency, in both runs.
 
     `registry` names the agreements in words; without it, each is named by its receiving
-    state and its id (reading the registry takes seconds, too long for a script's table).
+    state and its id.
     """
     sa, sb = _summary(a), _summary(b)
     ta, tb = sa["totals"], sb["totals"]
@@ -88,18 +88,12 @@ def headline_rows(
             if (total := TotalKey.parse(label)).name == "transfers" and total.key not in ("", "all")
         }
     )
-    keys += [
-        (
-            TotalKey("transfers", k).label,
-            f"… returned to {country_name(k.removeprefix('return:'))}"
-            if k.startswith("return:")
-            else f"… to {destination_label(k, names)}",
-        )
-        for k in destinations
-    ]
-    keys += list(HEADLINE[3:])
     currencies = sorted(set(sa["currencies"]) | set(sb["currencies"]))
-    keys += [(TotalKey("cost_total", c).label, f"Total cost, millions of {c}") for c in currencies]
+    sent = [TotalKey("transfers", k) for k in destinations]
+    costs = [TotalKey("cost_total", c) for c in currencies]
+    keys += [(t.label, compared_label(t, names)) for t in sent]
+    keys += list(HEADLINE[3:])
+    keys += [(t.label, compared_label(t, names)) for t in costs]
     return [
         CompareRow(key, label, ta.get(key), tb.get(key))
         for key, label in keys

@@ -120,7 +120,7 @@ def without_words(comparison: Mapping[str, Any], names: Mapping[str, str]) -> st
     return ", ".join(names.get(key, key) for key in comparison["without"])
 
 
-def _compared_label(total: TotalKey, names: Mapping[str, str], *, whole: bool = False) -> str:
+def compared_label(total: TotalKey, names: Mapping[str, str], *, whole: bool = False) -> str:
     """A row's label; a destination's is a sub-row of all transfers ("… to El Salvador
     (2025)"), or, `whole`, words that stand alone (for a note naming rows left out of the
     table)."""
@@ -158,12 +158,12 @@ def comparison_rows(
         if row is None:
             continue
         if all(zero_in_every_replica(row[p]) for p in ("with", "without")):
-            zero.append(_compared_label(total, names, whole=True))
+            zero.append(compared_label(total, names, whole=True))
             continue
         scale = 1e6 if total.name == "cost_total" else 1.0
         with_, without, difference = (
             band({k: v / scale for k, v in row[p].items()}, labelled=False)
             for p in ("with", "without", "difference")
         )
-        rows.append((_compared_label(total, names), with_, without, difference))
+        rows.append((compared_label(total, names), with_, without, difference))
     return rows, zero
