@@ -24,6 +24,7 @@ import copy
 import functools
 import io
 import json
+import math
 import os
 import tempfile
 from datetime import date
@@ -215,6 +216,21 @@ def _number(text: Any) -> Any:
         return text
 
 
+def _query_number(schema: dict[str, Any], text: Any) -> Any:
+    """A query's text read as the API reads it, where the parameter's schema says it is a
+    number: `1` a whole number for an integer, `0.5` or `1` a real number for a number."""
+    kind = schema.get("type")
+    if kind == "integer":
+        return _number(text)
+    if kind == "number" and isinstance(text, str):
+        try:
+            value = float(text)
+        except ValueError:
+            return text
+        return value if math.isfinite(value) else text
+    return text
+
+
 def _object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -303,8 +319,7 @@ def valid_as_read(case: schemathesis.Case) -> bool:
             value = query[name]
             if parameter["schema"].get("type") == "array" and not isinstance(value, list):
                 value = [value]
-            if parameter["schema"].get("type") == "integer":
-                value = _number(value)  # a query's text, read as the API reads it
+            value = _query_number(parameter["schema"], value)
             if not _valid(parameter["schema"], value):
                 return False
         elif parameter["in"] == "query" and parameter.get("required"):
