@@ -127,6 +127,7 @@ def test_the_runs_list_and_a_comparison_of_two_runs_as_csv_and_json(client: Test
     assert compared["a"] == a and compared["b"] == b and compared["rows"]
     table = _csv(client, f"/runs/compare.csv?a={a}&b={b}")
     assert table["key"].to_list() == [r["key"] for r in compared["rows"]]
+    assert table["figure"].to_list() == [r["label"] for r in compared["rows"]]
     first = compared["rows"][0]
     assert float(table["a_p50"][0]) == first["a"]["p50"]
     assert float(table["b_p95"][0]) == first["b"]["p95"]

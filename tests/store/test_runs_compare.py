@@ -60,6 +60,7 @@ def test_compare_shows_both_runs_figures_and_what_differs(
     assert slv["a"] == shown_a["summary"]["totals"]["transfers[usa-slv-2025]"]
     assert slv["b"] == shown_b["summary"]["totals"]["transfers[usa-slv-2025]"]
     assert slv["change"] == slv["b"]["p50"] - slv["a"]["p50"]
+    assert slv["label"] == "… to El Salvador (2025)"  # the table's words
     assert slv["b"]["p95"] <= 5  # run B has five places
     changed = {
         (line[0], line[1:].strip()) for line in data["scenario_diff"][2:] if line[:1] in "+-"

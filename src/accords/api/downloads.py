@@ -160,7 +160,7 @@ def runs_csv(runs: RunsDep) -> Response:
 
 @router.get("/runs/compare.json")
 def runs_compare_json(runs: RunsDep, a: str, b: str) -> dict[str, Any]:
-    return comparison_json(finished(runs, a), finished(runs, b))
+    return comparison_json(finished(runs, a), finished(runs, b), runs.registry)
 
 
 @router.get("/runs/compare.csv")

@@ -269,7 +269,7 @@ def compare_command(
         except StoreError as exc:
             fail(str(exc))
     if as_json:
-        emit_json(comparison_json(a, b))
+        emit_json(comparison_json(a, b, reg))
         return
     table = Table(
         title=f"A: {shown(a.id)} ({shown(a.scenario_name)}) against B: {shown(b.id)} "

@@ -101,14 +101,17 @@ def headline_rows(
     ]
 
 
-def comparison_json(a: RunRecord, b: RunRecord) -> dict[str, Any]:
-    """The comparison as data (`accords runs compare --json`, `/runs/compare.json`)."""
+def comparison_json(
+    a: RunRecord, b: RunRecord, registry: Registry | None = None
+) -> dict[str, Any]:
+    """The comparison as data (`accords runs compare --json`, `/runs/compare.json`), its
+    labels in the same words as the table, the page and the CSV."""
     return {
         "a": a.id,
         "b": b.id,
         "rows": [
             {"key": r.key, "label": r.label, "a": r.a, "b": r.b, "change": r.change}
-            for r in headline_rows(a, b)
+            for r in headline_rows(a, b, registry)
         ],
         "scenario_diff": scenario_diff(a, b),
     }
