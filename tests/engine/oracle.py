@@ -4,7 +4,7 @@ It shares no code with `accords.engine.compile`, `accords.engine.rules` or `eval
 list of codes per group, from the declarations): every check is
 plain Python over a `Person`, in three-valued logic (True / False / None for unknown) with
 Kleene's and/or/not written out by hand below. It reads the registry only through its views
-(`status_change_on`, `valid_on`, `ruling_binds_on`) and the law only through `accords.law`
+(`valid_on`, `ruling_binds_on`) and the status record's dates and the law only through `accords.law`
 (`rules_for`, `requires_final_order`, `requires_decided_claim`).
 
 Per (person, agreement, day) each check *fails* (True), *passes* (False) or is *unknown*
@@ -18,6 +18,7 @@ gives, so a random comparison can tell a known bug from a new one (see KNOWN_QUI
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -36,8 +37,9 @@ from accords.registry.models import (
     RemovalBasis,
     RulingEffect,
     Status,
+    StatusChange,
 )
-from accords.registry.views import ruling_binds_on, status_change_on, valid_on
+from accords.registry.views import ruling_binds_on, valid_on
 
 Tri = bool | None
 
@@ -152,14 +154,28 @@ def in_category(person: Person, category: Category) -> Tri:
 
 
 def status_checks(agreement: Agreement, day: date) -> dict[str, Tri]:
-    change = status_change_on(agreement, day)
-    if change is None:
-        return {"not_yet_in_force": True}
+    """Each status change whose date range spans the day may or may not have happened by
+    then; the checks are read under every such combination, and a check on which the
+    combinations disagree is unknown."""
     if any(
         r.effect is RulingEffect.SUSPENDS_AGREEMENT and ruling_binds_on(r, day)
         for r in agreement.rulings
     ):
         return {"suspended": True}
+    in_doubt = [i for i, c in enumerate(agreement.status) if c.date.earliest <= day < c.date.latest]
+    readings = []
+    for happened in itertools.product((False, True), repeat=len(in_doubt)):
+        chosen = {i for i, yes in zip(in_doubt, happened, strict=True) if yes}
+        done = [c for i, c in enumerate(agreement.status) if c.date.latest <= day or i in chosen]
+        readings.append(_status_reading(done[-1] if done else None))
+    codes = {code for reading in readings for code in reading}
+    return {code: True if all(code in r for r in readings) else None for code in codes}
+
+
+def _status_reading(change: StatusChange | None) -> dict[str, Tri]:
+    """The failing status checks if `change` is the one in effect (no suspending ruling)."""
+    if change is None:
+        return {"not_yet_in_force": True}
     if change.status is Status.IN_FORCE:
         return {}
     if change.status is Status.SUSPENDED:

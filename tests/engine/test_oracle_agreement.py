@@ -178,6 +178,21 @@ SYNTHETIC: list[Agreement] = [
         "safe_third_country",
         terms={"nationalities": [_term(mode="any", include_own_nationals=False)]},
     ),
+    # Status changes dated only by ranges, two of them overlapping: on a day inside both, the
+    # record cannot say whether the agreement was in force, suspended or ended.
+    synthetic(
+        "test-esp-mar-fuzzy",
+        "ESP",
+        "MAR",
+        "readmission",
+        status=_status(
+            ("signed", "2019-03"),
+            ("in_force", "2019-06-01/2019-09-30"),
+            ("suspended", "2021-03-01/2021-03-31"),
+            ("ended", "2021-03-15/2021-04-15"),
+        ),
+        terms={"nationalities": [_term(mode="any")]},
+    ),
 ]
 
 ALL_AGREEMENTS = [*AGREEMENTS, *SYNTHETIC]
@@ -398,3 +413,33 @@ def test_two_terms_with_the_same_exclusion_report_it_once() -> None:
     verdict, reasons = oracle(person, agreement, day)
     assert "excluded_convicted" in reasons
     assert (row["verdict"], set(row["reasons"])) == (verdict, reasons)
+
+
+def test_a_day_inside_a_status_range_is_undetermined_not_decided() -> None:
+    """The record dates each change of the synthetic Spain–Morocco agreement only by a range:
+    inside one, neither "not in force" nor "permitted" is an answer the record supports."""
+    (fuzzy,) = (a for a in SYNTHETIC if a.id == "test-esp-mar-fuzzy")
+    person = Person.model_validate(
+        {
+            "id": "p",
+            "present_in": "ESP",
+            "citizenships": ["DZA"],
+            "age": 30,
+            "asylum_claim": "none",
+            "protection_against": [],
+        }
+    )
+
+    def answer(day: str) -> tuple[str, set[str]]:
+        evaluation = evaluate_frame(
+            persons_frame([person]), [fuzzy], date.fromisoformat(day), with_reasons=True
+        )
+        (row,) = evaluation.verdicts.select("verdict", "reasons").to_dicts()
+        return row["verdict"], set(row["reasons"])
+
+    assert answer("2019-05-31")[0] == "not_in_force"
+    assert answer("2019-07-01") == ("undetermined", {"not_yet_in_force_unknown"})
+    assert answer("2019-09-30")[0] != "not_in_force"
+    assert answer("2021-03-10") == ("undetermined", {"suspended_unknown"})
+    assert answer("2021-03-20") == ("undetermined", {"suspended_unknown", "ended_unknown"})
+    assert answer("2021-04-15") == ("not_in_force", {"ended"})

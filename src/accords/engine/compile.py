@@ -22,7 +22,7 @@ from accords.engine.spec import Applied, Context
 from accords.law import rules_for
 from accords.law.rules import Citation
 from accords.registry.models import Agreement
-from accords.registry.views import Dated, holds_on, ruling_binds_on, status_change_on
+from accords.registry.views import Dated, holds_on, possible_status_changes, ruling_binds_on
 
 # A pair's two reason masks packed in one integer: fail_mask in the low 32 bits, unknown_mask in
 # the high 32 (every bit is below 1 << 32, `accords.engine.reasons`).
@@ -119,12 +119,12 @@ def day_signature(agreement: Agreement, day: date) -> tuple[object, ...]:
     def held(items: Sequence[Dated]) -> tuple[int, ...]:
         return tuple(i for i, t in enumerate(items) if holds_on(t.valid_from, t.valid_to, day))
 
-    change = status_change_on(agreement, day)
+    possible = possible_status_changes(agreement, day)
     arrivals = held(terms.arrival)
     counts_days = any(terms.arrival[i].within_days_of_arrival is not None for i in arrivals)
     rules = rules_for(agreement.sending_state, day)
     return (
-        agreement.status.index(change) if change is not None else None,
+        tuple(agreement.status.index(c) if c is not None else None for c in possible),
         tuple(i for i, r in enumerate(agreement.rulings) if ruling_binds_on(r, day)),
         held(terms.nationalities),
         held(terms.categories),

@@ -20,7 +20,7 @@ import polars as pl
 from accords.law import rules_for
 from accords.law.rules import Citation, LawRule
 from accords.registry.models import Agreement, Basis, Fact, StatusChange
-from accords.registry.views import status_change_on
+from accords.registry.views import possible_status_changes, status_change_on
 
 
 class Group(IntEnum):
@@ -83,6 +83,10 @@ class Context:
     @cached_property
     def status(self) -> StatusChange | None:
         return status_change_on(self.agreement, self.day)
+
+    @cached_property
+    def possible_statuses(self) -> list[StatusChange | None]:
+        return possible_status_changes(self.agreement, self.day)
 
 
 @dataclass

@@ -104,6 +104,20 @@ def status_change_on(agreement: Agreement, day: date) -> StatusChange | None:
     return current
 
 
+def possible_status_changes(agreement: Agreement, day: date) -> list[StatusChange | None]:
+    """Each status change that may be the one in effect on `day`, as far as the record can
+    tell: the last one that had certainly happened (its latest possible day is past; None
+    before any), then each later one whose date spans the day (2025-01-01/2025-05-02 on
+    2025-04-01). One item: the record says which status held; more: it cannot say."""
+    certain: StatusChange | None = None
+    after = 0
+    for i, change in enumerate(agreement.status):
+        if change.date.latest <= day:
+            certain, after = change, i + 1
+    spanning = [c for c in agreement.status[after:] if c.date.earliest <= day < c.date.latest]
+    return [certain, *spanning]
+
+
 def status_on(agreement: Agreement, day: date) -> Status | None:
     change = status_change_on(agreement, day)
     return change.status if change is not None else None
