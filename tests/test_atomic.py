@@ -114,3 +114,96 @@ def test_evaluate_refuses_to_overwrite_its_input(tmp_path: Path, invoke) -> None
     assert result.exit_code == 2
     assert "is the input" in result.stderr
     assert source.read_text(encoding="utf-8") == POPULATION
+
+
+def test_a_file_is_not_an_output_folder(tmp_path: Path) -> None:
+    blocker = tmp_path / "run"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="is a file, expected a folder"):
+        refuse_bad_output(blocker, folder=True)
+    refuse_bad_output(tmp_path / "new-run", folder=True)
+    refuse_bad_output(tmp_path, folder=True)  # an existing folder is filled, not refused
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+PROC = pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+RUN_ID = "20250101-000000-abcdef"
+
+
+def _bad_outputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
+    """Each command's output options, given the wrong kind of path: arguments, and the words
+    of the refusal. `folder` is a folder, `file` a file, `/proc` a place no one can write."""
+    folder, file, db = str(tmp / "folder"), str(tmp / "file"), str(tmp / "runs.duckdb")
+    export = ["agreements", "export", "--format"]
+    sim = ["simulate", "--replicas", "1", "--workers", "1", "--db", db]
+    return {
+        "export into a folder": ([*export, "csv", "--out", folder], "is a folder, expected a file"),
+        "export under a file": (
+            [*export, "csv", "--out", f"{file}/reg.csv"],
+            f"cannot be created: {file} is a file, not a folder",
+        ),
+        "export facts into a folder": (
+            [*export, "csv", "--out", str(tmp / "folder" / "reg.csv")],
+            "reg.facts.csv: --out: is a folder, expected a file",
+        ),
+        "export in /proc": (
+            [*export, "json", "--out", "/proc/x.json"],
+            "cannot be written in /proc",
+        ),
+        "report in /proc": (
+            ["runs", "report", RUN_ID, "--db", db, "--out", "/proc/x.html"],
+            "/proc/x.html: --out: cannot be written in /proc",
+        ),
+        "report into a folder": (
+            ["runs", "report", RUN_ID, "--db", db, "--out", folder],
+            "is a folder, expected a file",
+        ),
+        "compare into a folder": (
+            ["runs", "compare", RUN_ID, RUN_ID, "--db", db, "--out", folder],
+            "is a folder, expected a file",
+        ),
+        "run folder in /proc": ([*sim, "--out", "/proc/run"], "cannot be written in /proc"),
+        "run folder is a file": ([*sim, "--out", file], "--out: is a file, expected a folder"),
+        "run report in /proc": ([*sim, "--report", "/proc/r.html"], "--report: cannot be written"),
+        "run report into a folder": ([*sim, "--report", folder], "is a folder, expected a file"),
+        "example in /proc": (["simulate", "--init", "/proc/s.yaml"], "--init: cannot be written"),
+        "run store under a file": (
+            [*sim[:-2], "--db", f"{file}/runs.duckdb"],
+            f"--db: cannot be created: {file} is a file, not a folder",
+        ),
+        "served store under a file": (
+            ["serve", "--port", "1", "--db", f"{file}/runs.duckdb"],
+            f"--db: cannot be created: {file} is a file, not a folder",
+        ),
+        "parts folder is a file": (
+            ["evaluate", str(tmp / "persons.csv"), "--cluster", "tcp://127.0.0.1:1", "--out", file],
+            "--out: is a file, expected a folder",
+        ),
+    }
+
+
+@PROC
+@pytest.mark.parametrize("case", list(_bad_outputs(Path("/tmp"))))
+def test_every_output_option_is_refused_before_any_work(
+    case: str, tmp_path: Path, invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wrong kind of output path is one clear error (exit 2, naming the path and what was
+    expected), found before anything is read, run, served or written: no traceback, no new
+    file, no run recorded."""
+    import uvicorn
+
+    def served(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the server started")
+
+    monkeypatch.setattr(uvicorn, "run", served)
+    monkeypatch.setattr(uvicorn.Server, "run", served)
+    (tmp_path / "folder" / "reg.facts.csv").mkdir(parents=True)
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "persons.csv").write_text(POPULATION, encoding="utf-8")
+    before = sorted(tmp_path.rglob("*"))
+    args, words = _bad_outputs(tmp_path)[case]
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr.replace("\n", ""), result.stderr
+    assert result.stderr.startswith("error: ")
+    assert sorted(tmp_path.rglob("*")) == before

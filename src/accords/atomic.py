@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from accords.validation import InputError, Problem
 
@@ -75,32 +76,46 @@ def write_text_atomic(target: Path, text: str) -> None:
     write_atomic(target, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def _refuse(target: Path, option: str, message: str) -> None:
+def _refuse(target: Path, option: str, message: str) -> NoReturn:
     raise InputError([Problem(target, None, None, option, message)])
 
 
-def refuse_bad_output(target: Path, option: str = "--out") -> None:
-    """Refuse, before any work, an output that is a folder or cannot be written.
+def refuse_bad_output(target: Path, option: str = "--out", *, folder: bool = False) -> None:
+    """Refuse, before any work, an output that is the wrong kind of thing or cannot be written.
 
-    Found after an hour of evaluation, an unwritable output would waste the hour.
+    `folder` says the output is a folder the command fills (which may already exist); otherwise
+    it is a file. Every command's output path comes here first, so a long run never ends on a
+    path it cannot write (found after an hour of evaluation, that would waste the hour), and
+    every command words the refusal the same way.
+
+    Writability is tried, not inferred from permission bits: a probe file is created, and
+    removed, in the nearest folder that exists (root may write where the bits say no, yet not
+    in /proc or on a read-only mount).
     """
-    if target.is_dir():
-        _refuse(target, option, "is a folder; give a file name")
+    if folder:
+        if target.exists() and not target.is_dir():
+            _refuse(target, option, "is a file, expected a folder")
+    elif target.is_dir():
+        _refuse(target, option, "is a folder, expected a file")
     ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        _refuse(target, option, f"cannot be created: {ancestor} is not a folder")
-    if ancestor == target.parent:
-        try:
-            fd, probe = tempfile.mkstemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=ancestor)
-        except OSError as exc:
-            _refuse(target, option, f"cannot be written in {ancestor}: {exc.strerror}")
-        else:
-            os.close(fd)
-            Path(probe).unlink()
-    elif not os.access(ancestor, os.W_OK | os.X_OK):
-        _refuse(target, option, f"cannot be created: {ancestor} is not writable")
+        _refuse(target, option, f"cannot be created: {ancestor} is a file, not a folder")
+    _probe(target, option, ancestor)
+    if folder and target.is_dir():
+        _probe(target, option, target)
+
+
+def _probe(target: Path, option: str, folder: Path) -> None:
+    """Refuse `target` unless a file can be created in `folder` (the probe is removed)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=folder)
+    except OSError as exc:
+        _refuse(target, option, f"cannot be written in {folder}: {exc.strerror or exc}")
+    else:
+        os.close(fd)
+        Path(probe).unlink()
 
 
 def refuse_overwriting(target: Path, inputs: Sequence[Path], option: str = "--out") -> None:

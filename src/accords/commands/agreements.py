@@ -17,6 +17,7 @@ from accords.commands.common import (
     console,
     emit_json,
     fail,
+    fail_input,
     open_registry,
     paged,
     parse_day,
@@ -33,7 +34,7 @@ from accords.commands.tables import fit
 from accords.labels import plain
 from accords.registry.changes import changes_output
 from accords.registry.describe import party
-from accords.registry.export import ExportFormat, export
+from accords.registry.export import ExportFormat, check_export, export
 from accords.registry.loader import Registry, collect, default_agreements_dir
 from accords.registry.models import Agreement, Kind
 from accords.registry.outputs import (
@@ -324,6 +325,10 @@ def export_(
     registry: RegistryOption = None,
 ) -> None:
     """The registry as data: one row per agreement and one per (fact, source)."""
+    try:
+        check_export(fmt, out)
+    except InputError as exc:
+        fail_input(exc)
     written = export(open_registry(registry), fmt, out)
     for path in written:
         console.print(f"wrote {path}")

@@ -131,8 +131,7 @@ def evaluate_command(
     limited by memory; the output appears only once every row has been checked and evaluated.
     """
     try:
-        if cluster is None or out.suffix:
-            check_output(out)
+        check_output(out, parts=cluster is not None)
         files = population_files(population)
         refuse_overwriting(out, files)
     except InputError as exc:

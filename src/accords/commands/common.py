@@ -27,6 +27,7 @@ from rich.style import Style, StyleType
 from rich.table import Table
 from rich.text import Text
 
+from accords.atomic import refuse_bad_output
 from accords.registry.countries import resolve_party
 from accords.registry.loader import Registry, load_registry
 from accords.validation import InputError
@@ -127,6 +128,17 @@ def fail_input(exc: InputError) -> NoReturn:
     for problem in exc.problems:
         errors.print(f"[red]error:[/red] {shown(problem)}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def require_writable(path: Path | None, option: str = "--out", *, folder: bool = False) -> None:
+    """Stop (exit 2, naming the path and the option) unless `path` can be written as a file,
+    or as a folder with `folder`; a command calls it for each output before any work starts."""
+    if path is None:
+        return
+    try:
+        refuse_bad_output(path, option, folder=folder)
+    except InputError as exc:
+        fail_input(exc)
 
 
 def open_registry(path: Path | None) -> Registry:

@@ -21,6 +21,7 @@ from accords.commands.common import (
     fail,
     open_registry,
     paged,
+    require_writable,
     shown,
 )
 from accords.commands.run_summary import ZERO_ROWS_HELP, summary_table
@@ -219,6 +220,7 @@ def report_command(
     """Write a finished run's report: charts, key figures, assumptions and sources, offline."""
     from accords.report import render_report, write_report
 
+    require_writable(out)
     store = open_store(db)
     record = find(store, run_id)
     try:
@@ -254,6 +256,7 @@ def compare_command(
         scenario_diff,
     )
 
+    require_writable(out)
     store = open_store(db)
     a, b = find(store, run_a), find(store, run_b)
     reg = open_registry(registry)

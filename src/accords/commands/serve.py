@@ -41,6 +41,7 @@ def serve(
     import uvicorn
 
     from accords.api import Settings, create_app
+    from accords.store import StoreError, check_store_path, default_db_path
     from accords.validation import InputError
 
     try:
@@ -51,8 +52,9 @@ def serve(
                 host, [*(settings.allowed_hosts or ()), *(allowed_host or [])]
             ),
         )
+        check_store_path(settings.db.expanduser() if settings.db else default_db_path())
         app = create_app(settings)
-    except (ValueError, InputError) as exc:
+    except (ValueError, InputError, StoreError) as exc:
         fail(str(exc))
     console.print(f"accords: serving on http://{host}:{port}/ (Ctrl-C stops)", highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)

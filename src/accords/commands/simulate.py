@@ -26,6 +26,7 @@ from accords.commands.common import (
     fail_input,
     open_registry,
     progress_bar,
+    require_writable,
     shown,
 )
 from accords.commands.run_summary import ZERO_ROWS_HELP, comparison_table, summary_table
@@ -93,9 +94,12 @@ def simulate(
     if init is not None:
         if init.exists():
             fail(f"{init} exists; choose another path")
+        require_writable(init, "--init")
         write_text_atomic(init, example_text())
         console.print(f"wrote an example scenario to {init}")
         return
+    require_writable(out, "--out", folder=True)
+    require_writable(report, "--report")
     try:
         loaded = load_scenario(scenario)
     except InputError as exc:
@@ -141,7 +145,10 @@ def simulate(
     except StoreError as exc:
         fail(str(exc))
     if out is not None:
-        result.write(out)
+        try:
+            result.write(out)
+        except (InputError, OSError) as exc:  # checked before the run: something changed since
+            fail(f"{out}: cannot write the run's files ({exc}); the run is recorded as {run_id}")
     if report is not None:
         from accords.report import render_report, write_report
 

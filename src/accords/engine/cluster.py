@@ -63,8 +63,7 @@ def evaluate_on_cluster(
     OSError/TimeoutError when the scheduler cannot be reached, InputError for bad input
     (nothing written)."""
     dataset = out.suffix == ""
-    if not dataset:
-        check_output(out)
+    check_output(out, parts=True)
     files = population_files(source)
     refuse_overwriting(out, files)
     if dataset and out.exists() and any(out.iterdir()):

@@ -32,9 +32,13 @@ ROW_GROUP_ROWS = 1 << 20
 Write = Callable[[pl.DataFrame | pa.Table], None]
 
 
-def check_output(path: Path) -> None:
+def check_output(path: Path, *, parts: bool = False) -> None:
     """Refuse an output whose suffix names no format this writes, or that cannot be written;
-    it needs no input, so it runs before any is read."""
+    it needs no input, so it runs before any is read. With `parts` (an evaluation on a
+    cluster), a name without a suffix is the folder the parts are written to."""
+    if parts and not path.suffix:
+        refuse_bad_output(path, folder=True)
+        return
     if path.suffix.lower() not in FORMATS:
         known = ", ".join(f"{suffix} for {name}" for suffix, name in FORMATS.items())
         got = f"the suffix {path.suffix!r}" if path.suffix else "a name without a suffix"

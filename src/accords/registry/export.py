@@ -16,7 +16,7 @@ from typing import Any, Literal
 import polars as pl
 from pydantic import BaseModel
 
-from accords.atomic import atomic_path
+from accords.atomic import atomic_path, refuse_bad_output
 from accords.registry.loader import Registry
 from accords.registry.models import Agreement, Fact, Metric
 from accords.registry.views import status_change_on
@@ -150,10 +150,23 @@ def facts_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.facts{out.suffix}")
 
 
+def export_paths(fmt: ExportFormat, out: Path) -> list[Path]:
+    """The files an export writes: one for JSON, the agreements and the facts tables otherwise."""
+    return [out] if fmt == "json" else [out, facts_path(out)]
+
+
+def check_export(fmt: ExportFormat, out: Path) -> None:
+    """Refuse (InputError) an export any of whose files cannot be written, before the registry
+    is read: found while renaming, a bad second file would leave the first one written."""
+    for path in export_paths(fmt, out):
+        refuse_bad_output(path)
+
+
 def export(
     registry: Registry, fmt: ExportFormat, out: Path, today: date | None = None
 ) -> list[Path]:
     """Write the tables; JSON holds both in one file, CSV and Parquet write FILE and FILE.facts."""
+    check_export(fmt, out)
     agreements, facts = tables(registry, today)
     if fmt == "json":
         payload = {"agreements": agreements.to_dicts(), "facts": facts.to_dicts()}
@@ -170,7 +183,7 @@ def export(
         else:
             agreements.write_parquet(tmp_a)
             facts.write_parquet(tmp_f)
-    return [out, second]
+    return export_paths(fmt, out)
 
 
 def read_export(fmt: ExportFormat, out: Path) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 from ruamel.yaml import YAML
 
+from accords.atomic import refuse_bad_output
 from accords.simulation import calibration
 from accords.simulation.model import ReplicaResult
 from accords.simulation.plan import Plan, describe
@@ -53,7 +54,11 @@ class RunResult:
         return [_measure(measures[0], r.series.get(name, {}).get(key)) for r in self.replicas]
 
     def write(self, folder: Path) -> Path:
-        """Write the three files; a reader never sees a half-written folder or file."""
+        """Write the three files; a reader never sees a half-written folder or file.
+
+        A folder that is a file, or a place that cannot be written, is an InputError before
+        anything is written."""
+        refuse_bad_output(folder, folder=True)
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=folder.parent))
         tmp.chmod(0o755)  # mkdtemp makes it private; a run folder is an ordinary folder

@@ -8,6 +8,7 @@ from accords.store.db import (
     RunStore,
     StoreBusyError,
     StoreError,
+    check_store_path,
     default_db_path,
 )
 from accords.store.records import RunRecord, Status
@@ -22,6 +23,7 @@ __all__ = [
     "StoreError",
     "assumption_lines",
     "assumptions",
+    "check_store_path",
     "default_db_path",
     "resolved_yaml",
 ]

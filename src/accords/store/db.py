@@ -43,7 +43,7 @@ import duckdb
 import platformdirs
 import polars as pl
 
-from accords.atomic import atomic_path
+from accords.atomic import atomic_path, refuse_bad_output
 from accords.registry.loader import AGREEMENT_SUFFIXES, Registry, default_agreements_dir
 from accords.simulation.plan import registry_version
 from accords.simulation.result import RunResult
@@ -51,6 +51,7 @@ from accords.simulation.scenario import Scenario
 from accords.store import liveness
 from accords.store.records import STATUSES, RunRecord, Status
 from accords.store.scenario_text import resolved_yaml
+from accords.validation import InputError
 from accords.version import PACKAGE_VERSION, data_digest
 
 log = logging.getLogger("accords.store")
@@ -148,6 +149,20 @@ def _is_lock_conflict(exc: duckdb.Error) -> bool:
     return "Could not set lock" in text or "different configuration" in text
 
 
+def check_store_path(path: Path) -> None:
+    """Refuse (StoreError) a run store path that is a folder, or where none can be created.
+
+    `accords serve` opens its store on first use, so it checks the path before it starts: a bad
+    `--db` is then an error at start-up, not on every request."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder; --db takes a database file path")
+    if not path.exists():
+        try:
+            refuse_bad_output(path, "--db")
+        except InputError as exc:
+            raise StoreError(str(exc)) from None
+
+
 class RunStore:
     """The runs in one DuckDB file (see the module docstring for the guarantees).
 
@@ -161,8 +176,7 @@ class RunStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
-        if self.path.exists() and self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder; --db takes a database file path")
+        check_store_path(self.path)
         self.runs_dir = self.path.parent / "runs"
         with _process_locks_guard:
             self._lock = _process_locks.setdefault(self.path.resolve(), threading.RLock())
