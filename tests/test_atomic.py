@@ -137,7 +137,10 @@ def _bad_outputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
     export = ["agreements", "export", "--format"]
     sim = ["simulate", "--replicas", "1", "--workers", "1", "--db", db]
     return {
-        "export into a folder": ([*export, "csv", "--out", folder], "is a folder, expected a file"),
+        "export into a folder": (
+            [*export, "csv", "--out", f"{folder}/reg.facts.csv"],
+            "reg.facts.csv: --out: is a folder, expected a file",
+        ),
         "export under a file": (
             [*export, "csv", "--out", f"{file}/reg.csv"],
             f"cannot be created: {file} is a file, not a folder",

@@ -22,6 +22,7 @@ from accords.registry.export import (
     tables,
 )
 from accords.registry.loader import Registry, load_registry
+from accords.validation import InputError
 
 FORMATS = ["csv", "json", "parquet"]
 TODAY = date(2026, 1, 15)
@@ -109,6 +110,52 @@ def test_cli_export_round_trip(invoke, example_only_dir: Path, tmp_path: Path) -
     want_agreements, want_facts = tables(load_registry(example_only_dir))
     assert_frame_equal(agreements, want_agreements)
     assert_frame_equal(facts, want_facts)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["--format", "csv", "--out", "reg.parquet"],
+            "the suffix '.parquet' does not match --format csv; expected .csv",
+        ),
+        (
+            ["--format", "json", "--out", "reg"],
+            "a name without a suffix does not match --format json; expected .json",
+        ),
+        (["--out", "reg.txt"], "cannot tell the format from the suffix '.txt'"),
+    ],
+    ids=["contradicting suffix", "no suffix", "unknown suffix"],
+)
+def test_cli_export_refuses_a_suffix_that_is_not_the_formats(
+    invoke, example_only_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    args: list[str], words: str
+) -> None:
+    """CSV in a file named .parquet would fail in the next tool, far from its cause."""
+    monkeypatch.chdir(tmp_path)
+    result = invoke("agreements", "export", *args, "--registry", example_only_dir, expect=2)
+    assert words in result.stderr.replace("\n", "")
+    assert written_files(tmp_path) == []
+
+
+def test_cli_export_takes_the_format_from_the_suffix(
+    invoke, example_only_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "registry.parquet"
+    invoke("agreements", "export", "--out", out, "--registry", example_only_dir, expect=0)
+    assert written_files(tmp_path) == ["registry.facts.parquet", "registry.parquet"]
+    agreements, facts = read_export("parquet", out)
+    want_agreements, want_facts = tables(load_registry(example_only_dir))
+    assert_frame_equal(agreements, want_agreements)
+    assert_frame_equal(facts, want_facts)
+
+
+def test_export_from_python_refuses_a_suffix_that_is_not_the_formats(
+    registry: Registry, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match=r"expected \.csv"):
+        export(registry, "csv", tmp_path / "registry.parquet", TODAY)
+    assert written_files(tmp_path) == []
 
 
 def test_json_export_holds_both_tables(registry: Registry, tmp_path: Path) -> None:

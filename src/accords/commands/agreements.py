@@ -320,16 +320,25 @@ def validate(
 
 @app.command("export")
 def export_(
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv, json or parquet.")],
-    out: Annotated[Path, typer.Option("--out", help="File to write.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write: .csv, .json or .parquet.")
+    ],
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            help="csv, json or parquet (optional: --out's suffix names it, and must agree).",
+        ),
+    ] = None,
     registry: RegistryOption = None,
 ) -> None:
-    """The registry as data: one row per agreement and one per (fact, source)."""
+    """The registry as data: one row per agreement and one per (fact, source), in the format
+    --out's suffix names (for CSV and Parquet, the facts in FILE.facts.csv or .parquet)."""
     try:
-        check_export(fmt, out)
+        chosen = check_export(out, fmt)
     except InputError as exc:
         fail_input(exc)
-    written = export(open_registry(registry), fmt, out)
+    written = export(open_registry(registry), chosen, out)
     for path in written:
         console.print(f"wrote {path}")
 

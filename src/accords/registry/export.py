@@ -21,8 +21,10 @@ from accords.registry.loader import Registry
 from accords.registry.models import Agreement, Fact, Metric
 from accords.registry.views import status_change_on
 from accords.spreadsheet import read_back, spreadsheet_safe
+from accords.validation import InputError, Problem
 
 ExportFormat = Literal["csv", "json", "parquet"]
+SUFFIXES: dict[ExportFormat, str] = {"csv": ".csv", "json": ".json", "parquet": ".parquet"}
 
 AGREEMENT_COLUMNS: dict[str, Any] = {
     "id": pl.String,
@@ -155,18 +157,43 @@ def export_paths(fmt: ExportFormat, out: Path) -> list[Path]:
     return [out] if fmt == "json" else [out, facts_path(out)]
 
 
-def check_export(fmt: ExportFormat, out: Path) -> None:
-    """Refuse (InputError) an export any of whose files cannot be written, before the registry
-    is read: found while renaming, a bad second file would leave the first one written."""
-    for path in export_paths(fmt, out):
+def export_format(out: Path, fmt: ExportFormat | None = None) -> ExportFormat:
+    """The format `out` is written in: the one its suffix names, as for evaluate's verdicts;
+    `fmt`, when given, must agree with it. Refused (InputError) otherwise: CSV in a file named
+    .parquet would be read as Parquet by the next tool and fail there, far from the cause."""
+    suffix = out.suffix.lower()
+    got = f"the suffix {out.suffix!r}" if out.suffix else "a name without a suffix"
+    if fmt is None:
+        for named, known in SUFFIXES.items():
+            if suffix == known:
+                return named
+        hint = "give --format, or end the name in " + ", ".join(SUFFIXES.values())
+        raise InputError(
+            [Problem(out, None, None, "--out", f"cannot tell the format from {got}", hint)]
+        )
+    if suffix != SUFFIXES[fmt]:
+        message = f"{got} does not match --format {fmt}; expected {SUFFIXES[fmt]}"
+        raise InputError([Problem(out, None, None, "--out", message)])
+    return fmt
+
+
+def check_export(out: Path, fmt: ExportFormat | None = None) -> ExportFormat:
+    """The export's format (`export_format`), once every file it writes is known to be
+    writable, before the registry is read: found while renaming, a bad second file would leave
+    the first one written."""
+    chosen = export_format(out, fmt)
+    for path in export_paths(chosen, out):
         refuse_bad_output(path)
+    return chosen
 
 
 def export(
     registry: Registry, fmt: ExportFormat, out: Path, today: date | None = None
 ) -> list[Path]:
-    """Write the tables; JSON holds both in one file, CSV and Parquet write FILE and FILE.facts."""
-    check_export(fmt, out)
+    """Write the tables; JSON holds both in one file, CSV and Parquet write FILE and FILE.facts.
+
+    `out`'s suffix must be the format's (.csv, .json, .parquet), else an InputError."""
+    check_export(out, fmt)
     agreements, facts = tables(registry, today)
     if fmt == "json":
         payload = {"agreements": agreements.to_dicts(), "facts": facts.to_dicts()}
