@@ -11,6 +11,7 @@ from rich.console import Console
 from typer.testing import Result
 
 import accords.commands.runs as runs_cmd
+from accords.store import RunStore
 
 Invoke = Callable[..., Result]  # the `invoke` fixture of tests/conftest.py
 
@@ -101,5 +102,6 @@ def test_the_same_scenario_twice_says_only_the_draws_differ(
 
 
 def test_compare_names_a_missing_run(invoke: Invoke, tmp_path: Path, db: Path) -> None:
+    RunStore(db)
     missing = invoke("runs", "compare", "nope-a", "nope-b", "--db", db, expect=2)
     assert "'nope-a' is not a run id" in missing.stderr

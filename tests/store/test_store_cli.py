@@ -11,6 +11,7 @@ from typer.testing import Result
 
 import accords.commands.runs as runs_cmd
 from accords.commands.common import SafeConsole
+from accords.store import RunStore
 
 Invoke = Callable[..., Result]  # the `invoke` fixture of tests/conftest.py
 
@@ -103,5 +104,34 @@ def test_runs_commands_name_a_bad_database(invoke: Invoke, tmp_path: Path) -> No
     not_a_db.write_text("not a database", encoding="utf-8")
     result = invoke("runs", "list", "--db", not_a_db, expect=2)
     assert "notes.txt" in result.stderr
-    empty = invoke("runs", "list", "--db", tmp_path / "new.duckdb", expect=0)
+    RunStore(tmp_path / "empty.duckdb")
+    empty = invoke("runs", "list", "--db", tmp_path / "empty.duckdb", expect=0)
     assert "no runs" in empty.stdout
+
+
+RUN_ID = "20250101-000000-abcdef"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list"],
+        ["list", "--json"],
+        ["show", RUN_ID],
+        ["report", RUN_ID, "--out", "report.html"],
+        ["compare", RUN_ID, RUN_ID],
+        ["delete", RUN_ID, "--yes"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_runs_commands_do_not_take_a_mistyped_db_for_an_empty_store(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """Reading a store that is not there is an error, and creates nothing; only a command that
+    records runs (simulate, serve) makes a new store."""
+    monkeypatch.chdir(tmp_path)
+    typo = tmp_path / "sub" / "rnus.duckdb"
+    result = invoke("runs", *args, "--db", typo, expect=2)
+    assert result.stderr.replace("\n", "") == f"error: no run store at {typo}"
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []

@@ -7,6 +7,7 @@ track of output folders by hand.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -27,7 +28,7 @@ from accords.commands.common import (
 from accords.commands.run_summary import ZERO_ROWS_HELP, summary_table
 from accords.commands.tables import fit
 from accords.simulation.series import Headline, agreement_names
-from accords.store import RunRecord, RunStore, StoreError, assumptions
+from accords.store import RunRecord, RunStore, StoreError, StoreMissingError, assumptions
 
 app = typer.Typer(
     help="Runs recorded in the run store: list, show, delete, and write their reports.",
@@ -48,10 +49,17 @@ DbOption = Annotated[
 STATUS_STYLE = {"running": "yellow", "done": "green", "failed": "red"}
 
 
-def open_store(db: Path | None) -> RunStore:
-    """The run store at `db` (or the default), or a clean error naming the file."""
+def open_store(db: Path | None, *, create: bool = False) -> RunStore:
+    """The run store at `db` (or the default), or a clean error naming the file.
+
+    Only a command that records runs (`create`) makes a new store; the others, which only read
+    or delete, say there is none, so a mistyped --db is not taken for an empty store."""
     try:
-        return RunStore(db)
+        return RunStore(db, create=create)
+    except StoreMissingError as exc:
+        given = db is not None or os.environ.get("ACCORDS_DB")
+        hint = "" if given else "; `accords simulate` records runs there"
+        fail(f"{exc}{hint}")
     except StoreError as exc:
         fail(str(exc))
 

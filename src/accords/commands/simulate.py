@@ -112,7 +112,7 @@ def simulate(
         ).apply(loaded)
     except ValidationError as exc:
         fail(f"--replicas/--seed: {exc.errors()[0]['msg']}")
-    store = open_store(db)
+    store = open_store(db, create=True)
     origin = scenario or default_scenario_path()
     try:
         run_id = store.create(loaded, source="cli", scenario_path=origin, registry=reg)

@@ -8,6 +8,7 @@ from accords.store.db import (
     RunStore,
     StoreBusyError,
     StoreError,
+    StoreMissingError,
     check_store_path,
     default_db_path,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Status",
     "StoreBusyError",
     "StoreError",
+    "StoreMissingError",
     "assumption_lines",
     "assumptions",
     "check_store_path",

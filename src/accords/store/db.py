@@ -106,6 +106,10 @@ class StoreError(RuntimeError):
     """The run store cannot do what was asked (the message names the database file)."""
 
 
+class StoreMissingError(StoreError):
+    """No run store at the path, and the caller only reads: a mistyped path is not a new store."""
+
+
 class StoreBusyError(StoreError):
     """Another process held the database's lock for longer than the store waits."""
 
@@ -166,7 +170,9 @@ def check_store_path(path: Path) -> None:
 class RunStore:
     """The runs in one DuckDB file (see the module docstring for the guarantees).
 
-    Opening a store creates the file if needed and marks runs whose process has died as failed.
+    Opening a store creates the file if needed (unless `create` is false: a reader given a
+    mistyped path would otherwise make an empty store there and report that it has no runs) and
+    marks runs whose process has died as failed.
     """
 
     #: Seconds an operation waits for another process's lock before giving up.
@@ -174,8 +180,10 @@ class RunStore:
     #: Progress updates are advisory: they wait less, and a busy store skips one.
     progress_timeout: float = 2.0
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, create: bool = True) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
+        if not create and not self.path.exists():
+            raise StoreMissingError(f"no run store at {self.path}")
         check_store_path(self.path)
         self.runs_dir = self.path.parent / "runs"
         with _process_locks_guard:
