@@ -1,7 +1,14 @@
-"""`accords serve`: the JSON API and the web pages on one local port (uvicorn)."""
+"""`accords serve`: the JSON API and the web pages on one local port (uvicorn).
+
+The port is bound here, before the server is announced, and the bound sockets are handed to
+uvicorn: a port already in use is then one error saying so, rather than a line saying the
+server is running followed by uvicorn's own failure; and no other process can take the port
+between the check and the start.
+"""
 
 from __future__ import annotations
 
+import errno
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -56,8 +63,63 @@ def serve(
         app = create_app(settings)
     except (ValueError, InputError, StoreError) as exc:
         fail(str(exc))
-    console.print(f"accords: serving on http://{host}:{port}/ (Ctrl-C stops)", highlight=False)
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
+    sockets = listen(host, port)
+    shown_host = f"[{host}]" if ":" in host else host
+    console.print(
+        f"accords: serving on http://{shown_host}:{port}/ (Ctrl-C stops)", highlight=False
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
+    )
+    server.run(sockets=sockets)
+    if not server.started:  # the app's start-up failed; uvicorn has logged why
+        raise typer.Exit(3)
+
+
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Listening sockets on every address `host` names (both of "localhost"'s, as uvicorn's
+    own binding would), or an error (exit 2) naming the host and port and what to change.
+
+    An address family the machine does not have (IPv6 switched off) is skipped, as asyncio
+    skips it, as long as one address is bound.
+    """
+    try:
+        found = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except socket.gaierror as exc:
+        fail(f"--host {host}: not an address to listen on ({exc.strerror})")
+    sockets: list[socket.socket] = []
+    seen: set[tuple[int, object]] = set()
+    try:
+        for family, kind, proto, _, address in found:
+            if (family, address) in seen:
+                continue
+            seen.add((family, address))
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno != errno.EADDRNOTAVAIL or len(found) == 1:
+                    raise
+                sockets.pop().close()
+                continue
+            sock.listen()
+    except OSError as exc:
+        for sock in sockets:
+            sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            fail(f"port {port} is already in use on {host}; choose another with --port")
+        if exc.errno == errno.EADDRNOTAVAIL:
+            fail(f"--host {host}: not an address of this machine")
+        fail(f"cannot listen on {host} port {port}: {exc.strerror or exc}")
+    if not sockets:
+        fail(f"--host {host}: not an address of this machine")
+    return sockets
 
 
 def allowed_hosts(bound: str, extra: list[str]) -> tuple[str, ...]:
