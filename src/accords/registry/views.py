@@ -2,8 +2,10 @@
 
 `as_known_on` keeps only what the public record held on day K: a source counts from the last day
 its date could be (a page dated "March 2025" from 31 March), a fact keeps only the sources public
-by K, and a fact none of whose sources was public by K is left out. `status_on` and `valid_on`
-say what held on day D. The two compose: the record as known on K, asked about day D.
+by K, and a fact none of whose sources was public by K is left out; a note that mentions a date
+after K (the registry's reading, written with hindsight) is replaced by a line saying so.
+`status_on` and `valid_on` say what held on day D. The two compose: the record as known on K,
+asked about day D.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pydantic import BaseModel
 
 from accords.registry.dates import FuzzyDate
 from accords.registry.models import Agreement, Fact, Ruling, Source, Status, StatusChange
+from accords.registry.prose_dates import mentions_after
 
 
 class Dated(Protocol):
@@ -54,19 +57,27 @@ def _is_known(fact: Fact, day: date) -> bool:
 
 M = TypeVar("M", bound=BaseModel)
 
+# What a view as known on a day shows in place of a note that mentions a later date: the note is
+# the registry's reading, written with the whole record, and would tell what was not yet known.
+LATER_NOTE = (
+    "The registry's note on this item mentions events after {day}; it is left out of this view."
+)
+
 
 def _prune(model: M, day: date) -> M:
     """The model with every fact and source not yet public on `day` removed, at any depth.
 
     A fact in a list is dropped; a single fact in an optional field becomes None (a facility
     known in 2024 keeps its capacity only if the capacity was public by then too); a fact kept
-    keeps only its sources public by then.
+    keeps only its sources public by then, and its note only if the note mentions no later date.
     """
     updates: dict[str, Any] = {}
     if isinstance(model, Fact):
         sources = public_sources(model, day)
         if sources != model.sources:
             updates["sources"] = sources
+        if model.note is not None and mentions_after(model.note, day):
+            updates["note"] = LATER_NOTE.format(day=day)
     for name in type(model).model_fields:
         if name in updates:
             continue
