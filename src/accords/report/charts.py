@@ -10,6 +10,7 @@ and the report must work offline.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -127,7 +128,9 @@ def replica_totals(values: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _layout(fig: go.Figure, y_title: str) -> None:
+def _layout(fig: go.Figure, y_title: str, *, signed: bool = False) -> None:
+    """The charts' common look; `signed` for a difference, whose axis need not reach zero but
+    marks it."""
     fig.update_layout(
         template="plotly_white",
         autosize=True,  # the page sets the height, taller on a narrow screen
@@ -148,17 +151,83 @@ def _layout(fig: go.Figure, y_title: str) -> None:
             "title": None,
         },
     )
-    fig.update_yaxes(title_text=y_title, rangemode="tozero", tickformat="~s")
+    fig.update_yaxes(title_text=y_title, rangemode="normal" if signed else "tozero")
+    if signed:
+        fig.update_yaxes(zeroline=True, zerolinewidth=2)
     # The last month's tick sits on the plot's right edge and half its label past it: plotly
     # hides a label that runs past the figure, so it is allowed and the margin grows to hold it
     # (more on a phone, where the labels slant).
-    fig.update_xaxes(
-        tickformat="%b %Y",
-        hoverformat="%b %Y",
-        automargin=True,
-        ticklabeloverflow="allow",
-        **month_ticks(fig),
-    )
+    fig.update_xaxes(automargin=True, ticklabeloverflow="allow")
+    months = month_ticks(fig)
+    if months:  # a time axis (not the blocked cases' counts)
+        fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y", **months)
+    for letter in ("x", "y"):
+        whole_ticks(fig, letter)
+
+
+# Below this span, plotly's own tick step can be a fraction (it aims at up to 10 ticks).
+SMALL_SPAN = 10
+
+
+def whole_ticks(fig: go.Figure, letter: str) -> None:
+    """Give every numeric axis of `fig` (`letter` "x" or "y") ticks a person can read.
+
+    The figures are counts of people (or sums of money): left to itself plotly ticks an axis
+    whose values span less than about 10 every 0.2 or 0.5, and the SI prefixes that make 2M
+    read "2M" write 0.2 as "200m" (milli), which reads as 200 million; an axis of zeros spans
+    0 to 1 in such steps. Such an axis gets its ticks here instead: whole numbers only, over a
+    range of at least one, with their labels written out. Over a wider span plotly's step is at
+    least 1, so its ticks and the SI prefixes stay. Axes of dates or categories are left alone.
+    """
+    spans: dict[str, list[float]] = {}
+    for trace in fig.data:
+        values = _drawn_values(trace, letter)
+        if values is None:
+            continue
+        anchor = getattr(trace, f"{letter}axis", None) or letter
+        spans.setdefault(anchor, []).extend(values)
+    for anchor, values in spans.items():
+        axis = fig.layout[f"{letter}axis{anchor[1:]}"]
+        low, high = min(values, default=0.0), max(values, default=0.0)
+        floored = axis.rangemode != "normal"  # "tozero", and bars, which start at zero
+        if floored:
+            low, high = min(low, 0.0), max(high, 0.0)
+        if high - low >= SMALL_SPAN:
+            axis.update(tickformat="~s")
+            continue
+        bottom, top = math.floor(low), math.ceil(high)
+        if top - bottom < 1:  # one value throughout: a count from 0 to 1, else one either side
+            bottom, top = (bottom, bottom + 1) if floored else (bottom - 1, top + 1)
+        step = 1 if top - bottom <= 5 else 2
+        first = math.ceil(bottom / step) * step
+        ticks = list(range(first, top + 1, step))
+        # a little room for the lines' width at the edges, but none below a floor of zero
+        pad = 0.04 * (top - bottom)
+        axis.update(
+            range=[bottom if floored and bottom == 0 else bottom - pad, top + pad],
+            autorange=False,
+            tickmode="array",
+            tickvals=ticks,
+            ticktext=[people(float(t)) for t in ticks],
+        )
+
+
+def _drawn_values(trace: Any, letter: str) -> list[float] | None:
+    """The numbers a trace draws along one axis (a bar's whiskers included); None where that
+    axis holds dates or categories."""
+    values = getattr(trace, letter, None)
+    if values is None or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    ):
+        return None
+    drawn = [float(v) for v in values]
+    error = getattr(trace, f"error_{letter}", None)
+    if error is not None and error.array is not None:
+        minus = error.arrayminus if error.arrayminus is not None else error.array
+        drawn += [v + float(e) for v, e in zip(drawn, error.array, strict=True)] + [
+            v - float(e) for v, e in zip(drawn, minus, strict=True)
+        ]
+    return [v for v in drawn if math.isfinite(v)]
 
 
 def month_ticks(fig: go.Figure) -> dict[str, Any]:
@@ -405,10 +474,9 @@ def blocked_chart(
         categoryorder="array",
         categoryarray=[r[0] for r in reversed(rows)],
         automargin=True,
-        tickformat=None,
         rangemode=None,
     )
-    fig.update_xaxes(title_text="cases (median, 5–95% whiskers)", tickformat="~s")
+    fig.update_xaxes(title_text="cases (median, 5–95% whiskers)")
     top = rows[0]
     label = (
         f"Bar chart of blocked cases by reason over the horizon; the most frequent is {top[0]} "
@@ -520,8 +588,7 @@ def difference_chart(
     frame = bands(joined, cumulative=cumulative)
     fig = go.Figure()
     add_band(fig, frame, name="with − without", colour=PALETTE[3])
-    _layout(fig, "with − without")
-    fig.update_yaxes(rangemode="normal", zeroline=True, zerolinewidth=2)
+    _layout(fig, "with − without", signed=True)
     end = frame.row(-1, named=True)
     # counts of people as whole persons; money in millions or billions
     shown = money if series == "cost_month" else people

@@ -224,8 +224,7 @@ def difference_charts(
                 hovertemplate=f"B − A, {y_title}: %{{y:,.0f}}<extra></extra>",
             )
         )
-        _layout(fig, "B − A")
-        fig.update_yaxes(rangemode="normal", zeroline=True, zerolinewidth=2)
+        _layout(fig, "B − A", signed=True)
         top = joined.row(int(joined["gap"].abs().arg_max() or 0), named=True)
         end = joined.row(-1, named=True)
         label = (
