@@ -5,6 +5,10 @@ separators); smaller fractions, such as a capacity share or a median between two
 to two places. A value that is not a finite number is shown as such, never as a made-up one.
 Counts of people are whole numbers (`people`: a percentile of a count is rounded), and sums of
 money large enough to be hard to read are shown in millions or billions (`money`).
+
+Tables that set two runs' medians side by side, with the change between them, show each median
+as `median_cell` writes it and the change as `median_change` works it out from the figures
+shown, so the change a reader sees is always the shown B minus the shown A.
 """
 
 from __future__ import annotations
@@ -65,3 +69,55 @@ def band(stats: Mapping[str, float], *, currency: str | None = None, labelled: b
     range_ = f"{low}–{high}" if not labelled else f"5–95%: {low}–{high}"
     text = mid if low == high else f"{mid} ({range_})"
     return f"{text} {currency}" if currency else text
+
+
+def _places(value: float, millions: bool) -> int:
+    """The decimals a comparison table shows a median with. People: none for a whole number,
+    one for a median between two replicas' counts (over an even number of replicas, 2.5),
+    which rounded to a whole person would read 2 or 3 and leave the change beside it
+    unexplained. Money, in millions: one place, two under a million."""
+    if millions:
+        return 2 if abs(value) < 1 else 1
+    return 0 if round(value, 1).is_integer() else 1
+
+
+def _fixed(value: float, places: int) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if round(value, places) == 0:
+        return "0" if places == 0 else f"{0:.{places}f}"
+    return f"{value:,.{places}f}"
+
+
+def median_cell(stats: Mapping[str, float], *, millions: bool = False) -> str:
+    """A comparison table's cell: the median (`_places`) and the bare range that holds 90% of
+    replicas, `2.5 (1–4)`; one figure alone when the range is a single value. People's bounds
+    are whole persons; money (`millions`: divided by a million, the row's label says so) has
+    its bounds to the median's places."""
+    scale = 1e6 if millions else 1.0
+    mid = stats["p50"] / scale
+    places = _places(mid, millions)
+
+    def bound(value: float) -> str:
+        return _fixed(value / scale, places) if millions else people(value)
+
+    low, high = bound(stats["p5"]), bound(stats["p95"])
+    text = _fixed(mid, places)
+    return text if low == high else f"{text} ({low}–{high})"
+
+
+def median_change(a: float, b: float, *, millions: bool = False) -> str:
+    """The change from median `a` to median `b` as their cells show them: each rounded as
+    `median_cell` shows it, the difference to the finer of their places, signed ("+2.5",
+    "0")."""
+    scale = 1e6 if millions else 1.0
+    a, b = a / scale, b / scale
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return str(b - a)
+    places_a, places_b = _places(a, millions), _places(b, millions)
+    places = max(places_a, places_b)
+    change = round(round(b, places_b) - round(a, places_a), places)
+    if change == 0:
+        return "0"
+    text = _fixed(change, places)
+    return text if change < 0 else f"+{text}"

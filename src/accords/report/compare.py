@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.offline import get_plotlyjs
 
-from accords.numbers import band, figure, people
+from accords.numbers import figure, median_cell, median_change
 from accords.registry.loader import Registry
 from accords.simulation.scenario import load_scenario
 from accords.simulation.series import TotalKey, agreement_names
@@ -236,28 +236,20 @@ def difference_charts(
     return charts
 
 
-def _scaled(row: CompareRow, value: float) -> float:
-    """Money in millions (the row's label says so); people as they are."""
-    return value / 1e6 if row.money else value
-
-
 def cell(row: CompareRow, stats: Stats | None) -> str:
-    """`median (p5–p95)`; the table's heading says what the range is."""
+    """`median (p5–p95)` (`median_cell`: money in millions, as the row's label says); the
+    table's heading says what the range is."""
     if stats is None:
         return "—"
-    return band({k: _scaled(row, v) for k, v in stats.items()}, labelled=False)
+    return median_cell(stats, millions=row.money)
 
 
 def change_text(row: CompareRow) -> str:
-    change = row.change
-    if change is None:
+    """B's median minus A's, worked out from the two cells as shown (`median_change`), so it
+    is always what a reader gets by subtracting them."""
+    if row.a is None or row.b is None:
         return "—"
-    text = (
-        people(_scaled(row, change))
-        if not row.money or abs(change) >= 1e6
-        else figure(_scaled(row, change))
-    )
-    return text if text.startswith("-") or text == "0" else f"+{text}"
+    return median_change(row.a["p50"], row.b["p50"], millions=row.money)
 
 
 def render_compare(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from accords.numbers import band, money, people
+from accords.numbers import band, median_cell, money, people
 from accords.registry.countries import country_name
 from accords.simulation.series import TotalKey, agreement_names, zero_in_every_replica
 
@@ -141,7 +141,8 @@ def comparison_rows(
     """(label, with, without, difference) for the headline totals of a with/without run, and
     the labels of those zero in every replica of both runs (left out, for a note to name).
 
-    Each figure is a median with its bare 5–95% range (people rounded, money in millions).
+    Each figure is a median with its bare 5–95% range, as `median_cell` writes it (money in
+    millions): a median between two replicas' counts to one place, as the runs compared show it.
     """
     names = _names(summary, names)
     c = summary["comparison"]
@@ -160,9 +161,8 @@ def comparison_rows(
         if all(zero_in_every_replica(row[p]) for p in ("with", "without")):
             zero.append(compared_label(total, names, whole=True))
             continue
-        scale = 1e6 if total.name == "cost_total" else 1.0
         with_, without, difference = (
-            band({k: v / scale for k, v in row[p].items()}, labelled=False)
+            median_cell(row[p], millions=total.name == "cost_total")
             for p in ("with", "without", "difference")
         )
         rows.append((compared_label(total, names), with_, without, difference))

@@ -260,7 +260,8 @@ def _comparison_section(
         '<section id="comparison" aria-labelledby="h-comparison">'
         f'<h2 id="h-comparison">With and without {e(without_words(c, names))}</h2>'
         f"<p>{e(c['method'])} Each figure is the median across replicas with its 5–95% range; "
-        "people are rounded to whole persons, money is in millions.</p>"
+        "people are whole persons, but for a median between two replicas' counts (2.5); money "
+        "is in millions.</p>"
         + _table(("", "with", "without", "difference"), rows)
         + (
             f'<p class="note">{e(zero_note(zero, "left out", IN_BOTH_RUNS))}</p>'
