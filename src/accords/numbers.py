@@ -6,6 +6,10 @@ to two places. A value that is not a finite number is shown as such, never as a 
 Counts of people are whole numbers (`people`: a percentile of a count is rounded), and sums of
 money large enough to be hard to read are shown in millions or billions (`money`).
 
+A negative figure has a real minus sign (U+2212, `−84`): a hyphen reads as a dash, and a
+range of two negatives as a row of them (`-85–-84`). Every range is written by `span`, which
+says "to" between bounds when either is negative: `−85 to −84`.
+
 Tables that set two runs' medians side by side, with the change between them, show each median
 as `median_cell` writes it and the change as `median_change` works it out from the figures
 shown, so the change a reader sees is always the shown B minus the shown A.
@@ -16,21 +20,33 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+MINUS = "\u2212"
+
+
+def _signed(text: str) -> str:
+    """A formatted number with a real minus sign; one that rounds to zero has none ("0", not
+    "−0")."""
+    if not text.startswith("-"):
+        return text
+    if not any(c in "123456789" for c in text):
+        return text[1:]
+    return MINUS + text[1:]
+
 
 def figure(value: float) -> str:
-    """`1234.0` → "1,234"; `0.5` → "0.50"; `3.0` → "3"; NaN → "nan"."""
+    """`1234.0` → "1,234"; `0.5` → "0.50"; `3.0` → "3"; `-84.0` → "−84"; NaN → "nan"."""
     if not math.isfinite(value):
         return str(value)
     if value == int(value) or abs(value) >= 10:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+        return _signed(f"{value:,.0f}")
+    return _signed(f"{value:,.2f}")
 
 
 def people(value: float) -> str:
     """A count of people, rounded to a whole person: `8.9` → "9"; `1234.4` → "1,234"."""
     if not math.isfinite(value):
         return str(value)
-    return f"{round(value):,}"
+    return _signed(f"{round(value):,}")
 
 
 def share(value: float) -> str:
@@ -51,7 +67,15 @@ def money(value: float, currency: str = "") -> str:
         text = f"{value / 1e6:,.1f} million"
     else:
         text = f"{value:,.0f}"
+    text = _signed(text)
     return f"{text} {currency}" if currency else text
+
+
+def span(low: str, high: str) -> str:
+    """A range between two figures as written: "9–15"; "−85 to −84" when either bound is
+    negative, where an en dash beside a minus sign would read as one more."""
+    joint = " to " if low.startswith(MINUS) or high.startswith(MINUS) else "–"
+    return f"{low}{joint}{high}"
 
 
 def band(stats: Mapping[str, float], *, currency: str | None = None, labelled: bool = True) -> str:
@@ -66,7 +90,7 @@ def band(stats: Mapping[str, float], *, currency: str | None = None, labelled: b
         return people(value) if currency is None else money(value, "")
 
     low, mid, high = one(stats["p5"]), one(stats["p50"]), one(stats["p95"])
-    range_ = f"{low}–{high}" if not labelled else f"5–95%: {low}–{high}"
+    range_ = span(low, high) if not labelled else f"5–95%: {span(low, high)}"
     text = mid if low == high else f"{mid} ({range_})"
     return f"{text} {currency}" if currency else text
 
@@ -84,9 +108,13 @@ def _places(value: float, millions: bool) -> int:
 def _fixed(value: float, places: int) -> str:
     if not math.isfinite(value):
         return str(value)
-    if round(value, places) == 0:
-        return "0" if places == 0 else f"{0:.{places}f}"
-    return f"{value:,.{places}f}"
+    return _signed(f"{value:,.{places}f}")
+
+
+def median(value: float) -> str:
+    """A median of counts of people, as comparison tables and chart hovers show it: whole, or
+    to one place between two replicas' counts: `3.0` → "3"; `2.5` → "2.5"."""
+    return _fixed(value, _places(value, False))
 
 
 def median_cell(stats: Mapping[str, float], *, millions: bool = False) -> str:
@@ -103,7 +131,7 @@ def median_cell(stats: Mapping[str, float], *, millions: bool = False) -> str:
 
     low, high = bound(stats["p5"]), bound(stats["p95"])
     text = _fixed(mid, places)
-    return text if low == high else f"{text} ({low}–{high})"
+    return text if low == high else f"{text} ({span(low, high)})"
 
 
 def median_change(a: float, b: float, *, millions: bool = False) -> str:

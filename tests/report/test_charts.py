@@ -18,12 +18,13 @@ from accords.report.charts import (
     wrongful_chart,
 )
 from accords.report.compare import difference_charts, overlay_charts
+from accords.simulation.result import WITHOUT_PREFIX
 from accords.store import RunRecord, RunStore
 
 Finished = tuple[RunStore, RunRecord]
 
 # a whole number as the tables write it: "3", "1,200", "−2"
-WHOLE = re.compile(r"^[-−]?\d{1,3}(,\d{3})*$")
+WHOLE = re.compile(r"^−?\d{1,3}(,\d{3})*$")
 
 
 def lines_of(monthly: pl.DataFrame, record: RunRecord) -> list[go.Figure]:
@@ -115,3 +116,24 @@ def test_an_axis_is_fixed_only_where_plotlys_step_could_be_a_fraction() -> None:
 
     assert axis(9.5).tickmode == "array" and axis(9.5).tickvals == (0, 2, 4, 6, 8, 10)
     assert axis(10.0).tickformat == "~s" and axis(10.0).tickmode is None
+
+
+def test_a_negative_difference_reads_with_minus_signs_and_to(finished: Finished) -> None:
+    """The caption, the hover and the ticks of a difference below zero: `−3 (5–95%: −4 to −2)`,
+    not `-3 (5–95%: -4–-2)`."""
+    store, record = finished
+    monthly = store.monthly(record.id)
+    # without the agreements, 2, 3 and 4 more wrongful transfers a month in replicas 0, 1, 2
+    without = monthly.filter(pl.col("series") == "wrongful").with_columns(
+        pl.lit(WITHOUT_PREFIX + "wrongful").alias("series"),
+        pl.col("value") + 2 + pl.col("replica"),
+    )
+    chart = difference_chart(
+        pl.concat([monthly, without]), "wrongful", "", cumulative=False, what="Wrongful transfers"
+    )
+    assert chart is not None
+    assert chart.label.endswith("by the end the difference is −3 (5–95%: −4 to −2).")
+    (median_line,) = [trace for trace in chart.figure.data if trace.showlegend is not False]
+    assert "%{customdata[1]}" in median_line.hovertemplate
+    assert {tuple(shown) for shown in median_line.customdata} == {("−3", "−4 to −2")}
+    assert chart.figure.layout.yaxis.ticktext[0].startswith("−")

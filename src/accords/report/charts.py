@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from accords.numbers import figure, money, people
+from accords.numbers import band, figure, median, people, span
 from accords.simulation.result import WITHOUT_PREFIX
 from accords.simulation.series import destination_label
 from accords.spreadsheet import spreadsheet_safe
@@ -251,8 +251,10 @@ def add_band(
     row: int | None = None,
     show_legend: bool = True,
     dash: str | None = None,
+    money: bool = False,
 ) -> None:
-    """A median line over its 5–95% band; hovering shows the three values."""
+    """A median line over its 5–95% band; hovering shows the three values as the tables write
+    them (people: whole persons, a median between two counts to one place; `money`: amounts)."""
     dates = frame["date"].to_list()
     where: dict[str, int] = {"row": row, "col": 1} if row is not None else {}
     common = {"x": dates, "mode": "lines", "legendgroup": name, "hoverinfo": "skip"}
@@ -271,7 +273,11 @@ def add_band(
         ),
         **where,
     )
-    customdata = list(zip(frame["p5"].to_list(), frame["p95"].to_list(), strict=True))
+    mid, bound = (figure, figure) if money else (median, people)
+    customdata = [
+        [mid(p50), span(bound(p5), bound(p95))]
+        for p5, p50, p95 in zip(frame["p5"], frame["p50"], frame["p95"], strict=True)
+    ]
     fig.add_trace(
         go.Scatter(
             x=dates,
@@ -283,8 +289,7 @@ def add_band(
             line={"color": colour, "width": 2.5, "dash": dash},
             customdata=customdata,
             hovertemplate=(
-                f"{name}: %{{y:,.0f}}{unit} (5–95%: %{{customdata[0]:,.0f}}–"
-                f"%{{customdata[1]:,.0f}})<extra></extra>"
+                f"{name}: %{{customdata[0]}}{unit} (5–95%: %{{customdata[1]}})<extra></extra>"
             ),
         ),
         **where,
@@ -326,8 +331,7 @@ def transfers_chart(monthly: pl.DataFrame, names: Mapping[str, str]) -> Chart | 
     top = totals.row(0, named=True)
     label = (
         f"Line chart of monthly transfers for {len(keep)} destinations. The largest is "
-        f"{labels.get(top['key'], top['key'])}, with a median of {figure(top['p50'])} over the "
-        f"horizon (5–95%: {figure(top['p5'])}–{figure(top['p95'])})."
+        f"{labels.get(top['key'], top['key'])}, with a median of {band(top)} over the horizon."
     )
     return Chart(fig, label, height)
 
@@ -410,12 +414,13 @@ def cost_chart(monthly: pl.DataFrame) -> Chart | None:
             colour=PALETTE[(row - 1) % len(PALETTE)],
             unit=f" {currency}",
             row=row,
+            money=True,
         )
         fig.update_yaxes(title_text=currency, row=row, col=1)
         end = frame.row(-1, named=True)
         parts.append(
             f"{figure(end['p50'])} {currency} by the end "
-            f"(5–95%: {figure(end['p5'])}–{figure(end['p95'])})"
+            f"(5–95%: {span(figure(end['p5']), figure(end['p95']))})"
         )
     _layout(fig, "")
     for row, currency in enumerate(currencies, start=1):
@@ -459,11 +464,8 @@ def blocked_chart(
                     "color": "#444",
                     "thickness": 1.2,
                 },
-                customdata=[[r[2], r[4]] for r in mine],
-                hovertemplate=(
-                    "%{y}: %{x:,.0f} (5–95%: %{customdata[0]:,.0f}–%{customdata[1]:,.0f})"
-                    "<extra></extra>"
-                ),
+                customdata=[[median(r[3]), span(people(r[2]), people(r[4]))] for r in mine],
+                hovertemplate="%{y}: %{customdata[0]} (5–95%: %{customdata[1]})<extra></extra>",
             )
         )
     height = 140 + 34 * len(rows)
@@ -480,7 +482,7 @@ def blocked_chart(
     top = rows[0]
     label = (
         f"Bar chart of blocked cases by reason over the horizon; the most frequent is {top[0]} "
-        f"with a median of {figure(top[3])} (5–95%: {figure(top[2])}–{figure(top[4])})."
+        f"with a median of {band({'p5': top[2], 'p50': top[3], 'p95': top[4]})}."
     )
     return Chart(fig, label, height)
 
@@ -507,10 +509,7 @@ def wrongful_chart(monthly: pl.DataFrame) -> Chart | None:
             continue
         add_band(fig, frame, name=label, colour=PALETTE[3 if i == 0 else 4])
         end = frame.row(-1, named=True)
-        parts.append(
-            f"{label}: median {figure(end['p50'])} "
-            f"(5–95%: {figure(end['p5'])}–{figure(end['p95'])})"
-        )
+        parts.append(f"{label}: median {band(end)}")
     height = 380
     _layout(fig, "wrongful transfers (cumulative)")
     label = "Line chart of cumulative wrongful transfers by the end; " + "; ".join(parts) + "."
@@ -587,13 +586,13 @@ def difference_chart(
     )
     frame = bands(joined, cumulative=cumulative)
     fig = go.Figure()
-    add_band(fig, frame, name="with − without", colour=PALETTE[3])
+    money = series == "cost_month"
+    add_band(fig, frame, name="with − without", colour=PALETTE[3], money=money)
     _layout(fig, "with − without", signed=True)
     end = frame.row(-1, named=True)
     # counts of people as whole persons; money in millions or billions
-    shown = money if series == "cost_month" else people
     label = (
         f"{what}, with minus without, replica by replica: by the end the difference is "
-        f"{shown(end['p50'])} (5–95%: {shown(end['p5'])}–{shown(end['p95'])})."
+        f"{band(end, currency='' if money else None)}."
     )
     return Chart(fig, label, 320)

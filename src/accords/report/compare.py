@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.offline import get_plotlyjs
 
-from accords.numbers import figure, median_cell, median_change
+from accords.numbers import figure, median, median_cell, median_change
 from accords.registry.loader import Registry
 from accords.simulation.scenario import load_scenario
 from accords.simulation.series import TotalKey, agreement_names
@@ -153,10 +153,12 @@ def _specs(a: RunRecord, b: RunRecord) -> list[tuple[str, str | None, bool, str,
 
 def _both_bands(
     a: RunRecord, b: RunRecord, monthly_a: pl.DataFrame, monthly_b: pl.DataFrame
-) -> Iterator[tuple[str, str, tuple[pl.DataFrame, pl.DataFrame]]]:
-    """Per main series: (y title, what, (run A's bands, run B's bands)) month by month."""
+) -> Iterator[tuple[bool, str, str, tuple[pl.DataFrame, pl.DataFrame]]]:
+    """Per main series: (whether it is money, y title, what, (run A's bands, run B's bands))
+    month by month."""
     for series, key, cumulative, y_title, what in _specs(a, b):
         yield (
+            series == "cost_month",
             y_title,
             what,
             (
@@ -171,16 +173,24 @@ def overlay_charts(
 ) -> list[Chart]:
     """The main series of both runs on one chart each: median lines over 5–95% bands."""
     charts = []
-    for y_title, what, frames in _both_bands(a, b, monthly_a, monthly_b):
+    for money, y_title, what, frames in _both_bands(a, b, monthly_a, monthly_b):
         fig = go.Figure()
         parts = []
+        shown = figure if money else median
         for i, (record, frame) in enumerate(zip((a, b), frames, strict=True)):
             if frame.is_empty():
                 continue
             name = f"{'AB'[i]}: {record.id}"
-            add_band(fig, frame, name=name, colour=PALETTE[i], dash=None if i == 0 else "dash")
+            add_band(
+                fig,
+                frame,
+                name=name,
+                colour=PALETTE[i],
+                dash=None if i == 0 else "dash",
+                money=money,
+            )
             end = frame.row(-1, named=True)
-            parts.append(f"{name} ends at median {figure(end['p50'])}")
+            parts.append(f"{name} ends at median {shown(end['p50'])}")
         if not parts:
             continue
         _layout(fig, y_title)
@@ -197,7 +207,7 @@ def difference_charts(
     overlaid charts may be noise; the caption says the largest gap and when it falls.
     """
     charts = []
-    for y_title, what, (frame_a, frame_b) in _both_bands(a, b, monthly_a, monthly_b):
+    for money, y_title, what, (frame_a, frame_b) in _both_bands(a, b, monthly_a, monthly_b):
         if frame_a.is_empty() and frame_b.is_empty():
             continue
         joined = (
@@ -214,6 +224,7 @@ def difference_charts(
                 (pl.col("b").fill_null(0) - pl.col("a").fill_null(0)).alias("gap"),
             )
         )
+        shown = figure if money else median
         fig = go.Figure(
             go.Scatter(
                 x=joined["date"].to_list(),
@@ -221,7 +232,8 @@ def difference_charts(
                 mode="lines",
                 name="B − A (medians)",
                 line={"color": PALETTE[3]},
-                hovertemplate=f"B − A, {y_title}: %{{y:,.0f}}<extra></extra>",
+                customdata=[shown(gap) for gap in joined["gap"]],
+                hovertemplate=f"B − A, {y_title}: %{{customdata}}<extra></extra>",
             )
         )
         _layout(fig, "B − A", signed=True)
@@ -229,7 +241,7 @@ def difference_charts(
         end = joined.row(-1, named=True)
         label = (
             f"{what}: run B's median minus run A's, month by month. "
-            f"It ends at {figure(end['gap'])}; the largest gap is {figure(top['gap'])} "
+            f"It ends at {shown(end['gap'])}; the largest gap is {shown(top['gap'])} "
             f"in {top['date']:%B %Y}."
         )
         charts.append(Chart(fig, label, 300))
