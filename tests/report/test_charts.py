@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import re
 
@@ -14,6 +15,7 @@ from accords.report.charts import (
     capacity_chart,
     cost_chart,
     difference_chart,
+    figure_csv,
     transfers_chart,
     wrongful_chart,
 )
@@ -137,3 +139,61 @@ def test_a_negative_difference_reads_with_minus_signs_and_to(finished: Finished)
     assert "%{customdata[1]}" in median_line.hovertemplate
     assert {tuple(shown) for shown in median_line.customdata} == {("−3", "−4 to −2")}
     assert chart.figure.layout.yaxis.ticktext[0].startswith("−")
+
+
+def csv_of(fig: go.Figure) -> pl.DataFrame:
+    return pl.read_csv(io.StringIO(figure_csv(fig)), infer_schema=False)
+
+
+def test_each_csv_series_is_named_for_what_it_is_and_rounded(finished: Finished) -> None:
+    """A band's edges were "trace 1" and "… (band edge)", named after the line before them,
+    and an interpolated percentile read 51.099999999999994."""
+    store, record = finished
+    monthly = store.monthly(record.id)
+    names = {"usa-slv-2025": "El Salvador (2025)", "usa-gtm-2025": "Guatemala (2025)"}
+    charts = {
+        "transfers": transfers_chart(monthly, names),
+        "capacity": capacity_chart(monthly, names),
+        "costs": cost_chart(monthly),
+        "wrongful": wrongful_chart(monthly),
+    }
+    stats = ("5th percentile", "median", "95th percentile")
+    for kind, chart in charts.items():
+        assert chart is not None
+        table = csv_of(chart.figure)
+        series = set(table["series"])
+        assert not [s for s in series if s.startswith("trace ") or "band edge" in s], kind
+        assert all(s.endswith(stats) for s in series), series
+        bands = {s.rsplit(", ", 1)[0] for s in series if s.endswith(", 5th percentile")}
+        assert bands and all(f"{b}, {stat}" in series for b in bands for stat in stats), kind
+        # the edges are what they are named: p5 <= median <= p95, point by point
+        for base in bands:
+            by_stat = [
+                table.filter(pl.col("series") == f"{base}, {stat}")
+                .select("panel", "x", pl.col("y").cast(pl.Float64).alias(stat))
+                for stat in stats
+            ]
+            on = ["panel", "x"]
+            joined = by_stat[0].join(by_stat[1], on=on).join(by_stat[2], on=on)
+            assert joined.height > 0
+            assert (joined[stats[0]] <= joined[stats[1]]).all(), (kind, base)
+            assert (joined[stats[1]] <= joined[stats[2]]).all(), (kind, base)
+        places = 2 if kind == "costs" else 1
+        decimals = table["y"].str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+        assert decimals.max() <= places, (kind, table.filter(decimals > places))
+    transfers = set(csv_of(charts["transfers"].figure)["series"])  # type: ignore[union-attr]
+    assert {"return to Mexico, 5th percentile", "return to Mexico, 95th percentile"} <= transfers
+    assert "El Salvador (2025), median" in transfers
+    capacity = csv_of(charts["capacity"].figure)  # type: ignore[union-attr]
+    assert set(capacity["panel"]) == {"El Salvador (2025)"}  # the panel's title, not "y2"
+
+
+def test_a_bar_charts_csv_holds_its_whiskers() -> None:
+    chart = blocked_chart([("barred by law", "law", 1.1, 2.5, 10 / 3)])
+    assert chart is not None
+    table = csv_of(chart.figure)
+    assert table.rows() == [
+        ("barred by law, median", "y", "2.5", "barred by law"),
+        ("barred by law, 5th percentile", "y", "1.1", "barred by law"),
+        ("barred by law, 95th percentile", "y", "3.3", "barred by law"),
+    ]

@@ -254,21 +254,38 @@ def add_band(
     money: bool = False,
 ) -> None:
     """A median line over its 5–95% band; hovering shows the three values as the tables write
-    them (people: whole persons, a median between two counts to one place; `money`: amounts)."""
+    them (people: whole persons, a median between two counts to one place; `money`: amounts).
+
+    Each line is drawn, and named in the chart's CSV (`drawn_as`), as what it is: the band's
+    edges the 95th and 5th percentiles, the line the median."""
     dates = frame["date"].to_list()
     where: dict[str, int] = {"row": row, "col": 1} if row is not None else {}
     common = {"x": dates, "mode": "lines", "legendgroup": name, "hoverinfo": "skip"}
+    places = MONEY_PLACES if money else PEOPLE_PLACES
+
+    def drawn(column: str) -> list[float]:
+        return [round(v, places) for v in frame[column]]
+
     fig.add_trace(
-        go.Scatter(y=frame["p95"].to_list(), line={"width": 0}, showlegend=False, **common),
+        go.Scatter(
+            y=drawn("p95"),
+            line={"width": 0},
+            showlegend=False,
+            name=f"{name}, 95th percentile",
+            meta=drawn_as(name, "95th percentile", money=money),
+            **common,
+        ),
         **where,
     )
     fig.add_trace(
         go.Scatter(
-            y=frame["p5"].to_list(),
+            y=drawn("p5"),
             line={"width": 0},
             fill="tonexty",
             fillcolor=rgba(colour, 0.18),
             showlegend=False,
+            name=f"{name}, 5th percentile",
+            meta=drawn_as(name, "5th percentile", money=money),
             **common,
         ),
         **where,
@@ -281,9 +298,10 @@ def add_band(
     fig.add_trace(
         go.Scatter(
             x=dates,
-            y=frame["p50"].to_list(),
+            y=drawn("p50"),
             mode="lines",
             name=name,
+            meta=drawn_as(name, "median", money=money),
             legendgroup=name,
             showlegend=show_legend,
             line={"color": colour, "width": 2.5, "dash": dash},
@@ -294,6 +312,22 @@ def add_band(
         ),
         **where,
     )
+
+
+# What the figures are rounded to, drawn and in the charts' CSVs: counts of people to one
+# place (a median between two replicas' counts is x.5), money to the cent. Percentiles taken
+# by interpolation carry float noise (51.099999999999994) that means nothing.
+PEOPLE_PLACES = 1
+MONEY_PLACES = 2
+
+
+def drawn_as(series: str, stat: str = "", *, money: bool = False) -> dict[str, Any]:
+    """A trace's `meta`: what `figure_csv` names its points ("return to Mexico, median") and
+    the decimals they are written with."""
+    return {
+        "series": f"{series}, {stat}" if stat else series,
+        "places": MONEY_PLACES if money else PEOPLE_PLACES,
+    }
 
 
 def transfers_chart(monthly: pl.DataFrame, names: Mapping[str, str]) -> Chart | None:
@@ -372,9 +406,10 @@ def capacity_chart(monthly: pl.DataFrame, names: Mapping[str, str]) -> Chart | N
             fig.add_trace(
                 go.Scatter(
                     x=cap["date"].to_list(),
-                    y=cap["p50"].to_list(),
+                    y=[round(v, PEOPLE_PLACES) for v in cap["p50"]],
                     mode="lines",
                     name="places (capacity)",
+                    meta=drawn_as("places (capacity)", "median"),
                     legendgroup="places",
                     showlegend=row == 1,
                     line={"color": PALETTE[3], "width": 2, "dash": "dash", "shape": "hv"},
@@ -444,17 +479,20 @@ def blocked_chart(
         mine = [r for r in rows if r[1] == group]
         if not mine:
             continue
+        name = {
+            "law": "barred by law",
+            "coverage": "not covered by the agreement",
+            "status": "agreement not in force",
+            "court": "blocked by a court",
+        }[group]
         fig.add_trace(
             go.Bar(
                 y=[r[0] for r in mine],
-                x=[r[3] for r in mine],
+                x=[round(r[3], PEOPLE_PLACES) for r in mine],
                 orientation="h",
-                name={
-                    "law": "barred by law",
-                    "coverage": "not covered by the agreement",
-                    "status": "agreement not in force",
-                    "court": "blocked by a court",
-                }[group],
+                name=name,
+                # the whiskers are named in the CSV as the percentiles they are
+                meta=drawn_as(name, "median"),
                 marker={"color": colours[group]},
                 error_x={
                     "type": "data",
@@ -519,23 +557,60 @@ def wrongful_chart(monthly: pl.DataFrame) -> Chart | None:
 def figure_csv(figure: go.Figure) -> str:
     """Exactly what a chart draws, as CSV: one row per point of every trace (bands included).
 
-    A trace's legend name is its `series`; traces without one (band edges) are named by the
-    trace they shade, and `panel` says which of stacked panels the point is in. `x` and `y` are
-    written as drawn (dates, numbers, or the labels of a bar chart's categories).
+    `series` names what a point is, as `drawn_as` put it ("return to Mexico, 5th percentile",
+    "…, median"); a bar's whiskers are rows of their own, its 5th and 95th percentiles.
+    `panel` is the title of the stacked panel the point is in (the axis, "y", without such
+    titles). `x` and `y` are written as drawn: dates, the labels of a bar chart's categories,
+    or numbers to the places `drawn_as` gives (people to one, money to two), without the float
+    noise of an interpolated percentile.
     """
-    rows: list[dict[str, Any]] = []
-    last = ""
+    titles = [a.text for a in figure.layout.annotations or ()]
+    rows: list[dict[str, str]] = []
     for index, trace in enumerate(figure.data):
-        name = trace.name or (f"{last} (band edge)" if last else f"trace {index + 1}")
-        last = trace.name or last
+        meta = trace.meta if isinstance(trace.meta, dict) else {}
+        series = str(meta.get("series") or trace.name or f"trace {index + 1}")
+        places = int(meta.get("places", PEOPLE_PLACES))
         xs, ys = trace.x, trace.y
         if xs is None or ys is None:
             continue
-        panel = getattr(trace, "yaxis", None) or "y"
-        for x, y in zip(xs, ys, strict=False):
-            rows.append({"series": name, "panel": panel, "x": str(x), "y": str(y)})
+        axis = getattr(trace, "yaxis", None) or "y"
+        number = int(axis[1:] or 1)
+        panel = titles[number - 1] if len(titles) >= number else axis
+        points = [(series, x, y) for x, y in zip(xs, ys, strict=False)]
+        error = getattr(trace, "error_x", None)
+        if trace.type == "bar" and error is not None and error.array is not None:
+            base = series.removesuffix(", median")
+            minus = error.arrayminus if error.arrayminus is not None else error.array
+            ends = (("5th percentile", -1, minus), ("95th percentile", 1, error.array))
+            points += [
+                (f"{base}, {stat}", x + sign * e, y)
+                for stat, sign, errors in ends
+                for x, y, e in zip(xs, ys, errors, strict=False)
+            ]
+        for name, x, y in points:
+            rows.append(
+                {
+                    "series": name,
+                    "panel": panel,
+                    "x": _csv_value(x, places),
+                    "y": _csv_value(y, places),
+                }
+            )
     frame = pl.DataFrame(rows, schema=dict.fromkeys(("series", "panel", "x", "y"), pl.String))
     return spreadsheet_safe(frame).write_csv()
+
+
+def _csv_value(value: Any, places: int) -> str:
+    """A number to `places` decimals, trailing zeros dropped ("51.1", "3"); anything else
+    (a date, a category) as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    text = f"{value:.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def chart_html(chart: Chart, div_id: str) -> str:

@@ -28,12 +28,15 @@ from accords.version import PACKAGE_VERSION
 
 from .charts import (
     MAIN_SERIES,
+    MONEY_PLACES,
     PALETTE,
+    PEOPLE_PLACES,
     Chart,
     _layout,
     add_band,
     bands,
     chart_html,
+    drawn_as,
     full_grid,
 )
 from .headlines import compared_label
@@ -228,9 +231,10 @@ def difference_charts(
         fig = go.Figure(
             go.Scatter(
                 x=joined["date"].to_list(),
-                y=joined["gap"].to_list(),
+                y=[round(gap, MONEY_PLACES if money else PEOPLE_PLACES) for gap in joined["gap"]],
                 mode="lines",
                 name="B − A (medians)",
+                meta=drawn_as("B − A (medians)", money=money),
                 line={"color": PALETTE[3]},
                 customdata=[shown(gap) for gap in joined["gap"]],
                 hovertemplate=f"B − A, {y_title}: %{{customdata}}<extra></extra>",
