@@ -30,8 +30,11 @@ def test_a_median_between_two_replicas_counts_is_shown_to_one_place() -> None:
 
 def test_money_rows_are_in_millions_and_their_change_is_that_of_the_cells() -> None:
     row = CompareRow("cost_total[USD]", "", stats(1.1e6, 1.24e6, 1.3e6), stats(0, 0.35e6, 1e6))
-    assert (cell(row, row.a), cell(row, row.b)) == ("1.2 (1.1–1.3)", "0.35 (0.00–1.00)")
-    assert change_text(row) == "−0.85"
+    # one row's money to one number of places: 1.24 beside 0.35, not 1.2
+    assert (cell(row, row.a), cell(row, row.b)) == ("1.24 (1.10–1.30)", "0.35 (0.00–1.00)")
+    assert change_text(row) == "−0.89"
+    large = CompareRow("cost_total[USD]", "", stats(8e8, 872.44e6, 9e8), stats(0, 860.8e6, 1e9))
+    assert (cell(large, large.a), change_text(large)) == ("872.4 (800.0–900.0)", "−11.6")
 
 
 # medians of counts over replicas: whole, or halfway between two counts
@@ -70,10 +73,17 @@ def test_the_with_and_without_table_shows_medians_between_two_counts() -> None:
                     "without": stats(1e6, 1.5e6, 2e6),
                     "difference": stats(-1e6, -6e5, -2e5),
                 },
+                "cost_total[EUR]": {
+                    "with": stats(3.4e6, 3.42e6, 3.46e6),
+                    "without": stats(2.9e6, 2.95e6, 3e6),
+                    "difference": stats(4.5e5, 4.7e5, 4.8e5),
+                },
             },
         },
     }
     rows, zero = comparison_rows(summary, {})
     assert zero == []
     assert rows[0] == ("Wrongful transfers", "0.5 (0–1)", "3", "−2.5 (−3 to −2)")
-    assert rows[1][1:] == ("0.90 (0.80–1.00)", "1.5 (1.0–2.0)", "−0.60 (−1.00 to −0.20)")
+    # a row's money to one number of places: 3.42 and 2.95 beside 0.47, not 3.4 and 3.0
+    assert rows[2][1:] == ("3.42 (3.40–3.46)", "2.95 (2.90–3.00)", "0.47 (0.45–0.48)")
+    assert rows[1][1:] == ("0.90 (0.80–1.00)", "1.50 (1.00–2.00)", "−0.60 (−1.00 to −0.20)")

@@ -257,7 +257,8 @@ def cell(row: CompareRow, stats: Stats | None) -> str:
     table's heading says what the range is."""
     if stats is None:
         return "—"
-    return median_cell(stats, millions=row.money)
+    medians = [s["p50"] for s in (row.a, row.b) if s is not None]
+    return median_cell(stats, millions=row.money, row=medians)
 
 
 def change_text(row: CompareRow) -> str:

@@ -161,9 +161,12 @@ def comparison_rows(
         if all(zero_in_every_replica(row[p]) for p in ("with", "without")):
             zero.append(compared_label(total, names, whole=True))
             continue
+        three = ("with", "without", "difference")
         with_, without, difference = (
-            median_cell(row[p], millions=total.name == "cost_total")
-            for p in ("with", "without", "difference")
+            median_cell(
+                row[p], millions=total.name == "cost_total", row=[row[q]["p50"] for q in three]
+            )
+            for p in three
         )
         rows.append((compared_label(total, names), with_, without, difference))
     return rows, zero
