@@ -76,7 +76,9 @@ def capacity_text(c: Capacity) -> str:
     """What a capacity term limits, in words: 'at most 50 sent in each 12 months — …'."""
     what = {
         CapacityKind.PLACES: "held at once",
-        CapacityKind.TRANSFERS_PER_PERIOD: f"sent in each {c.period_months} months",
+        CapacityKind.TRANSFERS_PER_PERIOD: "sent in each month"
+        if c.period_months == 1
+        else f"sent in each {c.period_months} months",
         CapacityKind.TOTAL: "sent in all",
         CapacityKind.BATCH: "sent in each group",
     }[c.kind]
