@@ -17,6 +17,7 @@ from html import escape
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from accords.labels import plain
 from accords.registry.models import Agreement, Status
 from accords.report.charts import Chart
 
@@ -28,8 +29,14 @@ STATUS_COLOURS = {
     Status.SUSPENDED: "#c62828",
     Status.ENDED: "#555555",
 }
-STATUS_ORDER = [s.value for s in Status]
-CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d"]}
+# The toolbar shows while the pointer is over a chart (on a phone, after a tap), so that it never
+# covers the data of a chart a reader is only looking at.
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["lasso2d"],
+}
 
 
 @cache
@@ -49,41 +56,41 @@ def status_segments(agreement: Agreement, end: date) -> list[tuple[Status, date,
         if stop <= start:
             stop = start + timedelta(days=1)
         by = f" — {change.by}" if change.by else ""
-        out.append((change.status, start, stop, f"{change.status.value} from {change.date}{by}"))
+        out.append((change.status, start, stop, f"{plain(change.status)} from {change.date}{by}"))
     return out
 
 
 def timeline_chart(agreement: Agreement, end: date) -> str:
-    """The agreement's status over time, one coloured band per status, as figure JSON."""
+    """The agreement's status over time, one coloured band per status, as figure JSON: a row
+    for each status the record has, in words, in the order statuses go."""
     fig = go.Figure()
-    seen: set[Status] = set()
-    for status, start, stop, label in status_segments(agreement, end):
+    segments = status_segments(agreement, end)
+    rows = [plain(s) for s in Status if any(segment[0] is s for segment in segments)]
+    for status, start, stop, label in segments:
+        words = plain(status)
         fig.add_trace(
             go.Scatter(
                 x=[start.isoformat(), stop.isoformat()],
-                y=[status.value, status.value],
+                y=[words, words],
                 mode="lines+markers",
                 line={"color": STATUS_COLOURS[status], "width": 14},
                 marker={"size": 8, "color": STATUS_COLOURS[status]},
-                name=status.value,
-                legendgroup=status.value,
-                showlegend=status not in seen,
+                name=words,
                 hovertext=[label, label],
                 hoverinfo="text",
             )
         )
-        seen.add(status)
     fig.update_layout(
-        height=260,
-        margin={"l": 80, "r": 20, "t": 10, "b": 40},
+        height=max(140, 60 + 40 * len(rows)),
+        margin={"l": 110, "r": 20, "t": 10, "b": 40},
         xaxis={"type": "date", "title": None},
         yaxis={
             "categoryorder": "array",
-            "categoryarray": STATUS_ORDER,
+            "categoryarray": rows,
             "title": None,
             "fixedrange": True,
         },
-        legend={"orientation": "h", "y": -0.25},
+        showlegend=False,  # the rows are named by the statuses
         template="plotly_white",
     )
     return figure_json(fig)
