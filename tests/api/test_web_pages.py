@@ -130,7 +130,9 @@ def test_case_checker_explains_with_citations(client: TestClient) -> None:
     assert "verdict-barred" in html
     assert "a state does not remove its own citizens" in html
     assert "Afroyim v. Rusk" in html
-    # The result comes first, the form after it (folded).
+    # The answer comes first, in a sentence; the table, then the form (folded), after it.
+    assert "Could not be sent under the one agreement: barred by law or a court under 1." in html
+    assert html.index('class="answer"') < html.index('class="overview"')
     assert html.index('class="overview"') < html.index('<form class="case"')
     assert 'id="permalink"' in html and "/check.json?" in html and "/check.csv?" in html
 

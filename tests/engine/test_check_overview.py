@@ -48,6 +48,22 @@ def test_the_first_screen_holds_every_agreement_with_its_verdict(
     assert "✓" not in out  # no details unless asked
 
 
+def test_the_answer_comes_first_in_one_sentence(shipped_registry: Registry) -> None:
+    citizen = accords(
+        "check", str(EXAMPLES / "us-citizen-serving-sentence.yaml"), "--date", "2025-04-01"
+    )
+    us = len(shipped_registry.for_sender("USA"))
+    first = " ".join(" ".join(citizen.splitlines()[:5]).split())
+    assert f"Could not be sent under any of the {us} agreements: barred by law" in first
+    other = accords("check", str(EXAMPLES / "venezuelan-final-order.yaml"), "--date", "2025-07-01")
+    lines = other.splitlines()
+    table = next(i for i, line in enumerate(lines) if line.startswith("agreement "))
+    sentence = " ".join(" ".join(lines[:table]).split())
+    permitted = sum(" permitted " in line for line in lines[table:] if line.startswith("usa-"))
+    assert permitted, "no permitted agreement on that day: this test no longer tests anything"
+    assert f"Could be sent under {permitted} of the {us} agreements (to " in sentence
+
+
 def test_overview_puts_permitted_and_undetermined_first() -> None:
     out = accords("check", str(EXAMPLES / "venezuelan-final-order.yaml"), "--date", "2025-07-01")
     rows = [line.split("  ") for line in out.splitlines() if line.startswith("usa-")]

@@ -36,6 +36,7 @@ from accords.citing import Citation, cite_answer
 from accords.engine.check import (
     CheckOutput,
     CitationNumbers,
+    answer_sentence,
     check,
     decisive_step,
     overview_order,
@@ -506,6 +507,7 @@ def check_page(request: Request, reg: RegistryDep) -> HTMLResponse:
     context.update(
         result=result,
         overview=overview_order(result.results),
+        answer=answer_sentence(result.results),
         decisive_step=decisive_step,
         country_name=country_name,
         notes=notes,

@@ -18,6 +18,7 @@ from accords.engine.check import (
     CheckOutput,
     CitationNumbers,
     CitationOut,
+    answer_sentence,
     decisive_step,
     overview_order,
 )
@@ -60,8 +61,8 @@ def render_overview(console: Console, result: CheckOutput, notes: CitationNumber
         2,
         first=False,
     )
+    console.print(answer_sentence(result.results), highlight=False)
     if not result.results:
-        console.print("No agreement in the registry has this sending state.")
         return
     rows = []
     for r in overview_order(result.results):

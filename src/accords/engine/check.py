@@ -14,6 +14,7 @@ from accords.engine.explain import Outcome, Step, assumptions, decisive, reasons
 from accords.engine.person import Person, persons_frame
 from accords.engine.reasons import Verdict
 from accords.law.rules import Citation
+from accords.registry.countries import country_name
 from accords.registry.loader import Registry, load_registry
 from accords.registry.models import Agreement
 from accords.validation import InputError, Problem, load_model
@@ -186,6 +187,47 @@ VERDICT_ORDER = [
     Verdict.NOT_COVERED,
     Verdict.NOT_IN_FORCE,
 ]
+
+
+def answer_sentence(results: Sequence[AgreementResult]) -> str:
+    """The answer in one sentence, before the table: under how many agreements the person could
+    be sent (and where), then how many the record cannot decide, and why the others cannot be
+    used: "Could not be sent under any of the 31 agreements: barred by law or a court under 6;
+    25 not in force on that day."."""
+    if not results:
+        return "No agreement in the registry has this sending state."
+    by: dict[Verdict, list[AgreementResult]] = {v: [] for v in VERDICT_ORDER}
+    for r in results:
+        by[r.verdict].append(r)
+    total = len(results)
+    agreements = "agreement" if total == 1 else "agreements"
+
+    def where(verdict: Verdict) -> str:
+        names = sorted({country_name(r.receiver) for r in by[verdict]})
+        return f" (to {', '.join(names)})"
+
+    permitted = len(by[Verdict.PERMITTED])
+    if permitted:
+        lead = f"Could be sent under {permitted} of the {total} {agreements}"
+        lead += where(Verdict.PERMITTED)
+    elif by[Verdict.UNDETERMINED]:
+        lead = f"None of the {total} {agreements} permits it on the record as it stands"
+    elif total == 1:
+        lead = "Could not be sent under the one agreement"
+    else:
+        lead = f"Could not be sent under any of the {total} {agreements}"
+    words = {
+        Verdict.UNDETERMINED: "the record cannot decide {n}",
+        Verdict.BARRED: "barred by law or a court under {n}",
+        Verdict.NOT_COVERED: "not covered by {n}",
+        Verdict.NOT_IN_FORCE: "{n} not in force on that day",
+    }
+    rest = []
+    for verdict, text in words.items():
+        if by[verdict]:
+            part = text.format(n=len(by[verdict]))
+            rest.append(part + (where(verdict) if verdict is Verdict.UNDETERMINED else ""))
+    return lead + (": " + "; ".join(rest) if rest else "") + "."
 
 
 def overview_order(results: list[AgreementResult]) -> list[AgreementResult]:
