@@ -121,6 +121,15 @@ def test_cli_compare_without_prints_with_without_difference(tmp_path) -> None:  
     assert data["comparison"]["without"] == ["usa-slv-2025"]
     written = json.loads((tmp_path / "run" / "summary.json").read_text(encoding="utf-8"))
     assert written["comparison"] == data["comparison"]
+    # Reopened later, the run shows the same answer: its sentences first, then the comparison.
+    shown = CliRunner().invoke(
+        app, ["runs", "show", data["run_id"], "--db", str(tmp_path / "runs.duckdb")]
+    )
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.stdout.split())
+    assert text.startswith("• ")
+    assert "With and without El Salvador (2025)" in text
+    assert text.index("• ") < text.index("scenario hash") < text.index("With and without")
 
 
 def test_headline_sentences_are_generated_from_the_run() -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
 from accords.commands.common import shown
+from accords.commands.tables import fit
 from accords.simulation.series import (
     IN_BOTH_RUNS,
     PCTS,
@@ -95,3 +97,27 @@ def comparison_table(s: dict[str, Any], names: Mapping[str, str]) -> Table:
         table.caption = shown(zero_note(zero, "left out", IN_BOTH_RUNS))
         table.caption_justify = "left"
     return table
+
+
+def print_headlines(console: Console, summary: dict[str, Any], names: Mapping[str, str]) -> None:
+    """The run's answer in sentences, before any table."""
+    from accords.report.headlines import headline_sentences
+
+    for sentence in headline_sentences(summary, names):
+        console.print(f"• {shown(sentence)}", highlight=False)
+
+
+def print_tables(
+    console: Console, summary: dict[str, Any], names: Mapping[str, str], *, zero_rows: bool
+) -> None:
+    """The run's totals, its with/without comparison if it has one, and its notes."""
+    console.print(fit(summary_table(summary, names, zero_rows=zero_rows), console))
+    if "comparison" in summary:
+        console.print(fit(comparison_table(summary, names), console))
+        console.print(
+            "The difference is taken replica by replica on common random numbers, so its band "
+            "is narrower than either run's.",
+            highlight=False,
+        )
+    for note in summary.get("notes", []):
+        console.print(f"note: {note}", highlight=False)

@@ -25,7 +25,7 @@ from accords.commands.common import (
     require_writable,
     shown,
 )
-from accords.commands.run_summary import ZERO_ROWS_HELP, summary_table
+from accords.commands.run_summary import ZERO_ROWS_HELP, print_headlines, print_tables
 from accords.commands.tables import fit
 from accords.simulation.series import Headline, agreement_names
 from accords.store import RunRecord, RunStore, StoreError, StoreMissingError, assumptions
@@ -164,6 +164,10 @@ def show_command(
     if as_json:
         emit_json(record.to_json(full=True))
         return
+    names = {}
+    if record.summary is not None:
+        names = agreement_names(record.summary["destinations"], open_registry(registry))
+        print_headlines(console, record.summary, names)
     meta = Table(show_header=False, box=None, pad_edge=False)
     meta.add_column(style="dim")
     meta.add_column(overflow="fold")
@@ -188,10 +192,7 @@ def show_command(
         meta.add_row("error", f"[red]{shown(record.error)}[/]")
     console.print(meta)
     if record.summary is not None:
-        names = agreement_names(record.summary["destinations"], open_registry(registry))
-        console.print(fit(summary_table(record.summary, names, zero_rows=zero_rows), console))
-        for note in record.summary.get("notes", []):
-            console.print(f"note: {note}", highlight=False)
+        print_tables(console, record.summary, names, zero_rows=zero_rows)
 
 
 @app.command("delete")

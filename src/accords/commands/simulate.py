@@ -29,9 +29,8 @@ from accords.commands.common import (
     require_writable,
     shown,
 )
-from accords.commands.run_summary import ZERO_ROWS_HELP, comparison_table, summary_table
+from accords.commands.run_summary import ZERO_ROWS_HELP, print_headlines, print_tables
 from accords.commands.runs import DbOption, open_store
-from accords.commands.tables import fit
 from accords.simulation.plan import PlanError
 from accords.simulation.run import simulate as run_simulation
 from accords.simulation.scenario import (
@@ -159,21 +158,9 @@ def simulate(
     if as_json:
         emit_json({**result.summary, "run_id": run_id})
         return
-    from accords.report.headlines import headline_sentences
-
     names = agreement_names(result.summary["destinations"], reg)
-    for sentence in headline_sentences(result.summary, names):
-        console.print(f"• {shown(sentence)}", highlight=False)
-    console.print(fit(summary_table(result.summary, names, zero_rows=zero_rows), console))
-    if "comparison" in result.summary:
-        console.print(fit(comparison_table(result.summary, names), console))
-        console.print(
-            "The difference is taken replica by replica on common random numbers, so its band "
-            "is narrower than either run's.",
-            highlight=False,
-        )
-    for note in result.summary["notes"]:
-        console.print(f"note: {note}", highlight=False)
+    print_headlines(console, result.summary, names)
+    print_tables(console, result.summary, names, zero_rows=zero_rows)
     console.print(f"recorded run {run_id} in {store.path}", highlight=False)
     if out is not None:
         console.print(f"wrote {out}/summary.json, monthly.parquet, scenario.yaml", highlight=False)
