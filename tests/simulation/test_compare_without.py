@@ -146,3 +146,16 @@ def test_headline_sentences_are_generated_from_the_run() -> None:
     assert five != fifty
     assert "takes 5 people" in five and "USD" in five
     assert "." not in five.split("takes ")[1].split(" people")[0]  # whole people
+
+
+def test_cli_a_mistyped_compare_without_names_the_option_and_records_no_run(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "s.yaml"
+    path.write_text(json.dumps(scenario(replicas=1).model_dump(mode="json")), encoding="utf-8")
+    db = tmp_path / "runs.duckdb"
+    out = CliRunner().invoke(
+        app, ["simulate", str(path), "--compare-without", "usa-slv-2052", "--db", str(db)]
+    )
+    assert out.exit_code == 2, out.output
+    assert "--compare-without: usa-slv-2052 is not among" in out.stderr
+    assert "did you mean usa-slv-2025?" in out.stderr
+    assert not db.exists()  # nothing was recorded, not even a failed run

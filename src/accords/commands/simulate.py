@@ -31,7 +31,7 @@ from accords.commands.common import (
 )
 from accords.commands.run_summary import ZERO_ROWS_HELP, print_headlines, print_tables
 from accords.commands.runs import DbOption, open_store
-from accords.simulation.plan import PlanError
+from accords.simulation.plan import PlanError, check_compare_without
 from accords.simulation.run import simulate as run_simulation
 from accords.simulation.scenario import (
     Overrides,
@@ -111,8 +111,12 @@ def simulate(
         ).apply(loaded)
     except ValidationError as exc:
         fail(f"--replicas/--seed: {exc.errors()[0]['msg']}")
-    store = open_store(db, create=True)
     origin = scenario or default_scenario_path()
+    try:  # before anything is recorded: a mistyped id is not a failed run
+        check_compare_without(loaded, reg)
+    except PlanError as exc:
+        fail(f"{'--compare-without' if compare_without else f'{origin}: {exc.field}'}: {exc}")
+    store = open_store(db, create=True)
     try:
         run_id = store.create(loaded, source="cli", scenario_path=origin, registry=reg)
         with (

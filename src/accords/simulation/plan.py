@@ -311,13 +311,10 @@ def build_plan(
     `population` is the scenario's population file when it was already read (the counterfactual
     of a comparison shares its plan's persons); otherwise the file is read here.
     """
+    uses = scenario_uses(scenario, registry)
+    check_compare_without(scenario, registry)
     if population is None and scenario.population.file is not None:
         population = read_population_file(scenario.population.file, scenario.sender)
-    uses: list[AgreementUse]
-    if scenario.agreements is None:
-        uses = [AgreementUse(id=a.id) for a in registry.for_sender(scenario.sender)]
-    else:
-        uses = list(scenario.agreements)
     without = _counterfactual(scenario, uses, registry, population)
     days = month_days(scenario.start, scenario.horizon_months)
     notes: list[str] = []
@@ -406,6 +403,27 @@ def build_plan(
     )
 
 
+def scenario_uses(scenario: Scenario, registry: Registry) -> list[AgreementUse]:
+    """The agreements the scenario runs: those it lists, else every one of its sender's."""
+    if scenario.agreements is None:
+        return [AgreementUse(id=a.id) for a in registry.for_sender(scenario.sender)]
+    return list(scenario.agreements)
+
+
+def check_compare_without(scenario: Scenario, registry: Registry) -> None:
+    """Refuse a `compare_without` id the scenario does not run, naming the closest it does (a
+    cheap check, so a command can make it before it records or starts anything)."""
+    ids = [u.id for u in scenario_uses(scenario, registry)]
+    for i, agreement_id in enumerate(scenario.compare_without):
+        if agreement_id not in ids:
+            close = [c for c in registry.suggest(agreement_id) if c in ids]
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise PlanError(
+                f"compare_without[{i}]",
+                f"{agreement_id} is not among the scenario's agreements ({', '.join(ids)}){hint}",
+            )
+
+
 def _counterfactual(
     scenario: Scenario,
     uses: list[AgreementUse],
@@ -415,13 +433,6 @@ def _counterfactual(
     """The plan of the same scenario without the agreements in `compare_without`."""
     if not scenario.compare_without:
         return None
-    ids = [u.id for u in uses]
-    for i, agreement_id in enumerate(scenario.compare_without):
-        if agreement_id not in ids:
-            raise PlanError(
-                f"compare_without[{i}]",
-                f"{agreement_id} is not among the scenario's agreements ({', '.join(ids)})",
-            )
     kept = [u for u in uses if u.id not in scenario.compare_without]
     return build_plan(
         scenario.model_copy(update={"agreements": kept, "compare_without": []}),
