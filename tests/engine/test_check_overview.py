@@ -34,7 +34,8 @@ def test_the_first_screen_holds_every_agreement_with_its_verdict(
         "check", str(EXAMPLES / "us-citizen-serving-sentence.yaml"), "--date", "2025-04-01"
     )
     first = out.splitlines()[:40]
-    assert max(len(line) for line in out.splitlines()) <= 80
+    # only a citation's web address may run longer: it is printed whole, for the terminal to wrap
+    assert all(len(line) <= 80 or line.startswith("    http") for line in out.splitlines())
     verdicts = {
         line.split()[0]: line
         for line in first

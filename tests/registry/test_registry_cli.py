@@ -192,12 +192,12 @@ def test_show_bad_day_fails_clearly(invoke, example_only_dir: Path) -> None:
 
 
 def _sources_table(output: str) -> dict[int, str]:
-    """The numbered rows of the Sources table: number -> the text of its row."""
+    """The numbered entries of the Sources list: number -> the text of its entry."""
     start = output.rindex("Sources")
     rows: dict[int, str] = {}
     current: int | None = None
     for line in output[start:].splitlines():
-        match = re.match(r"^[│|]\s*(\d+)\s*[│|]", line)
+        match = re.match(r"^\[(\d+)\] ", line)
         if match:
             current = int(match.group(1))
             rows[current] = ""

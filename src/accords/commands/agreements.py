@@ -176,7 +176,7 @@ def timeline(
         return
     notes = Footnotes()
     console.print(timeline_table(viewed, notes))
-    console.print(notes.table())
+    notes.print_listing(console)
 
 
 @app.command()
@@ -284,7 +284,7 @@ def changes(
         table.add_row(change.public_on.isoformat(), change.section, f"{what} {marks}")
     with paged():
         console.print(fit(table, console))
-        console.print(fit(notes.table(), console))
+        notes.print_listing(console)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -33,20 +34,23 @@ class Footnotes(SourceIndex):
         numbers = self.cite(fact)
         return " " + "".join(f"[{n}]" for n in numbers) if numbers else ""
 
-    def table(self) -> Table:
-        table = TextTable(title="Sources", show_lines=False, expand=True)
-        table.add_column("#", justify="right", style="dim")
-        table.add_column("source")
-        table.add_column("quote", style="italic")
+    def print_listing(self, console: Console) -> None:
+        """The numbered sources, each address on a line of its own that is never wrapped or
+        cut, so that it can be clicked or copied whole; the quote below it, indented."""
+        if not self.sources:
+            console.print("[dim]No sources in this view.[/dim]")
+            return
+        console.print("[bold]Sources[/bold]")
         for i, s in enumerate(self.sources, 1):
             who = s.publisher or ""
             if s.original:
                 who += f" (orig. {s.original})"
             date = s.date.text if s.date else "no date"
-            source = Text(visible(f"{who}, {date}") + "\n")
-            source.append(s.url, style=f"link {s.url}")
-            table.add_row(str(i), source, s.quote)
-        return table
+            console.print(Text(visible(f"[{i}] {who}, {date}")))
+            url = visible(s.url)
+            console.print(Text(url, style=f"link {url}"), soft_wrap=True)
+            if s.quote:
+                console.print(Padding(Text(visible(s.quote), style="italic"), (0, 0, 0, 4)))
 
 
 def _terms(agreement: Agreement, notes: Footnotes, console: Console) -> RenderableType:
@@ -177,4 +181,4 @@ def render_agreement(
         part = builders[name]()
         if name in chosen and section != "sources":
             console.print(part if part is not None else f"[dim]No {name} in this view.[/dim]")
-    console.print(fit(notes.table(), console))
+    notes.print_listing(console)

@@ -26,6 +26,7 @@ from accords.engine.explain import Outcome
 from accords.engine.reasons import Verdict
 from accords.labels import plain, plain_reason
 from accords.registry.countries import country_in_text, country_name
+from accords.visible import visible
 
 VERDICT_STYLE = {
     Verdict.PERMITTED: "bold green",
@@ -147,8 +148,8 @@ def render_citations(console: Console, notes: CitationNumbers, quotes: bool) -> 
             quote = c.quote.strip()
             quote = quote if quote[:1] in "“\"'" else f"“{quote}”"
             _indented(console, f"[italic]{shown(quote)}[/]", 4)
-        if c.url:
-            _indented(console, shown(c.url), 4)
+        if c.url:  # whole on one line, however long: the terminal wraps it, never cuts it
+            console.print(Text("    " + visible(c.url)), soft_wrap=True, highlight=False)
 
 
 def render_check(
