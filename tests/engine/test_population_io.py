@@ -327,6 +327,31 @@ def test_a_bad_date_fails_naming_column_and_line_and_writes_nothing(
     assert "YYYY-MM-DD" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("rows", "line", "words"),
+    [
+        (["a,USA,VEN", "b,USA,MEX,extra,more"], 3, "5 field(s), expected 3 as in the header"),
+        (['a,USA,"VEN', "b,USA,MEX"], 2, "a quote opened here is never closed"),
+    ],
+    ids=["a row with more fields than the header", "a quote never closed"],
+)
+def test_a_broken_csv_names_the_line_that_breaks_it(
+    tmp_path: Path,
+    run: Callable[..., Result],
+    small_registry: Path,
+    rows: list[str],
+    line: int,
+    words: str,
+) -> None:
+    population = write_csv(tmp_path, rows, header="id,present_in,citizenships")
+    out = tmp_path / "verdicts.parquet"
+    result = run(
+        "evaluate", population, "--out", out, "--date", "2025-04-01", "--registry", small_registry
+    )
+    assert result.exit_code != 0
+    assert f"{population}:{line}: {words}" in result.stderr, result.stderr
+    assert "infer_schema_length" not in result.stderr and "\\x0a" not in result.stderr
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("age", ["-1", "131"])

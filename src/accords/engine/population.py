@@ -7,6 +7,7 @@ rows (as file lines for CSV, 1-based rows for Parquet) and what was expected.
 
 from __future__ import annotations
 
+import csv
 import difflib
 from datetime import date
 from pathlib import Path
@@ -53,8 +54,50 @@ def read_raw(path: Path) -> pl.DataFrame:
         if path.suffix == ".parquet":
             return pl.read_parquet(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError([Problem(path, None, None, "", f"cannot read: {exc}")]) from None
+        raise unreadable(path, exc) from None
     raise InputError([Problem(path, None, None, "", "expected a .csv or .parquet file")])
+
+
+def unreadable(path: Path, exc: Exception) -> InputError:
+    """The error for a file the reader refused: for a CSV, the line that breaks it and how
+    (found by reading it again with Python's strict CSV reader), else the reader's first line
+    of explanation (without its advice on reader options, which a user cannot set)."""
+    if path.suffix == ".csv":
+        found = csv_problem(path)
+        if found is not None:
+            return InputError([found])
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError([Problem(path, None, None, "", f"cannot read: {reason}")])
+
+
+def csv_problem(path: Path) -> Problem | None:
+    """The first line of a CSV file whose fields do not match its header, or where a quote
+    is never closed."""
+    start = 1
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
+            if header is None:
+                return Problem(path, None, None, "", "the file is empty; expected a header line")
+            start = reader.line_num + 1
+            for row in reader:
+                if row and len(row) != len(header):
+                    return Problem(
+                        path,
+                        start,
+                        None,
+                        "",
+                        f"{len(row)} field(s), expected {len(header)} as in the header",
+                        f"the header is: {', '.join(header)}",
+                    )
+                start = reader.line_num + 1
+    except csv.Error as exc:
+        what = "a quote opened here is never closed" if "end of data" in str(exc) else str(exc)
+        return Problem(path, start, None, "", what, 'a quoted field ends with a second "')
+    except UnicodeDecodeError as exc:
+        return Problem(path, None, None, "", f"not UTF-8 text ({exc.reason})")
+    return None
 
 
 def _split_list(raw: pl.Series) -> pl.Series:

@@ -30,7 +30,7 @@ from accords.engine.layout import (
     pair_tables,
     verdict_counts,
 )
-from accords.engine.population import validate_population
+from accords.engine.population import unreadable, validate_population
 from accords.engine.reasons import VERDICTS
 from accords.engine.writers import check_output, verdict_writer
 from accords.registry.models import Agreement
@@ -95,7 +95,7 @@ def _batches(path: Path, rows: int) -> Iterator[pl.DataFrame]:
     try:
         yield from lazy.collect_batches(chunk_size=rows)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        raise InputError([Problem(path, None, None, "", f"cannot read: {exc}")]) from None
+        raise unreadable(path, exc) from None
 
 
 def validated_batches(
