@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from simhelpers import scenario
 
 from accords.simulation.run import simulate
-from accords.simulation.series import SERIES, TotalKey, spelled_out, zero_note
+from accords.simulation.series import SERIES, TotalKey, spelled_out, total_words, zero_note
 
 
 def test_a_run_has_exactly_the_declared_series_in_their_order_and_totals_from_them() -> None:
@@ -46,3 +47,25 @@ def test_a_sub_row_is_spelled_out_with_its_parent_row() -> None:
         "Wrongful transfers of citizens of the sending state",
         "Queue at the end",
     ]
+
+
+@pytest.mark.parametrize(
+    ("label", "words"),
+    [
+        ("blocked_by_reason[category_not_covered]", "blocked, by reason: in no covered category"),
+        (
+            "blocked_by_reason[non_refoulement_unknown]",
+            "blocked, by reason: protected against return there (non-refoulement) (unknown)",
+        ),
+        ("transfers_by_nationality[GTM]", "transferred, by nationality: Guatemala"),
+        ("transfers_by_nationality[XXX]", "transferred, by nationality: other nationalities"),
+        ("cost_item[sender:detention|USD]", "cost, by item: the sending state's detention (USD)"),
+        (
+            "cost_item[usa-slv-2025:slv-per-person-year|USD]",
+            "cost, by item: El Salvador (2025): slv per person year (USD)",
+        ),
+    ],
+)
+def test_every_total_reads_in_words_not_codes(label: str, words: str) -> None:
+    names = {"usa-slv-2025": "El Salvador (2025)"}
+    assert total_words(TotalKey.parse(label), names) == words

@@ -37,6 +37,7 @@ from accords.simulation.series import (
     PCTS,
     TotalKey,
     agreement_names,
+    cost_item_words,
     destination_label,
     spelled_out,
     split_zero,
@@ -542,7 +543,7 @@ def report_body(
         totals,
         [(TotalKey("cost_total", c).label, f"Total, {c}") for c in s["currencies"]]
         + [
-            (label, total.key.replace("|", ", "))
+            (label, cost_item_words(total.key, names))
             for label in totals
             if (total := TotalKey.parse(label)).name == "cost_item"
         ],

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from accords.labels import plain_reason
 from accords.numbers import band, figure, money, people, share
 from accords.registry.countries import country_name
 from accords.registry.describe import short_name
 from accords.registry.loader import Registry
+from accords.simulation.scenario import OTHER_NATIONALITY
 
 
 class KeyKind(StrEnum):
@@ -158,9 +160,26 @@ def total_words(total: TotalKey, names: Mapping[str, str] | None = None) -> str:
         return words
     if spec.key is KeyKind.CURRENCY:
         return f"{words} ({total.key})"
+    if spec.key is KeyKind.REASON:
+        return f"{words}: {plain_reason(total.key)}"
+    if spec.key is KeyKind.NATIONALITY:
+        other = total.key == OTHER_NATIONALITY
+        return f"{words}: {'other nationalities' if other else country_name(total.key)}"
+    if spec.key is KeyKind.COST_ITEM:
+        return f"{words}: {cost_item_words(total.key, names or {})}"
     if total.key == "all":
         return f"{words}: all destinations"
     return f"{words}: {destination_label(total.key, names or {})}"
+
+
+def cost_item_words(key: str, names: Mapping[str, str]) -> str:
+    """A priced item's key in words: "sender:detention|USD" is "the sending state's detention
+    (USD)", "usa-slv-2025:slv-per-person-year|USD" "El Salvador (2025): slv per person year
+    (USD)" (the agreement by its name in `names`)."""
+    line, _, currency = key.partition("|")
+    payer, _, item = line.partition(":")
+    who = "the sending state's" if payer == "sender" else f"{names.get(payer, payer)}:"
+    return f"{who} {item.replace('-', ' ').replace('_', ' ')} ({currency})"
 
 
 def agreement_names(
