@@ -421,3 +421,13 @@ def test_the_levers_of_a_pasted_scenario(client: TestClient) -> None:
     assert form["horizon_months"] == "3" and form["size"] == "300"
     assert "Not set in the scenario: the model&#39;s default, no source" in html
     assert MINE.splitlines()[0] in html  # the scenario text is kept
+
+
+def test_no_line_of_an_agreement_page_cites_one_source_twice(client: TestClient) -> None:
+    marks = re.compile(r'(?:<sup class="cite"><a href="#src-\d+"[^>]*>\[\d+\]</a></sup>)+')
+    for agreement_id in ("ita-alb-2023", "usa-slv-2025", "gbr-rwa-2022"):
+        page = client.get(f"/agreements/{agreement_id}").text
+        runs = [re.findall(r"#src-(\d+)", run) for run in marks.findall(page)]
+        assert runs, agreement_id
+        repeated = [numbers for numbers in runs if len(set(numbers)) < len(numbers)]
+        assert not repeated, (agreement_id, repeated[:3])

@@ -58,7 +58,7 @@ def _terms(agreement: Agreement, notes: Footnotes, console: Console) -> Renderab
     table.add_column("term", style="bold")
     table.add_column("value")
     for term, text, facts in term_rows(agreement):
-        marks = "".join(notes.mark(f).strip() for f in facts)
+        marks = "".join(f"[{n}]" for n in notes.cite_all(facts))
         table.add_row(term.lower(), text + (f" {marks}" if marks else ""))
     if not table.row_count:
         return Text("No terms were public yet in this view.", style="dim")

@@ -18,6 +18,14 @@ class SourceIndex:
         """The numbers of the fact's sources (none for a missing fact)."""
         return [] if fact is None else self.cite_sources(fact.sources)
 
+    def cite_all(self, facts: Sequence[Fact | None]) -> list[int]:
+        """The numbers of several facts' sources, each once ("[10][3][11]", never a second
+        "[10]" for a page two facts of one line share), in the order first cited."""
+        numbers: list[int] = []
+        for fact in facts:
+            numbers.extend(n for n in self.cite(fact) if n not in numbers)
+        return numbers
+
     def cite_sources(self, sources: Sequence[Source]) -> list[int]:
         """The numbers of these sources, numbering the new ones."""
         numbers = []
@@ -26,5 +34,6 @@ class SourceIndex:
             if key not in self._index:
                 self.sources.append(source)
                 self._index[key] = len(self.sources)
-            numbers.append(self._index[key])
+            if self._index[key] not in numbers:
+                numbers.append(self._index[key])
         return numbers
