@@ -431,3 +431,13 @@ def test_no_line_of_an_agreement_page_cites_one_source_twice(client: TestClient)
         assert runs, agreement_id
         repeated = [numbers for numbers in runs if len(set(numbers)) < len(numbers)]
         assert not repeated, (agreement_id, repeated[:3])
+
+
+def test_numbers_reported_run_oldest_first(client: TestClient) -> None:
+    page = client.get("/agreements/ita-alb-2023").text
+    section = page[page.index('id="numbers-h"') :]
+    section = section[: section.index("</table>")]
+    days = re.findall(r'<td class="nowrap">([^<]*)</td>', section)
+    assert len(days) > 3
+    firsts = [day.split("/")[0] for day in days]
+    assert firsts == sorted(firsts)  # ISO dates and months sort as text, a month first

@@ -47,7 +47,7 @@ from accords.numbers import figure
 from accords.registry.changes import changes_output
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
-from accords.registry.describe import claim_threads, money, party, term_rows
+from accords.registry.describe import claim_threads, money, numbers_by_date, party, term_rows
 from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,
@@ -121,6 +121,7 @@ templates.env.finalize = _inert
 templates.env.globals.update(
     party=party,
     money=money,
+    numbers_by_date=numbers_by_date,
     version=PACKAGE_VERSION,
     fmt=figure,
     section=None,

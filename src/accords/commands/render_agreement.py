@@ -19,7 +19,7 @@ from accords.commands.common import TextTable, shown
 from accords.commands.tables import fit
 from accords.labels import plain
 from accords.registry.citations import SourceIndex
-from accords.registry.describe import claim_threads, money, party, term_rows
+from accords.registry.describe import claim_threads, money, numbers_by_date, party, term_rows
 from accords.registry.models import (
     Agreement,
     Fact,
@@ -83,7 +83,7 @@ def _numbers(agreement: Agreement, notes: Footnotes) -> Table:
     table.add_column("refers to")
     table.add_column("what")
     table.add_column("value", justify="right")
-    for n in agreement.numbers:
+    for n in numbers_by_date(agreement):
         # An amount's price year and a period's end on a line of their own keep both columns
         # narrow (neither is ever split), leaving the width to the description.
         value = f"{n.people:,.0f} people" if n.people is not None else money(n.money)

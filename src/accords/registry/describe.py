@@ -16,6 +16,7 @@ from accords.registry.models import (
     Money,
     Nationalities,
     NationalityMode,
+    ReportedNumber,
     TermLength,
     TermSubject,
 )
@@ -70,6 +71,12 @@ def how_known(fact: Fact) -> str:
     if fact.basis is Basis.REPORTED_PRACTICE:
         return " (reported practice: what was done, not what was agreed)"
     return ""
+
+
+def numbers_by_date(agreement: Agreement) -> list[ReportedNumber]:
+    """The agreement's reported numbers oldest first, as the changes page and a timeline
+    read (a month before any day in it, a span by its first day)."""
+    return sorted(agreement.numbers, key=lambda n: (n.refers_to.earliest, n.refers_to.latest))
 
 
 def capacity_text(c: Capacity) -> str:
