@@ -105,6 +105,7 @@ def test_compare_page(client: TestClient) -> None:
     assert "Side by side" in html
     header = html.split("<thead>")[1].split("</thead>")[0]
     assert "usa-slv-2025" in header and "gbr-rwa-2022" in header
+    assert ">El Salvador (2025)</a>" in header  # headed by the agreements' names, ids beside
     assert "Choose two" in client.get("/compare", params={"ids": ["usa-slv-2025", ""]}).text
 
 

@@ -47,7 +47,14 @@ from accords.numbers import figure
 from accords.registry.changes import changes_output
 from accords.registry.citations import SourceIndex
 from accords.registry.countries import country_name
-from accords.registry.describe import claim_threads, money, numbers_by_date, party, term_rows
+from accords.registry.describe import (
+    claim_threads,
+    money,
+    numbers_by_date,
+    party,
+    short_name,
+    term_rows,
+)
 from accords.registry.loader import Registry
 from accords.registry.models import (
     Agreement,
@@ -373,6 +380,7 @@ def compare_page(
         "chosen": chosen,
         "on": on_day,
         "result": result,
+        "names": {i: short_name(reg.get(i)) for i in (result.ids if result else [])},
         "message": message,
         "query": query,
     }
