@@ -77,6 +77,7 @@ def test_list_json_status_on_a_day(
         (["--receiver", "SLV"], True),
         (["--receiver", "GTM"], False),
         (["--kind", "detention_outsourcing"], True),
+        (["--kind", "Detention outsourcing"], True),  # the words the tables print
         (["--kind", "readmission"], False),
     ],
 )
@@ -85,6 +86,14 @@ def test_list_filters(invoke, example_only_dir: Path, options: list[str], listed
         invoke("agreements", "list", "--json", *options, "--registry", example_only_dir, expect=0)
     )
     assert [r["id"] for r in payload["agreements"]] == ([EXAMPLE_ID] if listed else [])
+
+
+def test_an_unknown_kind_lists_the_kinds_in_words(invoke, example_only_dir: Path) -> None:
+    result = invoke(
+        "agreements", "list", "--kind", "camps", "--registry", example_only_dir, expect=2
+    )
+    assert "--kind: 'camps' is not a kind of agreement" in result.stderr
+    assert "detention outsourcing" in result.stderr
 
 
 def test_the_list_schema_rejects_a_row_without_a_sender(invoke, example_only_dir, output_validator):

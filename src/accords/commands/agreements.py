@@ -75,6 +75,17 @@ def _view(agreement: Agreement, known: str | None, on: str | None) -> tuple[Agre
     return view_agreement(agreement, known_day, on_day)
 
 
+def parse_kind(text: str) -> Kind:
+    """A kind of agreement as a person types it: the words the tables print ("detention
+    outsourcing") or its code, in any case."""
+    wanted = " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+    for kind in Kind:
+        if wanted in (plain(kind).lower().replace("-", " "), kind.value.replace("_", " ")):
+            return kind
+    kinds = "; ".join(plain(k) for k in Kind)
+    fail(f"--kind: {text!r} is not a kind of agreement; expected one of: {kinds}")
+
+
 @app.command("list")
 def list_(
     on: OnOption = None,
@@ -84,7 +95,15 @@ def list_(
     receiver: Annotated[
         str | None, typer.Option(help="Only this receiving state (code or name).")
     ] = None,
-    kind: Annotated[Kind | None, typer.Option(help="Only this kind of agreement.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            metavar="KIND",
+            help="Only this kind of agreement, in words or as its code: "
+            + "; ".join(plain(k) for k in Kind)
+            + ".",
+        ),
+    ] = None,
     as_json: JsonFlag = False,
     registry: RegistryOption = None,
 ) -> None:
@@ -96,7 +115,7 @@ def list_(
         day,
         parse_state(sender, "--sender") if sender else None,
         parse_state(receiver, "--receiver") if receiver else None,
-        kind,
+        parse_kind(kind) if kind else None,
     )
     if as_json:
         emit_json(ListOutput(on=day, agreements=rows, data_version=str(reg.version)))
