@@ -179,6 +179,15 @@ def test_pages_fit_a_narrow_screen(browser: object, live_server: str, artifacts:
             overflow = sideways(narrow.page)
             assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 375px wide"
             narrow.page.screenshot(path=str(artifacts / name), full_page=False)
+        # the agreement's reported numbers and court rulings become cards: no table of them
+        # needs its own sideways scrolling either
+        narrow.goto("/agreements/usa-slv-2025")
+        for section in ("numbers-h", "rulings-h"):
+            inside = narrow.page.evaluate(  # type: ignore[attr-defined]
+                f"(() => {{ const w = document.querySelector('[aria-labelledby={section}] "
+                ".table-wrap'); return w.scrollWidth - w.clientWidth; })()"
+            )
+            assert inside <= 1, f"{section}: its table scrolls sideways by {inside}px"
 
 
 def test_case_checker_explains_a_us_citizen(tab: Tab, artifacts: Path) -> None:
