@@ -438,7 +438,7 @@ def test_numbers_reported_run_oldest_first(client: TestClient) -> None:
     page = client.get("/agreements/ita-alb-2023").text
     section = page[page.index('id="numbers-h"') :]
     section = section[: section.index("</table>")]
-    days = re.findall(r'<td class="nowrap">([^<]*)</td>', section)
+    days = re.findall(r'<td class="nowrap" data-label="Refers to">([^<]*)</td>', section)
     assert len(days) > 3
     firsts = [day.split("/")[0] for day in days]
     assert firsts == sorted(firsts)  # ISO dates and months sort as text, a month first
